@@ -1,0 +1,25 @@
+namespace EntryModel.Generators.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports. Ids are stable; messages say what to fix.</summary>
+internal static class DiagnosticIds
+{
+    public const string UnknownMnemonic = "EM0001";
+    public const string BadOperand = "EM0002";
+    public const string UndefinedSymbol = "EM0003";
+    public const string DuplicateSymbol = "EM0004";
+    public const string MacroArity = "EM0005";
+    public const string UnknownMacroParameter = "EM0006";
+    public const string UnbalancedConditional = "EM0007";
+    public const string SizeOverflow = "EM0008";
+    public const string OverlappingAddresses = "EM0009";
+    public const string SyntaxError = "EM0010";
+    public const string UnknownDirective = "EM0011";
+    public const string ValueOutOfRange = "EM0012";
+    public const string MacroRecursion = "EM0013";
+    public const string BadDeclaration = "EM0014";
+    public const string UnbalancedMacro = "EM0015";
+    public const string UnknownRegister = "EM0016";
+    public const string LayoutError = "EM0017";
+    public const string AssemblerError = "EM0018";
+    public const string InternalError = "EM0099";
+}

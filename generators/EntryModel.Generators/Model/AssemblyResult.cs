@@ -1,0 +1,38 @@
+namespace EntryModel.Generators.Model;
+
+/// <summary>A contiguous run of bytes at a fixed address (runtime <c>ImageChunk</c>).</summary>
+internal sealed record AssembledChunk(string Section, ulong Address, EquatableArray<byte> Bytes, int Permissions);
+
+/// <summary>A symbol of the image (runtime <c>Symbol</c>; Kind is the runtime's <c>SymbolKind</c>).</summary>
+internal sealed record AssembledSymbol(string Name, ulong Address, ulong Size, int Kind, string Section);
+
+/// <summary>A resolved symbolic reference (Kind is the runtime's <c>RelocationKind</c>).</summary>
+internal sealed record AssembledRelocation(ulong Address, int Kind, string Symbol, long Addend);
+
+/// <summary>One assembled instruction or data directive and the declaration line it came from.</summary>
+internal sealed record AssembledLine(ulong Address, int Length, int DeclarationIndex, int Line, string Text, string MacroStack);
+
+/// <summary>An IDT gate of the image.</summary>
+internal sealed record AssembledGate(int Vector, string Stub, ulong Address, string? Handler, bool ErrorCode, int Ist, bool Interrupt, int Dpl);
+
+/// <summary>
+/// A problem found while assembling: an id from <c>DiagnosticIds</c>, a message, and the span inside
+/// the declaration's text (value offsets) that it is about.
+/// </summary>
+internal sealed record AsmDiagnostic(string Id, string Message, int DeclarationIndex, int Offset, int Length);
+
+/// <summary>The image of one strategy of a model, or the diagnostics that kept it from being built.</summary>
+internal sealed record AssemblyResult(
+    string Strategy,
+    string? Description,
+    EquatableArray<string> Defines,
+    EquatableArray<AssembledChunk> Chunks,
+    EquatableArray<AssembledSymbol> Symbols,
+    EquatableArray<AssembledRelocation> Relocations,
+    EquatableArray<AssembledLine> Lines,
+    EquatableArray<AssembledGate> Gates,
+    string? SyscallEntry,
+    EquatableArray<AsmDiagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Count > 0;
+}

@@ -1,0 +1,2 @@
+// Placeholder until the CLI issue lands.
+System.Console.WriteLine("entrymodel");

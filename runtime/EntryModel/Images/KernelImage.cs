@@ -1,0 +1,55 @@
+namespace EntryModel;
+
+/// <summary>
+/// What the generator produces for one frame strategy of a kernel model: code and data chunks at
+/// fixed addresses, symbols, relocations, a line map, the IDT and the syscall entry.
+/// </summary>
+public sealed class KernelImage
+{
+    public KernelImage(
+        string model,
+        string strategy,
+        string? description,
+        IReadOnlyList<string> defines,
+        IReadOnlyList<ImageChunk> chunks,
+        SymbolTable symbols,
+        IReadOnlyList<Relocation> relocations,
+        IReadOnlyList<LineMapEntry> lines,
+        IReadOnlyList<IdtGate> idt,
+        string? syscallEntry)
+    {
+        Model = model;
+        Strategy = strategy;
+        Description = description;
+        Defines = defines;
+        Chunks = chunks;
+        Symbols = symbols;
+        Relocations = relocations;
+        Lines = lines;
+        Idt = idt;
+        SyscallEntry = syscallEntry;
+    }
+
+    public string Model { get; }
+
+    public string Strategy { get; }
+
+    public string? Description { get; }
+
+    public IReadOnlyList<string> Defines { get; }
+
+    public IReadOnlyList<ImageChunk> Chunks { get; }
+
+    public SymbolTable Symbols { get; }
+
+    public IReadOnlyList<Relocation> Relocations { get; }
+
+    public IReadOnlyList<LineMapEntry> Lines { get; }
+
+    public IReadOnlyList<IdtGate> Idt { get; }
+
+    /// <summary>The symbol <c>MSR_LSTAR</c> points at, if the model declares a syscall entry.</summary>
+    public string? SyscallEntry { get; }
+
+    public override string ToString() => $"{Model}/{Strategy}";
+}
