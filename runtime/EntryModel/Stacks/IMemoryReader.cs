@@ -1,0 +1,10 @@
+namespace EntryModel;
+
+/// <summary>
+/// What an unwinder may do to a machine: read memory. A failed read (unmapped page) returns false,
+/// never throws, so an unwinder following a corrupt chain stops instead of crashing.
+/// </summary>
+public interface IMemoryReader
+{
+    bool TryReadUInt64(ulong address, out ulong value);
+}
