@@ -1,4 +1,5 @@
 using EntryModel.Generators.Model;
+using EntryModel.Generators.Syntax;
 
 namespace EntryModel.Generators.Encoding;
 
@@ -8,7 +9,8 @@ namespace EntryModel.Generators.Encoding;
 /// </summary>
 internal static class GasAssembler
 {
-    public static AssemblyResult Assemble(ModelSource model, StrategySource strategy)
+    /// <summary>Assembles <paramref name="parsed"/> (parallel to <c>model.Declarations</c>) under one strategy.</summary>
+    public static AssemblyResult Assemble(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy)
     {
         throw new System.NotImplementedException("being written");
     }
