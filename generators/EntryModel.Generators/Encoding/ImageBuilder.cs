@@ -147,7 +147,8 @@ internal sealed class ImageBuilder
 
                         break;
                     case AlignItem a:
-                        if (a.Fill.HasValue)
+                        // GNU as pads code with NOPs also when the fill given is the one-byte NOP.
+                        if (a.Fill.HasValue && !(a.Fill.Value == 0x90 && IsCode(f)))
                         {
                             for (int k = 0; k < a.Size; k++)
                             {

@@ -60,6 +60,18 @@ internal static class InstructionSelector
             ops.Add(new Operand { Kind = OperandKind.Immediate, Value = new NumberExpression(1, 0, 0), Offset = ops[0].Offset, Length = 0 });
         }
 
+        // GNU as writes 'xchg %rax,%rax' as the one-byte NOP (REX.W changes nothing there).
+        if (info.Mnemonic == Mnemonic.Xchg && ops.Count == 2 && ops[0].Kind == OperandKind.Register && ops[1].Kind == OperandKind.Register && ops[0].Register == Register.RAX && ops[1].Register == Register.RAX)
+        {
+            return new Selection(Code.Nopd, Code.INVALID, new List<Operand>());
+        }
+
+        // ... and 'int $3' as the one-byte breakpoint.
+        if (info.Mnemonic == Mnemonic.Int && ops.Count == 1 && ops[0].Kind == OperandKind.Immediate && evaluate(ops[0].Value!) is { IsAbsoluteConstant: true, Number: 3 })
+        {
+            return new Selection(Code.Int3, Code.INVALID, new List<Operand>());
+        }
+
         if (!CodesByMnemonic.TryGetValue(info.Mnemonic, out var codes))
         {
             throw new SyntaxException(DiagnosticIds.UnknownMnemonic, $"'{info.Mnemonic.ToString().ToLowerInvariant()}' is not supported in 64-bit mode", -1, 0);
@@ -83,11 +95,20 @@ internal static class InstructionSelector
         }
         else if (matches.Count > 0 && ops.Count == 2 && info.Mnemonic == Mnemonic.Xchg)
         {
+            // In 64-bit mode 0x90 is a NOP, not 'xchg %eax,%eax' (which zero-extends): keep the ModRM form.
+            bool bothEax = ops[0].Kind == OperandKind.Register && ops[0].Register == Register.EAX && ops[1].Kind == OperandKind.Register && ops[1].Register == Register.EAX;
+
             // xchg prefers the one-byte accumulator form whichever side the accumulator is on.
             var swapped = new List<Operand> { ops[1], ops[0] };
             var swappedValues = new[] { values[1], values[0] };
             var other = Match(info, codes, swapped, swappedValues);
-            if (other.Count > 0 && Length(other[0], swapped, swappedValues) < Length(matches[0], ops, values))
+            if (bothEax)
+            {
+                matches.Remove(Code.Xchg_r32_EAX);
+                other.Remove(Code.Xchg_r32_EAX);
+            }
+
+            if (other.Count > 0 && Shortest(other, swapped, swappedValues) < Shortest(matches, ops, values))
             {
                 ops = swapped;
                 values = swappedValues;
@@ -286,7 +307,8 @@ internal static class InstructionSelector
             }
         }
 
-        return info.OperandSize;
+        // Zero-operand forms without an explicit size (sysret, iretd) are the 32-bit ones.
+        return info.OperandSize == 0 && info.OpCount == 0 ? 32 : info.OperandSize;
     }
 
     private static bool IsShift(Mnemonic m) => m == Mnemonic.Shl || m == Mnemonic.Shr || m == Mnemonic.Sar || m == Mnemonic.Rol || m == Mnemonic.Ror || m == Mnemonic.Rcl || m == Mnemonic.Rcr || m == Mnemonic.Sal;
@@ -308,11 +330,13 @@ internal static class InstructionSelector
             case OpCodeOperandKind.r32_or_mem:
             case OpCodeOperandKind.r32_reg:
             case OpCodeOperandKind.r32_opcode:
+            case OpCodeOperandKind.r32_rm:
             case OpCodeOperandKind.eax:
                 return 32;
             case OpCodeOperandKind.r64_or_mem:
             case OpCodeOperandKind.r64_reg:
             case OpCodeOperandKind.r64_opcode:
+            case OpCodeOperandKind.r64_rm:
             case OpCodeOperandKind.rax:
                 return 64;
             case OpCodeOperandKind.cl:
@@ -405,6 +429,8 @@ internal static class InstructionSelector
             case OpCodeOperandKind.r32_opcode:
             case OpCodeOperandKind.r64_reg:
             case OpCodeOperandKind.r64_opcode:
+            case OpCodeOperandKind.r32_rm:
+            case OpCodeOperandKind.r64_rm:
                 return op.Kind == OperandKind.Register && GprSize(op.Register) == KindSize(k);
             case OpCodeOperandKind.mem:
                 return op.Kind == OperandKind.Memory && !(isBranch && !op.Indirect);
@@ -529,6 +555,21 @@ internal static class InstructionSelector
         {
             return TrialEncoder.TryEncode(ins, 0x1000, out uint len, out _) ? (int)len : -1;
         }
+    }
+
+    private static int Shortest(List<Code> codes, List<Operand> ops, Value?[] values)
+    {
+        int best = int.MaxValue;
+        foreach (var c in codes)
+        {
+            int len = Length(c, ops, values);
+            if (len >= 0 && len < best)
+            {
+                best = len;
+            }
+        }
+
+        return best;
     }
 
     private static bool PreferOnTie(Code candidate, Code current)

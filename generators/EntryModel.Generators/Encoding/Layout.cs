@@ -297,7 +297,7 @@ internal sealed class Layout
         {
             OpCodeOperandKind.imm8 => n >= -128 && n <= 255,
             OpCodeOperandKind.imm16 => n >= short.MinValue && n <= ushort.MaxValue,
-            OpCodeOperandKind.imm32 => n >= int.MinValue && n <= uint.MaxValue,
+            OpCodeOperandKind.imm32 => v.Relocatable ? n >= 0 && n <= uint.MaxValue : n >= int.MinValue && n <= uint.MaxValue,
             OpCodeOperandKind.imm32sex64 => n >= int.MinValue && n <= int.MaxValue,
             _ => true,
         };
