@@ -43,7 +43,8 @@ internal sealed class Layout
             {
                 if (item is InstructionItem ins)
                 {
-                    ins.Size = TryEncode(ins, 0x1000, out _, strict: false) ?? 5;
+                    // Relaxable branches start short (2 bytes), as GNU as starts them.
+                    ins.Size = ins.NearCode != Code.INVALID ? 2 : TryEncode(ins, 0x1000, out _, strict: false) ?? 5;
                 }
             }
         }
@@ -52,10 +53,12 @@ internal sealed class Layout
         {
             Place();
             evaluator.LayoutDone = true;
-            bool changed = false;
+            // The first pass only gives every label an offset; relaxing before that would judge
+            // forward branches by targets that have not been placed yet.
+            bool changed = pass == 0;
             foreach (var f in Fragments)
             {
-                changed |= SizeItems(f);
+                changed |= SizeItems(f, relax: pass > 0);
             }
 
             if (!changed)
@@ -113,7 +116,7 @@ internal sealed class Layout
     private static ulong AlignUp(ulong v, ulong a) => (v + a - 1) & ~(a - 1);
 
     /// <summary>Sets every item's offset and size for the current addresses; true when any size changed.</summary>
-    private bool SizeItems(Fragment f)
+    private bool SizeItems(Fragment f, bool relax)
     {
         bool changed = false;
         long offset = 0;
@@ -126,7 +129,7 @@ internal sealed class Layout
                 case InstructionItem ins:
                     {
                         ulong ip = f.Address + (ulong)offset;
-                        if (ins.NearCode != Code.INVALID && MustBeNear(ins, f, ip))
+                        if (relax && ins.NearCode != Code.INVALID && MustBeNear(ins, f, ip))
                         {
                             ins.Code = ins.NearCode;
                             ins.NearCode = Code.INVALID;

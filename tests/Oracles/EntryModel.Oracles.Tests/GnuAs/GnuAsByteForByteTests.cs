@@ -144,6 +144,24 @@ public sealed class GnuAsByteForByteTests
         AssertSameBytes(source, []);
     }
 
+    [Test]
+    public void Forward_branches_over_long_code_are_relaxed_like_gnu_as()
+    {
+        AssertSameBytes("""
+            start:
+            	.skip 0x80, 0x90
+            	jnz 1f
+            	vmcall
+            	ret
+            1:	ud2
+            	jmp 2f
+            	.skip 0x7d, 0x90
+            2:	jmp 3f
+            	.skip 0x80, 0x90
+            3:	jmp start
+            """, []);
+    }
+
     private static void AssertSameBytes(string source, string[] defines)
     {
         var result = GasAssembler.AssembleText(source, GnuAssembler.TextAddress, "test", defines);
