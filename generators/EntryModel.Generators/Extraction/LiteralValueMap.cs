@@ -198,18 +198,19 @@ internal static class LiteralValueMap
                 }
             }
 
-            if (!IsWhitespaceOnly(text, lineStart, lineEnd))
+            bool indented = lineEnd - lineStart >= indentation.Length && string.CompareOrdinal(text, lineStart, indentation, 0, indentation.Length) == 0;
+            if (indented)
             {
-                if (lineEnd - lineStart < indentation.Length || string.CompareOrdinal(text, lineStart, indentation, 0, indentation.Length) != 0)
-                {
-                    return false;
-                }
-
                 for (int k = lineStart + indentation.Length; k < lineEnd; k++)
                 {
                     value.Append(text[k]);
                     map.Add(start + k);
                 }
+            }
+            else if (!IsWhitespaceOnly(text, lineStart, lineEnd))
+            {
+                // Only a whitespace-only line may lack the closing line's indentation (it becomes empty).
+                return false;
             }
 
             firstLine = false;
