@@ -136,7 +136,7 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
     {
         try
         {
-            return new SplitOutcome(input.ModelKey, input.Index, split(input.Declaration), null);
+            return new SplitOutcome(input.ModelKey, input.Index, DeclarationSplitting.Split(split, input.Declaration, input.Index), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
