@@ -53,7 +53,10 @@ internal static class DeclarationReader
             return null;
         }
 
+        // A const whose value the compiler could not compute (a malformed literal) is skipped
+        // rather than read as empty text: the compiler reports it, and an empty body would be a wrong image.
         if (!AttributeArguments.IsWellFormed(attribute)
+            || !field.HasConstantValue
             || field.DeclaringSyntaxReferences.Length == 0
             || field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator)
         {
