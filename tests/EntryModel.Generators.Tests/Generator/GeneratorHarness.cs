@@ -52,7 +52,7 @@ internal static class GeneratorHarness
     public static EntryModelGenerator With(
         Func<SourceDeclaration, ParsedDeclaration>? split = null,
         Func<ModelSource, EquatableArray<ParsedDeclaration>, StrategySource, AssemblyResult>? assemble = null) =>
-        new(split ?? StatementSplitter.Split, assemble ?? Encoding.GasAssembler.Assemble);
+        new(split ?? StatementSplitter.Split, assemble ?? EntryModel.Generators.Encoding.GasAssembler.Assemble);
 
     /// <summary>Emits <paramref name="compilation"/> and loads it, failing the test on any compile error.</summary>
     public static Assembly Load(Compilation compilation)
