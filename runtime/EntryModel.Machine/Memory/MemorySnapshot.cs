@@ -1,0 +1,9 @@
+namespace EntryModel.Machine.Memory;
+
+/// <summary>A frozen view of the whole address space: the root of the page tree at one moment.</summary>
+public sealed class MemorySnapshot
+{
+    internal MemorySnapshot(PageDirectory root) => Root = root;
+
+    internal PageDirectory Root { get; }
+}
