@@ -30,6 +30,11 @@ internal static class InstructionTranslator
 
     private static Handler Choose(in Instruction i, ref DecodedInstruction d)
     {
+        if (i.Code == Code.Sysretq)
+        {
+            return Handler.Sysretq; // its mnemonic differs from the 32-bit SYSRET's, which stays #UD
+        }
+
         switch (i.Mnemonic)
         {
             case Mnemonic.Nop:
@@ -196,8 +201,6 @@ internal static class InstructionTranslator
                 return Handler.Swapgs;
             case Mnemonic.Syscall:
                 return Handler.Syscall;
-            case Mnemonic.Sysret:
-                return i.Code == Code.Sysretq ? Handler.Sysretq : Handler.Invalid;
             case Mnemonic.Iretq:
                 return Handler.Iretq;
             case Mnemonic.Movsb:
