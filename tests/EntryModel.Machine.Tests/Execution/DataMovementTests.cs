@@ -192,7 +192,7 @@ public class DataMovementTests
     public void Popfq_at_cpl3_cannot_change_IF_or_IOPL()
     {
         var rig = new Rig();
-        rig.Load(Rig.UserCode, a => { a.push(0x3002); a.popfq(); a.pushfq(); a.pop(rax); a.nop(); }, Memory.PagePermissions.Executable | Memory.PagePermissions.User);
+        rig.Load(Rig.UserCode, a => { a.push(0x3002); a.popfq(); a.pushfq(); a.pop(rax); a.nop(); }, EntryModel.Machine.Memory.PagePermissions.Executable | EntryModel.Machine.Memory.PagePermissions.User);
         rig.EnterUser(Rig.UserCode);
         rig.Machine.Run(5);
         Assert.That(rig[Gpr.Rax] & (IF | IOPL), Is.EqualTo(IF));
