@@ -25,6 +25,7 @@ internal sealed class Rig
     {
         Machine = new X86Machine();
         var alloc = new StackAllocator(Machine.Memory, Machine.Stacks);
+        Allocator = alloc;
         KernelStack = alloc.AllocateKernel("task 0", StackKind.Task, 4);
         IstStack = alloc.AllocateKernel("ist1 stack", StackKind.Exception, 2, 1);
         IrqStack = alloc.AllocateKernel("irq stack", StackKind.Irq, 2);
@@ -53,6 +54,8 @@ internal sealed class Rig
     }
 
     public X86Machine Machine { get; }
+
+    public StackAllocator Allocator { get; }
 
     public GuestMemory Memory => Machine.Memory;
 
