@@ -197,7 +197,7 @@ public sealed class GuestMemory : IMemoryReader
     /// <summary>Freezes the current contents; later writes copy the pages they touch.</summary>
     public MemorySnapshot Snapshot()
     {
-        var s = new MemorySnapshot(root);
+        var s = new MemorySnapshot(root, MappedPages);
         epoch++;
         ClearTlb(kernelWrite);
         ClearTlb(userWrite);
@@ -210,7 +210,7 @@ public sealed class GuestMemory : IMemoryReader
         ArgumentNullException.ThrowIfNull(snapshot);
         root = snapshot.Root;
         epoch++;
-        MappedPages = CountPages(root, 4);
+        MappedPages = snapshot.MappedPages;
         FlushTlbs();
         MappingsChanged?.Invoke();
     }
@@ -467,10 +467,13 @@ public sealed class GuestMemory : IMemoryReader
     private Page? Lookup(ulong address)
     {
         ulong vpn = (address >> 12) & VpnMask;
-        var d = root.Children![(int)(vpn >> 27)];
-        d = d?.Children![(int)((vpn >> 18) & 511)];
-        d = d?.Children![(int)((vpn >> 9) & 511)];
-        return d?.Pages![(int)(vpn & 511)];
+        var d = root;
+        for (int shift = 36 - PageDirectory.Bits; shift > 0 && d != null; shift -= PageDirectory.Bits)
+        {
+            d = d.Children![(int)((vpn >> shift) & (PageDirectory.Fanout - 1))];
+        }
+
+        return d?.Pages![(int)(vpn & (PageDirectory.Fanout - 1))];
     }
 
     /// <summary>Installs (or removes, when null) a page, copying the path from the root as needed.</summary>
@@ -483,15 +486,14 @@ public sealed class GuestMemory : IMemoryReader
         }
 
         var d = root;
-        for (int shift = 27; shift >= 9; shift -= 9)
+        for (int shift = 36 - PageDirectory.Bits; shift > 0; shift -= PageDirectory.Bits)
         {
-            int i = (int)((vpn >> shift) & 511);
+            int i = (int)((vpn >> shift) & (PageDirectory.Fanout - 1));
             var child = d.Children![i];
             if (child == null)
             {
-                child = shift == 9 ? PageDirectory.Last(epoch) : PageDirectory.Upper(epoch);
+                child = shift == PageDirectory.Bits ? PageDirectory.Last(epoch) : PageDirectory.Upper(epoch);
                 d.Children[i] = child;
-                d.Count++;
             }
             else if (child.Epoch != epoch)
             {
@@ -502,7 +504,7 @@ public sealed class GuestMemory : IMemoryReader
             d = child;
         }
 
-        int slot = (int)(vpn & 511);
+        int slot = (int)(vpn & (PageDirectory.Fanout - 1));
         var old = d.Pages![slot];
         if (old?.Code != null)
         {
@@ -511,7 +513,6 @@ public sealed class GuestMemory : IMemoryReader
         }
 
         MappedPages += (page != null ? 1 : 0) - (old != null ? 1 : 0);
-        d.Count += (page != null ? 1 : 0) - (old != null ? 1 : 0);
         d.Pages[slot] = page;
         InvalidateTlbSlot(address >> 12, writesOnly: false);
     }
@@ -526,25 +527,6 @@ public sealed class GuestMemory : IMemoryReader
                 tlb[i] = new TlbEntry { Tag = TlbEntry.Invalid };
             }
         }
-    }
-
-    private static int CountPages(PageDirectory d, int level)
-    {
-        if (level == 1)
-        {
-            return d.Count;
-        }
-
-        int n = 0;
-        foreach (var c in d.Children!)
-        {
-            if (c != null)
-            {
-                n += CountPages(c, level - 1);
-            }
-        }
-
-        return n;
     }
 
     private static void RequireCanonical(ulong address)

@@ -1,13 +1,16 @@
 namespace EntryModel.Machine.Memory;
 
 /// <summary>
-/// One node of the persistent radix tree that maps virtual page numbers to pages, nine bits per
-/// level like the hardware's page tables. Nodes from an older epoch are shared with snapshots and
-/// copied on the way down to a write (path copying), which makes a snapshot O(1).
+/// One node of the persistent radix tree that maps the 36-bit virtual page number to pages, six
+/// bits per level (six levels). Nodes from an older epoch are shared with snapshots and copied on
+/// the way down to a write (path copying), which makes a snapshot O(1); small nodes keep that
+/// first write after a snapshot cheap (six 512-byte copies, not four 4 KiB ones).
 /// </summary>
 internal sealed class PageDirectory
 {
-    public const int Fanout = 512;
+    public const int Bits = 6;
+    public const int Fanout = 1 << Bits;
+    public const int Levels = 36 / Bits;
 
     private PageDirectory(int epoch, PageDirectory?[]? children, Page?[]? pages)
     {
@@ -24,12 +27,10 @@ internal sealed class PageDirectory
     /// <summary>Pages (last level), or null on upper levels.</summary>
     public Page?[]? Pages { get; }
 
-    public int Count { get; set; }
-
     public static PageDirectory Upper(int epoch) => new(epoch, new PageDirectory?[Fanout], null);
 
     public static PageDirectory Last(int epoch) => new(epoch, null, new Page?[Fanout]);
 
     public PageDirectory CopyFor(int epoch) =>
-        new(epoch, (PageDirectory?[]?)Children?.Clone(), (Page?[]?)Pages?.Clone()) { Count = Count };
+        new(epoch, (PageDirectory?[]?)Children?.Clone(), (Page?[]?)Pages?.Clone());
 }
