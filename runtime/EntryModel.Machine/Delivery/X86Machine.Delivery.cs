@@ -233,6 +233,7 @@ public sealed partial class X86Machine
         }
 
         State.Rflags = (State.Rflags & ~mask) | (flags & mask);
+        nmiBlocked = false; // IRETQ ends NMI blocking
         R(4) = rsp;
         State.Ss = newSs;
         SetCs(newCs);

@@ -11,13 +11,15 @@ namespace EntryModel.Machine.Execution;
 /// </summary>
 public sealed class MachineSnapshot
 {
-    internal MachineSnapshot(CpuState cpu, MemorySnapshot memory, PendingInterrupt[] interrupts, long retired, long shadowEnd, StackInfo[] stacks, GroundTruthState? groundTruth)
+    internal MachineSnapshot(CpuState cpu, MemorySnapshot memory, PendingInterrupt[] interrupts, long retired, long shadowEnd, long nmiDue, bool nmiBlocked, StackInfo[] stacks, GroundTruthState? groundTruth)
     {
         Cpu = cpu;
         Memory = memory;
         Interrupts = interrupts;
         Retired = retired;
         ShadowEnd = shadowEnd;
+        NmiDue = nmiDue;
+        NmiBlocked = nmiBlocked;
         Stacks = stacks;
         GroundTruth = groundTruth;
     }
@@ -31,6 +33,10 @@ public sealed class MachineSnapshot
     internal PendingInterrupt[] Interrupts { get; }
 
     internal long ShadowEnd { get; }
+
+    internal long NmiDue { get; }
+
+    internal bool NmiBlocked { get; }
 
     internal StackInfo[] Stacks { get; }
 

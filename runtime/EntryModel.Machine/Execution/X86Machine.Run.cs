@@ -90,6 +90,11 @@ public sealed partial class X86Machine
                 limit = Math.Min(limit, Retired + 1);
             }
 
+            if (nmiDue >= 0 && !nmiBlocked)
+            {
+                limit = Math.Min(limit, Math.Max(nmiDue, Retired + 1));
+            }
+
             if ((State.FlagsStore & RFlags.IF) != 0 && pendingInterrupts.Count > 0)
             {
                 limit = Math.Min(limit, Math.Max(EarliestInterruptDue(), Math.Max(shadowEnd, Retired + 1)));
@@ -203,6 +208,14 @@ public sealed partial class X86Machine
     /// <summary>At a boundary: delivers the highest-priority due interrupt if IF=1 and no STI shadow is active.</summary>
     private bool TryDeliverPendingInterrupt()
     {
+        if (nmiDue >= 0 && nmiDue <= Retired && !nmiBlocked)
+        {
+            nmiDue = -1;
+            nmiBlocked = true;
+            DeliverEvent(ExceptionVector.Nmi, EventSource.External, 0);
+            return true;
+        }
+
         if (pendingInterrupts.Count == 0 || (State.FlagsStore & RFlags.IF) == 0 || Retired < shadowEnd)
         {
             return false;

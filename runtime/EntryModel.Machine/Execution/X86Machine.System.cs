@@ -100,6 +100,13 @@ public sealed partial class X86Machine
     /// <summary>HLT: wake at once for a pending (or scheduled) interrupt when IF=1, else stop as halted.</summary>
     private bool Halt()
     {
+        if (nmiDue >= 0 && !nmiBlocked)
+        {
+            nmiDue = Math.Min(nmiDue, Retired + 1);
+            boundary = 0;
+            return true;
+        }
+
         if ((State.FlagsStore & RFlags.IF) != 0 && pendingInterrupts.Count > 0)
         {
             int earliest = 0;

@@ -32,6 +32,8 @@ public sealed partial class X86Machine
     private StopReason? stopRequest;
     private ulong bypassBreakpointAt = NoAddress;
     private long shadowEnd;
+    private long nmiDue = -1;
+    private bool nmiBlocked;
     private bool eventDelivered;
 
     // The exception an instruction raised (set by Fault, delivered by the run loop).
@@ -104,7 +106,21 @@ public sealed partial class X86Machine
         pendingInterrupts.Add(new PendingInterrupt(vector, Retired + afterInstructions));
     }
 
-    public void ClearPendingInterrupts() => pendingInterrupts.Clear();
+    /// <summary>Raises an NMI (vector 2) after <paramref name="afterInstructions"/> more instructions; it ignores IF but waits while an earlier NMI's handler runs (until its IRETQ).</summary>
+    public void InjectNmi(long afterInstructions = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterInstructions);
+        nmiDue = Retired + afterInstructions;
+    }
+
+    /// <summary>Whether an NMI handler is running (NMIs blocked until the next IRETQ).</summary>
+    public bool NmiBlocked => nmiBlocked;
+
+    public void ClearPendingInterrupts()
+    {
+        pendingInterrupts.Clear();
+        nmiDue = -1;
+    }
 
     /// <summary>Takes a snapshot of the whole machine (O(1) for memory: pages are shared copy-on-write).</summary>
     public MachineSnapshot Snapshot()
@@ -115,6 +131,8 @@ public sealed partial class X86Machine
             [.. pendingInterrupts],
             Retired,
             shadowEnd,
+            nmiDue,
+            nmiBlocked,
             [.. Stacks.All],
             GroundTruth.Enabled ? GroundTruth.Save() : null);
     }
@@ -129,6 +147,8 @@ public sealed partial class X86Machine
         pendingInterrupts.AddRange(snapshot.Interrupts);
         Retired = snapshot.Retired;
         shadowEnd = snapshot.ShadowEnd;
+        nmiDue = snapshot.NmiDue;
+        nmiBlocked = snapshot.NmiBlocked;
         Stacks.Restore(snapshot.Stacks);
         if (snapshot.GroundTruth != null)
         {

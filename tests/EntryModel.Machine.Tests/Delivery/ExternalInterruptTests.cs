@@ -86,4 +86,32 @@ public class ExternalInterruptTests
         var rig = new Rig();
         Assert.Throws<ArgumentOutOfRangeException>(() => rig.Machine.InjectInterrupt(ExceptionVector.PageFault));
     }
+
+    [Test]
+    public void Nmi_ignores_IF_uses_its_IST_and_is_blocked_until_iretq()
+    {
+        var rig = new Rig();
+        ulong handler = Rig.KernelCode + 0x400;
+        rig.Load(handler, a => { a.mov(rax, __qword_ptr[rsp]); a.iretq(); });
+        IdtWriter.WriteGate(rig.Machine, rig.Cpu.IdtBase, ExceptionVector.Nmi, handler, interruptGate: true, ist: 1);
+        rig.Machine.InjectNmi(afterInstructions: 2);
+        rig.Machine.AddBreakpoint(handler);
+
+        var stop = rig.RunKernel(a => { a.cli(); a.nop(); a.nop(); a.nop(); });
+
+        Assert.That((stop.Kind, stop.Rip), Is.EqualTo((StopKind.Breakpoint, handler)));
+        Assert.That(rig[Gpr.Rsp], Is.EqualTo(rig.IstStack.Top - 40));
+        Assert.That(rig.Stack(0), Is.EqualTo(Rig.KernelCode + 2));
+        rig.Machine.InjectNmi();
+        rig.Machine.RemoveBreakpoint(handler);
+        rig.Machine.AddBreakpoint(handler + 4);
+        stop = rig.Machine.Run();
+        Assert.That(stop.Rip, Is.EqualTo(handler + 4), "the second NMI waits while the first handler runs");
+        Assert.That(rig.Machine.NmiBlocked, Is.True);
+        rig.Machine.RemoveBreakpoint(handler + 4);
+        rig.Machine.AddBreakpoint(handler);
+        stop = rig.Machine.Run();
+        Assert.That((stop.Kind, stop.Rip), Is.EqualTo((StopKind.Breakpoint, handler)), "delivered right after iretq");
+        Assert.That(rig.Stack(0), Is.EqualTo(Rig.KernelCode + 2));
+    }
 }
