@@ -20,7 +20,7 @@ public class InterpreterBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        machine = InterpreterWorkload.Create();
+        machine = InterpreterBenchmarkWorkload.Create();
         machine.Run(100_000); // warm the decoded-instruction cache
         start = machine.Snapshot();
     }

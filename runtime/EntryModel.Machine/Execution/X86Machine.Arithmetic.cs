@@ -7,9 +7,12 @@ namespace EntryModel.Machine.Execution;
 
 /// <summary>
 /// Integer instructions and their flags. Defined flags follow the SDM; where the SDM leaves a flag
-/// undefined the model makes the QEMU/Unicorn choice (AF=0 after logic, shifts and multiplies;
-/// SF/ZF/PF from the low result of a multiply; OF as CF XOR MSB for multi-bit shifts; flags
-/// unchanged by DIV/IDIV and by BT apart from CF).
+/// undefined the model does what this project's host CPU (AMD EPYC, Zen) was measured to do:
+/// AF=0 after logic ops; AF=1 after a shift by a non-zero count, OF = CF XOR MSB(result) for SHL and
+/// 0 for SHR/SAR when the count exceeds 1; MUL/IMUL write only CF and OF; DIV/IDIV clear SF, ZF and
+/// PF, set AF and keep CF and OF; BT* write only CF. (QEMU/Unicorn differ: they compute SF/ZF/PF
+/// of multiplies from the result and leave AF 0 after shifts, so differential tests against Unicorn
+/// mask those flags.)
 /// </summary>
 public sealed partial class X86Machine
 {
@@ -180,7 +183,7 @@ public sealed partial class X86Machine
                     ulong t = a << (count - 1);
                     res = (t << 1) & mask;
                     ulong cf = (t >> (bits - 1)) & 1;
-                    flags = cf | ((((t ^ res) >> (bits - 1)) & 1) << 11) | ResultFlags(res, bits);
+                    flags = cf | ((((t ^ res) >> (bits - 1)) & 1) << 11) | ResultFlags(res, bits) | RFlags.AF;
                     flagMask = RFlags.Arithmetic;
                     break;
                 }
@@ -189,7 +192,7 @@ public sealed partial class X86Machine
                 {
                     ulong t = a >> (count - 1);
                     res = t >> 1;
-                    flags = (t & 1) | ((((t ^ res) >> (bits - 1)) & 1) << 11) | ResultFlags(res, bits);
+                    flags = (t & 1) | ((((t ^ res) >> (bits - 1)) & 1) << 11) | ResultFlags(res, bits) | RFlags.AF;
                     flagMask = RFlags.Arithmetic;
                     break;
                 }
@@ -199,7 +202,7 @@ public sealed partial class X86Machine
                     long signed = (long)(a << (64 - bits)) >> (64 - bits);
                     ulong t = (ulong)(signed >> (count - 1));
                     res = (ulong)((long)t >> 1) & mask;
-                    flags = (t & 1) | ResultFlags(res, bits);
+                    flags = (t & 1) | ResultFlags(res, bits) | RFlags.AF;
                     flagMask = RFlags.Arithmetic;
                     break;
                 }
@@ -243,7 +246,7 @@ public sealed partial class X86Machine
         return true;
     }
 
-    /// <summary>PF, ZF and SF of a result (AF left 0).</summary>
+    /// <summary>PF, ZF and SF of a result.</summary>
     private static ulong ResultFlags(ulong res, int bits)
     {
         ulong f = 0;
@@ -265,15 +268,16 @@ public sealed partial class X86Machine
         return f;
     }
 
-    private void SetMultiplyFlags(ulong low, int size, bool overflow)
+    /// <summary>MUL/IMUL: CF = OF = the product did not fit; the other status flags are kept (as the host does).</summary>
+    private void SetMultiplyFlags(bool overflow)
     {
-        ulong f = ResultFlags(low & Mask(size), size * 8);
-        if (overflow)
-        {
-            f |= RFlags.CF | RFlags.OF;
-        }
+        State.SetStatusFlags(RFlags.CF | RFlags.OF, overflow ? RFlags.CF | RFlags.OF : 0);
+    }
 
-        State.SetStatusFlags(RFlags.Arithmetic, f);
+    /// <summary>After a successful DIV/IDIV: SF=ZF=PF=0 and AF=1, CF and OF kept (as the host does).</summary>
+    private void SetDivideFlags()
+    {
+        State.SetStatusFlags(RFlags.SF | RFlags.ZF | RFlags.PF | RFlags.AF, RFlags.AF);
     }
 
     private bool ReadRm(ref DecodedInstruction d, out ulong value)
@@ -345,7 +349,7 @@ public sealed partial class X86Machine
             WriteReg(2, size, high);
         }
 
-        SetMultiplyFlags(low, size, overflow);
+        SetMultiplyFlags(overflow);
         return true;
     }
 
@@ -395,11 +399,11 @@ public sealed partial class X86Machine
         }
 
         WriteReg(d.DstReg, size, low);
-        SetMultiplyFlags(low, size, overflow);
+        SetMultiplyFlags(overflow);
         return true;
     }
 
-    /// <summary>DIV/IDIV: #DE on a zero divisor or a quotient that does not fit. Flags unchanged.</summary>
+    /// <summary>DIV/IDIV: #DE on a zero divisor or a quotient that does not fit.</summary>
     private bool Divide(ref DecodedInstruction d, bool signed)
     {
         if (!ReadRm(ref d, out ulong divisor))
@@ -435,6 +439,7 @@ public sealed partial class X86Machine
 
                 R(0) = (ulong)(long)q;
                 R(2) = (ulong)(long)r;
+                SetDivideFlags();
             }
             else
             {
@@ -447,6 +452,7 @@ public sealed partial class X86Machine
 
                 R(0) = (ulong)q;
                 R(2) = (ulong)(dividend % divisor);
+                SetDivideFlags();
             }
 
             return true;
@@ -498,6 +504,7 @@ public sealed partial class X86Machine
             WriteReg(2, size, remainder);
         }
 
+        SetDivideFlags();
         return true;
     }
 

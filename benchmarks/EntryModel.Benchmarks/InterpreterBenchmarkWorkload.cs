@@ -12,7 +12,7 @@ namespace EntryModel.Benchmarks;
 /// pt_regs-like frame (pushes), stores to memory, calls a handler that calls a helper, does ALU
 /// work and pops the frame again, like an exception entry stub around a C handler.
 /// </summary>
-public static class InterpreterWorkload
+public static class InterpreterBenchmarkWorkload
 {
     public const ulong Text = 0xffffffff81000000;
     public const ulong Data = 0xffffffff82000000;
