@@ -48,7 +48,7 @@ public sealed partial class X86Machine
         return RunUntil(symbols[symbol].Address, maxInstructions);
     }
 
-    /// <summary>Executes exactly one instruction (or delivers one pending event) and stops.</summary>
+    /// <summary>Executes one instruction (delivering first any interrupt due at this boundary) and stops.</summary>
     public StopReason Step() => RunLoop(1);
 
     private StopReason RunLoop(long maxInstructions)
