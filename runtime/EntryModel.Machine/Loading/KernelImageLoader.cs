@@ -7,9 +7,10 @@ namespace EntryModel.Machine.Loading;
 
 /// <summary>
 /// Loads a <see cref="KernelImage"/>: maps each chunk's pages with its section permissions (a page
-/// shared by chunks gets the union), writes the IDT from the image's gates, sets up the TSS, the
-/// per-CPU area, an IRQ stack, IST stacks, the init task and a user stack, and points LSTAR at the
-/// image's syscall entry.
+/// shared by chunks gets the union), writes the IDT from the image's gates, points TR and GS at the
+/// per-CPU area (the image's, or one it maps), allocates the init task's stack, an IRQ stack, the IST
+/// stacks the gates name and a user stack, writes their tops into the TSS and per-CPU variables,
+/// and points LSTAR at the image's syscall entry.
 /// </summary>
 public static class KernelImageLoader
 {
@@ -27,24 +28,34 @@ public static class KernelImageLoader
         IdtWriter.Install(machine, MachineLayout.IdtAddress, image.Idt, image.Symbols);
         memory.Protect(MachineLayout.IdtAddress, GuestMemory.PageSize, PagePermissions.None);
 
-        memory.Map(MachineLayout.TssAddress, GuestMemory.PageSize, PagePermissions.Writable);
-        memory.Map(MachineLayout.PerCpuAddress, GuestMemory.PageSize, PagePermissions.Writable);
-        machine.Cpu.TrBase = MachineLayout.TssAddress;
+        ulong perCpu = MachineLayout.PerCpuAddress;
+        if (options.PerCpuAreaSymbol != null)
+        {
+            perCpu = image.Symbols[options.PerCpuAreaSymbol].Address;
+        }
+        else
+        {
+            memory.Map(perCpu, GuestMemory.PageSize, PagePermissions.Writable);
+            memory.WriteUInt64(perCpu + (ulong)options.PerCpu.IrqCount, ulong.MaxValue);
+        }
+
+        machine.Cpu.TrBase = perCpu;
 
         var stacks = new StackAllocator(memory, machine.Stacks);
-        var tasks = new TaskTable(memory, stacks);
-        var init = tasks.Create(options.InitTaskName, options.TaskStackPages);
+        var tasks = new TaskTable(memory, stacks, perCpu, options.PerCpu, options.TaskStruct);
+        var init = options.InitTaskSymbol != null
+            ? tasks.Adopt(options.InitTaskName, image.Symbols[options.InitTaskSymbol].Address, options.TaskStackPages)
+            : tasks.Create(options.InitTaskName, options.TaskStackPages);
         tasks.MakeCurrent(init);
 
         var irq = stacks.AllocateKernel("irq stack", StackKind.Irq, options.IrqStackPages);
-        memory.WriteUInt64(MachineLayout.PerCpuAddress + PerCpuLayout.IrqStackTop, irq.Top);
-        memory.WriteUInt64(MachineLayout.PerCpuAddress + PerCpuLayout.IrqCount, ulong.MaxValue);
+        memory.WriteUInt64(perCpu + (ulong)options.PerCpu.IrqStackTop, irq.Top);
 
         var ist = new Dictionary<int, StackInfo>();
         foreach (int index in image.Idt.Where(g => g.Ist != 0).Select(g => g.Ist).Distinct().Order())
         {
             var s = stacks.AllocateKernel($"ist{index} stack", StackKind.Exception, options.IstStackPages, index);
-            memory.WriteUInt64(MachineLayout.TssAddress + 0x24 + ((ulong)(index - 1) * 8), s.Top);
+            memory.WriteUInt64(perCpu + (ulong)PerCpuLayout.TssIst(index), s.Top);
             ist[index] = s;
         }
 
@@ -55,7 +66,7 @@ public static class KernelImageLoader
             machine.Cpu.Lstar = image.Symbols[image.SyscallEntry].Address;
         }
 
-        var kernel = new LoadedKernel(machine, image, stacks, tasks, init, irq, ist, user);
+        var kernel = new LoadedKernel(machine, image, perCpu, stacks, tasks, init, irq, ist, user);
         kernel.EnterKernel(0);
         return kernel;
     }

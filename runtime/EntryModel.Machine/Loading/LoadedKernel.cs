@@ -7,10 +7,11 @@ namespace EntryModel.Machine.Loading;
 /// <summary>A kernel image loaded into a machine, with what the loader set up around it.</summary>
 public sealed class LoadedKernel
 {
-    internal LoadedKernel(X86Machine machine, KernelImage image, StackAllocator stacks, TaskTable tasks, KernelTask init, StackInfo irqStack, IReadOnlyDictionary<int, StackInfo> istStacks, StackInfo? userStack)
+    internal LoadedKernel(X86Machine machine, KernelImage image, ulong perCpuBase, StackAllocator stacks, TaskTable tasks, KernelTask init, StackInfo irqStack, IReadOnlyDictionary<int, StackInfo> istStacks, StackInfo? userStack)
     {
         Machine = machine;
         Image = image;
+        PerCpuBase = perCpuBase;
         StackAllocator = stacks;
         Tasks = tasks;
         InitTask = init;
@@ -22,6 +23,9 @@ public sealed class LoadedKernel
     public X86Machine Machine { get; }
 
     public KernelImage Image { get; }
+
+    /// <summary>The per-CPU area: GS base in kernel mode, KERNEL_GS_BASE in user mode, and TR base.</summary>
+    public ulong PerCpuBase { get; }
 
     public StackAllocator StackAllocator { get; }
 
@@ -47,7 +51,7 @@ public sealed class LoadedKernel
         cpu.Gpr[(int)Gpr.Rsp] = rsp ?? InitTask.Stack.Top;
         cpu.Cs = Selectors.KernelCs;
         cpu.Ss = Selectors.KernelSs;
-        cpu.GsBase = MachineLayout.PerCpuAddress;
+        cpu.GsBase = PerCpuBase;
         cpu.KernelGsBase = 0;
         cpu.Rflags = RFlags.Reserved1 | (interruptsEnabled ? RFlags.IF : 0);
     }
@@ -61,7 +65,7 @@ public sealed class LoadedKernel
         cpu.Cs = Selectors.UserCs;
         cpu.Ss = Selectors.UserSs;
         cpu.GsBase = 0;
-        cpu.KernelGsBase = MachineLayout.PerCpuAddress;
+        cpu.KernelGsBase = PerCpuBase;
         cpu.Rflags = RFlags.Reserved1 | RFlags.IF;
     }
 }

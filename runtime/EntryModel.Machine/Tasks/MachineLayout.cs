@@ -6,11 +6,8 @@ public static class MachineLayout
     /// <summary>The IDT (256 gates, one page, read-only to the guest), in a cpu_entry_area-like region.</summary>
     public const ulong IdtAddress = 0xfffffe0000000000;
 
-    /// <summary>The 64-bit TSS (RSP0 at +4, IST1..7 at +0x24).</summary>
-    public const ulong TssAddress = 0xfffffe0000001000;
-
-    /// <summary>The per-CPU area GS points at in kernel mode (see <see cref="PerCpuLayout"/>).</summary>
-    public const ulong PerCpuAddress = 0xfffffe0000002000;
+    /// <summary>The per-CPU area the machine maps when the image has none: GS base and TSS base (see <see cref="PerCpuLayout"/>).</summary>
+    public const ulong PerCpuAddress = 0xfffffe0000001000;
 
     /// <summary>Kernel stacks (task, IRQ, IST), each above an unmapped guard page; vmalloc-like.</summary>
     public const ulong KernelStacksBase = 0xffffc90000000000;

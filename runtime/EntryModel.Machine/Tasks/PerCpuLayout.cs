@@ -1,20 +1,19 @@
 namespace EntryModel.Machine.Tasks;
 
-/// <summary>Offsets in the per-CPU area (<c>%gs:</c> in kernel mode) that the machine fills and the model's entry code uses.</summary>
-public static class PerCpuLayout
+/// <summary>
+/// Where the per-CPU variables the machine fills at load time sit in the per-CPU area, whose base is
+/// both the GS base (kernel mode) and the TSS base: the 64-bit TSS occupies its first 0x68 bytes.
+/// <see cref="Default"/> is the default kernel model's layout (its KernelAbi PCPU_* constants).
+/// </summary>
+public sealed record PerCpuLayout(int CurrentTask, int TopOfStack, int UserRspScratch, int IrqStackTop, int IrqCount)
 {
-    /// <summary>The running task's struct address (<c>current_task</c>).</summary>
-    public const int CurrentTask = 0x00;
+    /// <summary>TSS.RSP0: the stack the CPU loads on an interrupt from CPL 3.</summary>
+    public const int TssRsp0 = 0x04;
 
-    /// <summary>The top of the running task's kernel stack (<c>cpu_current_top_of_stack</c>).</summary>
-    public const int TopOfStack = 0x08;
+    /// <summary>TSS.IST1; IST n is at <c>TssIst1 + 8 * (n - 1)</c>.</summary>
+    public const int TssIst1 = 0x24;
 
-    /// <summary>The top of the per-CPU IRQ stack (<c>irq_stack_ptr</c>).</summary>
-    public const int IrqStackTop = 0x10;
+    public static PerCpuLayout Default { get; } = new(CurrentTask: 0x80, TopOfStack: 0x88, UserRspScratch: 0x90, IrqStackTop: 0x98, IrqCount: 0xa0);
 
-    /// <summary>Scratch slot where syscall entry parks the user RSP (<c>rsp_scratch</c>).</summary>
-    public const int UserRspScratch = 0x18;
-
-    /// <summary>IRQ nesting count (<c>irq_count</c>, -1 when not on the IRQ stack).</summary>
-    public const int IrqCount = 0x20;
+    public static int TssIst(int index) => TssIst1 + (8 * (index - 1));
 }

@@ -18,14 +18,14 @@ public class SyscallAndIretTests
     private static void SyscallEntry(Assembler a)
     {
         a.swapgs();
-        a.mov(__qword_ptr.gs[PerCpuLayout.UserRspScratch], rsp);
-        a.mov(rsp, __qword_ptr.gs[PerCpuLayout.TopOfStack]);
+        a.mov(__qword_ptr.gs[PerCpuLayout.Default.UserRspScratch], rsp);
+        a.mov(rsp, __qword_ptr.gs[PerCpuLayout.Default.TopOfStack]);
         a.push(rcx);
         a.push(r11);
         a.add(rax, 1);
         a.pop(r11);
         a.pop(rcx);
-        a.mov(rsp, __qword_ptr.gs[PerCpuLayout.UserRspScratch]);
+        a.mov(rsp, __qword_ptr.gs[PerCpuLayout.Default.UserRspScratch]);
         a.swapgs();
         a.sysretq();
     }
@@ -33,8 +33,7 @@ public class SyscallAndIretTests
     private static Rig SyscallRig()
     {
         var rig = new Rig();
-        rig.Memory.Map(MachineLayout.PerCpuAddress, 0x1000, PagePermissions.Writable);
-        rig.Memory.WriteUInt64(MachineLayout.PerCpuAddress + PerCpuLayout.TopOfStack, rig.KernelStack.Top);
+        rig.Memory.WriteUInt64(MachineLayout.PerCpuAddress + (ulong)PerCpuLayout.Default.TopOfStack, rig.KernelStack.Top);
         rig.Cpu.KernelGsBase = MachineLayout.PerCpuAddress;
         rig.Cpu.Lstar = Entry;
         rig.Load(Entry, SyscallEntry);

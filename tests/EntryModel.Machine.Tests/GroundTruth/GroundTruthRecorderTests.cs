@@ -58,15 +58,14 @@ public class GroundTruthRecorderTests
         Functions(rig);
         const ulong entry = Rig.KernelCode + 0x400;
         const ulong copy = Rig.KernelCode + 0x500;
-        rig.Memory.Map(MachineLayout.PerCpuAddress, 0x1000, PagePermissions.Writable);
-        rig.Memory.WriteUInt64(MachineLayout.PerCpuAddress + PerCpuLayout.TopOfStack, rig.KernelStack.Top);
+        rig.Memory.WriteUInt64(MachineLayout.PerCpuAddress + (ulong)PerCpuLayout.Default.TopOfStack, rig.KernelStack.Top);
         rig.Cpu.KernelGsBase = MachineLayout.PerCpuAddress;
         rig.Cpu.Lstar = entry;
         rig.Load(entry, a =>
         {
             a.swapgs();
-            a.mov(__qword_ptr.gs[PerCpuLayout.UserRspScratch], rsp);
-            a.mov(rsp, __qword_ptr.gs[PerCpuLayout.TopOfStack]);
+            a.mov(__qword_ptr.gs[PerCpuLayout.Default.UserRspScratch], rsp);
+            a.mov(rsp, __qword_ptr.gs[PerCpuLayout.Default.TopOfStack]);
             a.push(rcx);
             a.call(copy);
         });
@@ -137,7 +136,6 @@ public class GroundTruthRecorderTests
         var rig = new Rig();
         Functions(rig);
         var tasks = new TaskTable(rig.Memory, rig.Allocator);
-        rig.Memory.Map(MachineLayout.PerCpuAddress, 0x1000, PagePermissions.Writable);
         var a = tasks.Create("a");
         var b = tasks.Create("b");
         const ulong switchTo = Rig.KernelCode + 0x700;
@@ -149,8 +147,8 @@ public class GroundTruthRecorderTests
                 asm.push(r);
             }
 
-            asm.mov(__qword_ptr[rdi + TaskStructLayout.SavedRsp], rsp);
-            asm.mov(rsp, __qword_ptr[rsi + TaskStructLayout.SavedRsp]);
+            asm.mov(__qword_ptr[rdi + TaskStructLayout.Default.SavedRsp], rsp);
+            asm.mov(rsp, __qword_ptr[rsi + TaskStructLayout.Default.SavedRsp]);
             foreach (var r in new[] { r15, r14, r13, r12, rbx, rbp })
             {
                 asm.pop(r);

@@ -33,13 +33,16 @@ public class KernelImageLoaderTests
         var text = new byte[0x80];
         Assemble(bpStub, a => { a.mov(rax, __qword_ptr[Data]); a.hlt(); }).CopyTo(text, 0);
         Assemble(sysEntry, a => { a.mov(ebx, 1); a.hlt(); }).CopyTo(text, 0x40);
-        var data = BitConverter.GetBytes(0x1234UL);
+        var data = new byte[0x1000];
+        BitConverter.GetBytes(0x1234UL).CopyTo(data, 0);
         var user = Assemble(UserText, a => { a.int3(); a.syscall(); });
         var symbols = new SymbolTable(
         [
             new Symbol("bp_stub", bpStub, 0x40, SymbolKind.Entry, ".text"),
             new Symbol("entry_SYSCALL_64", sysEntry, 0x40, SymbolKind.Entry, ".text"),
             new Symbol("some_data", Data, 8, SymbolKind.Data, ".data"),
+            new Symbol("cpu0_area", Data + 0x100, 0xc0, SymbolKind.Data, ".data"),
+            new Symbol("task_user", Data + 0x200, 0x40, SymbolKind.Data, ".data"),
         ]);
         return new KernelImage(
             "test", "none", null, [],
@@ -73,9 +76,10 @@ public class KernelImageLoaderTests
         var kernel = KernelImageLoader.Load(machine, Image());
         Assert.That(machine.Stacks.All.Select(s => s.Kind), Is.EquivalentTo(new[] { StackKind.Task, StackKind.Irq, StackKind.Exception, StackKind.User }));
         Assert.That(kernel.IstStacks[1].IstIndex, Is.EqualTo(1));
-        Assert.That(machine.Memory.ReadUInt64(MachineLayout.TssAddress + 0x24), Is.EqualTo(kernel.IstStacks[1].Top));
-        Assert.That(machine.Memory.ReadUInt64(MachineLayout.TssAddress + 4), Is.EqualTo(kernel.InitTask.Stack.Top));
-        Assert.That(machine.Memory.ReadUInt64(MachineLayout.PerCpuAddress + PerCpuLayout.IrqStackTop), Is.EqualTo(kernel.IrqStack.Top));
+        Assert.That(machine.Memory.ReadUInt64(MachineLayout.PerCpuAddress + 0x24), Is.EqualTo(kernel.IstStacks[1].Top));
+        Assert.That(machine.Memory.ReadUInt64(MachineLayout.PerCpuAddress + 4), Is.EqualTo(kernel.InitTask.Stack.Top));
+        Assert.That(kernel.PerCpuBase, Is.EqualTo(MachineLayout.PerCpuAddress));
+        Assert.That(machine.Memory.ReadUInt64(MachineLayout.PerCpuAddress + (ulong)PerCpuLayout.Default.IrqStackTop), Is.EqualTo(kernel.IrqStack.Top));
         foreach (var s in machine.Stacks.All.Where(s => s.Kind != StackKind.User))
         {
             Assert.That(machine.Memory.IsMapped(s.Low - 1), Is.False, $"guard page below {s}");
@@ -105,6 +109,30 @@ public class KernelImageLoaderTests
         Assert.That(stop.Kind, Is.EqualTo(StopKind.Halted));
         Assert.That(machine.Cpu[Gpr.Rbx], Is.EqualTo(1UL));
         Assert.That(machine.Cpu[Gpr.Rcx], Is.EqualTo(UserText + 3));
+    }
+
+    [Test]
+    public void An_image_that_holds_its_per_CPU_area_and_first_task_gets_them_filled_in()
+    {
+        var machine = new X86Machine();
+        var kernel = KernelImageLoader.Load(machine, Image(), KernelLoadOptions.DefaultKernel);
+        ulong area = kernel.Symbol("cpu0_area");
+        var layout = PerCpuLayout.Default;
+        Assert.That(kernel.PerCpuBase, Is.EqualTo(area));
+        Assert.That(machine.Cpu.TrBase, Is.EqualTo(area));
+        Assert.That(machine.Cpu.GsBase, Is.EqualTo(area));
+        Assert.That(machine.Memory.ReadUInt64(area + PerCpuLayout.TssRsp0), Is.EqualTo(kernel.InitTask.Stack.Top));
+        Assert.That(machine.Memory.ReadUInt64(area + (ulong)PerCpuLayout.TssIst(1)), Is.EqualTo(kernel.IstStacks[1].Top));
+        Assert.That(machine.Memory.ReadUInt64(area + (ulong)layout.CurrentTask), Is.EqualTo(kernel.Symbol("task_user")));
+        Assert.That(machine.Memory.ReadUInt64(area + (ulong)layout.TopOfStack), Is.EqualTo(kernel.InitTask.Stack.Top));
+        Assert.That(machine.Memory.ReadUInt64(area + (ulong)layout.IrqStackTop), Is.EqualTo(kernel.IrqStack.Top));
+        Assert.That(kernel.InitTask.StructAddress, Is.EqualTo(kernel.Symbol("task_user")));
+        Assert.That(machine.Memory.ReadUInt64(kernel.InitTask.StructAddress + (ulong)TaskStructLayout.Default.StackTop), Is.EqualTo(kernel.InitTask.Stack.Top));
+        Assert.That(machine.Memory.IsMapped(MachineLayout.PerCpuAddress), Is.False, "no machine per-CPU page when the image has one");
+
+        kernel.EnterUser(UserText);
+        Assert.That(machine.Run().Kind, Is.EqualTo(StopKind.Halted), "int3 delivered through the image's TSS IST1");
+        Assert.That(machine.Cpu[Gpr.Rsp], Is.EqualTo(kernel.IstStacks[1].Top - 40));
     }
 
     [Test]

@@ -9,7 +9,7 @@ namespace EntryModel.Machine.Tests.Support;
 
 /// <summary>
 /// A small machine for tests: code assembled with Iced at fixed addresses, a kernel stack with a
-/// guard page, an IST stack, a user stack and user code page, a TSS, and an IDT whose every vector
+/// guard page, an IST stack, an IRQ stack, a user stack, a per-CPU area holding the TSS, and an IDT whose every vector
 /// enters a two-byte stub <c>hlt; hlt</c> at <see cref="HandlerFor"/> (so a test sees which vector
 /// was delivered from the Halted stop's RIP and inspects the hardware frame on the stack).
 /// </summary>
@@ -32,10 +32,10 @@ internal sealed class Rig
         UserStack = alloc.AllocateUser("user stack", MachineLayout.UserStackTop, 2);
         Memory.Map(KernelData, 0x2000, PagePermissions.Writable);
         Memory.Map(UserData, 0x2000, PagePermissions.Writable | PagePermissions.User);
-        Memory.Map(MachineLayout.TssAddress, GuestMemory.PageSize, PagePermissions.Writable);
-        Machine.Cpu.TrBase = MachineLayout.TssAddress;
-        Memory.WriteUInt64(MachineLayout.TssAddress + 4, KernelStack.Top);
-        Memory.WriteUInt64(MachineLayout.TssAddress + 0x24, IstStack.Top);
+        Memory.Map(MachineLayout.PerCpuAddress, GuestMemory.PageSize, PagePermissions.Writable);
+        Machine.Cpu.TrBase = MachineLayout.PerCpuAddress;
+        Memory.WriteUInt64(MachineLayout.PerCpuAddress + PerCpuLayout.TssRsp0, KernelStack.Top);
+        Memory.WriteUInt64(MachineLayout.PerCpuAddress + (ulong)PerCpuLayout.TssIst(1), IstStack.Top);
         if (withIdt)
         {
             Memory.Map(Handlers, 0x1000, PagePermissions.Executable);
