@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using EntryModel.Oracles.Tests.Differential.Generation;
+using EntryModel.Oracles.Tests.HostCpu;
+
+namespace EntryModel.Oracles.Tests.Differential;
+
+/// <summary>Collects disagreements over a corpus and prints the first few in full (seed, AT&amp;T listing, state, differences).</summary>
+public sealed class DifferentialReport(string expectedName, string actualName)
+{
+    private const int CasesShownInFull = 5;
+    private readonly StringBuilder details = new();
+
+    public int Sequences { get; private set; }
+
+    public int Failures { get; private set; }
+
+    public void Add(GeneratedSequence sequence, IReadOnlyList<string> differences)
+    {
+        Sequences++;
+        if (differences.Count == 0)
+        {
+            return;
+        }
+
+        Failures++;
+        if (Failures <= CasesShownInFull)
+        {
+            details.Append(CultureInfo.InvariantCulture, $"--- {expectedName} vs {actualName}, ");
+            details.Append(sequence.Describe());
+            details.Append(CultureInfo.InvariantCulture, $"differences ({expectedName} value vs {actualName} value):\n");
+            foreach (string difference in differences)
+            {
+                details.Append("  ").Append(difference).Append('\n');
+            }
+        }
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Failures} of {Sequences} sequences differ between {expectedName} and {actualName} " +
+            $"(host: {HostCpuInfo.Vendor} {HostCpuInfo.ModelName}; corpus seeds from {DifferentialCorpus.FirstSeed}).\n") + details;
+}

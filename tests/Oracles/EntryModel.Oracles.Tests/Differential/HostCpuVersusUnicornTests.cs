@@ -1,0 +1,30 @@
+using EntryModel.Oracles.Tests.Differential.Generation;
+using EntryModel.Oracles.Tests.HostCpu;
+using EntryModel.Oracles.Tests.Unicorn;
+
+namespace EntryModel.Oracles.Tests.Differential;
+
+/// <summary>
+/// Oracles: host CPU and Unicorn. Before either judges the machine model they must agree with each other
+/// on the generated corpus; a disagreement means a harness bug (or a Unicorn bug worth knowing about).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class HostCpuVersusUnicornTests
+{
+    [Test]
+    public void Host_cpu_and_unicorn_agree_on_the_generated_corpus()
+    {
+        using var host = new HostCpuExecutor();
+        using var unicorn = new UnicornExecutor();
+        var report = new DifferentialReport(host.Name, unicorn.Name);
+        foreach (GeneratedSequence sequence in SequenceGenerator.Corpus(DifferentialCorpus.FirstSeed, DifferentialCorpus.Count))
+        {
+            SandboxState onHost = host.Run(sequence.Code, sequence.Initial);
+            SandboxState onUnicorn = unicorn.Run(sequence.Code, sequence.Initial);
+            report.Add(sequence, StateComparison.Differences(onHost, onUnicorn, UndefinedFlagPolicy.HostVersusUnicorn(sequence)));
+        }
+
+        Assert.That(report.Failures, Is.Zero, report.ToString());
+    }
+}
