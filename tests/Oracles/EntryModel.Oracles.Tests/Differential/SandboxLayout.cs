@@ -25,16 +25,16 @@ public static class SandboxLayout
     /// <summary>Host-only: input and output register blocks and the saved host RSP.</summary>
     public const ulong StateBlockAddress = Base + 0x2000;
 
-    /// <summary>A dedicated scratch stack (32 KiB) so signal frames on the host never touch compared memory.</summary>
+    /// <summary>A dedicated scratch stack (32 KiB); the host executor blocks signals while it is in use.</summary>
     public const ulong StackRegionAddress = Base + 0x3000;
 
     public const ulong StackRegionSize = 0x8000;
 
     /// <summary>Initial RSP of every sequence (16-byte aligned).</summary>
-    public const ulong StackTop = StackRegionAddress + StackRegionSize - 0x80;
+    public const ulong StackTop = StackRegionAddress + StackRegionSize - 0x100;
 
     /// <summary>Bytes below <see cref="StackTop"/> that pushes may write and that are compared.</summary>
-    public const int StackWindowSize = 0x80;
+    public const int StackWindowSize = 0x200;
 
     public const ulong StackWindowAddress = StackTop - StackWindowSize;
 

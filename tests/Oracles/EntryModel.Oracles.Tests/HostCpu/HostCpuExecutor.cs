@@ -81,7 +81,16 @@ public sealed unsafe class HostCpuExecutor : ISandboxExecutor
         initial.Data.CopyTo(Span(SandboxLayout.DataAddress, SandboxLayout.DataSize));
         initial.StackWindow.CopyTo(Span(SandboxLayout.StackWindowAddress, SandboxLayout.StackWindowSize));
 
-        ((delegate* unmanaged<void>)SandboxLayout.HarnessAddress)();
+        byte* signalMask = stackalloc byte[LibcSignals.SignalSetBytes];
+        LibcSignals.BlockAll(signalMask);
+        try
+        {
+            ((delegate* unmanaged<void>)SandboxLayout.HarnessAddress)();
+        }
+        finally
+        {
+            LibcSignals.Restore(signalMask);
+        }
 
         var final = new SandboxState { Rflags = *(ulong*)HostCpuHarness.OutputRflags };
         new ReadOnlySpan<ulong>((void*)HostCpuHarness.OutputRegisters, SandboxState.RegisterCount).CopyTo(final.Registers);
