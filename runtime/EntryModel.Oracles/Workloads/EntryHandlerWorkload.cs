@@ -23,6 +23,12 @@ public sealed class EntryHandlerWorkload
     /// <summary>Index of %rsp (encoding order).</summary>
     public const int StackRegisterIndex = 4;
 
+    /// <summary>
+    /// Instructions per iteration (42 in the entry loop, 17 in the handler). A constant so benchmarks can
+    /// use it in OperationsPerInvoke; <see cref="Build"/> checks it against the assembled code.
+    /// </summary>
+    public const int InstructionsPerIterationConstant = 59;
+
     /// <summary>Deepest stack use below the initial %rsp, in bytes.</summary>
     public const int StackBytesUsed = 8 * (6 + 15 + 1 + 2);
 
@@ -122,7 +128,13 @@ public sealed class EntryHandlerWorkload
         using var stream = new MemoryStream();
         a.Assemble(new StreamCodeWriter(stream), codeAddress);
         byte[] code = stream.ToArray();
-        return new EntryHandlerWorkload(codeAddress, code, CountPerIteration(code, codeAddress));
+        int perIteration = CountPerIteration(code, codeAddress);
+        if (perIteration != InstructionsPerIterationConstant)
+        {
+            throw new InvalidOperationException($"The workload has {perIteration} instructions per iteration; update InstructionsPerIterationConstant.");
+        }
+
+        return new EntryHandlerWorkload(codeAddress, code, perIteration);
     }
 
     /// <summary>
