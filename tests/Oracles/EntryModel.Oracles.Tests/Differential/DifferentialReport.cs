@@ -15,7 +15,7 @@ public sealed class DifferentialReport(string expectedName, string actualName)
 
     public int Failures { get; private set; }
 
-    public void Add(GeneratedSequence sequence, IReadOnlyList<string> differences)
+    public void Add(GeneratedSequence sequence, IReadOnlyList<string> differences, GeneratedSequence? firstFailingPrefix = null)
     {
         Sequences++;
         if (differences.Count == 0)
@@ -32,6 +32,17 @@ public sealed class DifferentialReport(string expectedName, string actualName)
             foreach (string difference in differences)
             {
                 details.Append("  ").Append(difference).Append('\n');
+            }
+
+            if (firstFailingPrefix is { } prefix && prefix.Instructions.Count < sequence.Instructions.Count)
+            {
+                details.Append(CultureInfo.InvariantCulture,
+                    $"first disagreement after instruction {prefix.Instructions.Count}: {SequenceCode.FormatOne(prefix.Instructions[^1])} ({prefix.FormNames[^1]})\n");
+            }
+            else if (firstFailingPrefix is not null)
+            {
+                details.Append(CultureInfo.InvariantCulture,
+                    $"first disagreement after the last instruction: {SequenceCode.FormatOne(sequence.Instructions[^1])} ({sequence.FormNames[^1]})\n");
             }
         }
     }

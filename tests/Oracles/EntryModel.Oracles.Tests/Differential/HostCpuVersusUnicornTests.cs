@@ -17,13 +17,8 @@ public sealed class HostCpuVersusUnicornTests
     {
         using var host = new HostCpuExecutor();
         using var unicorn = new UnicornExecutor();
-        var report = new DifferentialReport(host.Name, unicorn.Name);
-        foreach (GeneratedSequence sequence in SequenceGenerator.Corpus(DifferentialCorpus.FirstSeed, DifferentialCorpus.Count))
-        {
-            SandboxState onHost = host.Run(sequence.Code, sequence.Initial);
-            SandboxState onUnicorn = unicorn.Run(sequence.Code, sequence.Initial);
-            report.Add(sequence, StateComparison.Differences(onHost, onUnicorn, UndefinedFlagPolicy.HostVersusUnicorn(sequence)));
-        }
+        DifferentialReport report = DifferentialRun.Compare(
+            host, unicorn, SequenceGenerator.Corpus(DifferentialCorpus.FirstSeed, DifferentialCorpus.Count), UndefinedFlagPolicy.HostVersusUnicorn);
 
         Assert.That(report.Failures, Is.Zero, report.ToString());
     }

@@ -49,7 +49,7 @@ public sealed class UnicornExecutor : ISandboxExecutor
         ulong rip = engine.ReadRegister(UnicornX86Register.Rip);
         if (error != UnicornError.Ok || rip != end)
         {
-            throw new UnicornException(
+            throw new SandboxRunException(
                 $"Unicorn stopped at 0x{rip:x} instead of 0x{end:x}: {error} ({UnicornEngine.Describe(error)}).");
         }
 

@@ -13,8 +13,7 @@ public sealed class GeneratedSequence
         IReadOnlyList<string> formNames,
         SandboxState initial,
         int baseRegisterIndex,
-        RflagsBits undefinedFlagsAtEnd,
-        IReadOnlyDictionary<RflagsBits, Mnemonic> undefinedBy,
+        IReadOnlyList<FlagStatus> statusAfter,
         IReadOnlyList<string> emittedForms,
         int stackDepthAtEnd)
     {
@@ -23,8 +22,10 @@ public sealed class GeneratedSequence
         FormNames = formNames;
         Initial = initial;
         BaseRegisterIndex = baseRegisterIndex;
-        UndefinedFlagsAtEnd = undefinedFlagsAtEnd;
-        UndefinedBy = undefinedBy;
+        StatusAfter = statusAfter;
+        FlagStatus atEnd = statusAfter.Count > 0 ? statusAfter[^1] : FlagStatus.AllDefined;
+        UndefinedFlagsAtEnd = atEnd.Undefined;
+        UndefinedBy = atEnd.UndefinedBy;
         EmittedForms = emittedForms;
         StackDepthAtEnd = stackDepthAtEnd;
         Code = SequenceCode.Encode(instructions);
@@ -47,13 +48,29 @@ public sealed class GeneratedSequence
     /// <summary>For each flag in <see cref="UndefinedFlagsAtEnd"/>, the instruction that last left it undefined.</summary>
     public IReadOnlyDictionary<RflagsBits, Mnemonic> UndefinedBy { get; }
 
+    /// <summary>Flag status after each instruction (parallel to <see cref="Instructions"/>).</summary>
+    public IReadOnlyList<FlagStatus> StatusAfter { get; }
+
     /// <summary>The table forms that contributed (a guarded divide is one form, several instructions).</summary>
     public IReadOnlyList<string> EmittedForms { get; }
 
-    /// <summary>Bytes pushed and not popped: the final RSP is <see cref="SandboxLayout.StackTop"/> minus this.</summary>
+    /// <summary>Bytes pushed and not popped: the final RSP is <see cref="SandboxLayout.StackTop"/> minus this (-1 for a prefix: not tracked).</summary>
     public int StackDepthAtEnd { get; }
 
     public byte[] Code { get; }
+
+    /// <summary>
+    /// The first <paramref name="count"/> instructions as a sequence of their own (same seed and initial
+    /// state), for narrowing a disagreement down to the instruction where it starts.
+    /// </summary>
+    public GeneratedSequence Prefix(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Instructions.Count);
+        return new GeneratedSequence(
+            Seed, [.. Instructions.Take(count)], [.. FormNames.Take(count)], Initial, BaseRegisterIndex,
+            [.. StatusAfter.Take(count)], EmittedForms, stackDepthAtEnd: -1);
+    }
 
     /// <summary>Seed, AT&amp;T listing and initial state: everything needed to reproduce a failure by hand.</summary>
     public string Describe()

@@ -13,6 +13,7 @@ public sealed class SequenceBuilder
     private readonly List<Instruction> instructions = [];
     private readonly List<string> formNames = [];
     private readonly Dictionary<RflagsBits, Mnemonic> undefinedBy = [];
+    private readonly List<FlagStatus> statusAfter = [];
 
     public SequenceBuilder(Random random, int baseRegisterIndex)
     {
@@ -39,6 +40,9 @@ public sealed class SequenceBuilder
 
     /// <summary>For each flag undefined at this point, the instruction that last left it undefined.</summary>
     public IReadOnlyDictionary<RflagsBits, Mnemonic> UndefinedBy => undefinedBy;
+
+    /// <summary>The undefined flags after each instruction, so any prefix of the sequence can be judged alone.</summary>
+    public IReadOnlyList<FlagStatus> StatusAfter => statusAfter;
 
     public bool IsWritable(int registerIndex) => registerIndex != SandboxState.RspIndex && registerIndex != BaseRegisterIndex;
 
@@ -68,6 +72,8 @@ public sealed class SequenceBuilder
                 undefinedBy[flag] = instruction.Mnemonic;
             }
         }
+
+        statusAfter.Add(new FlagStatus(UndefinedFlags, new Dictionary<RflagsBits, Mnemonic>(undefinedBy)));
 
         return true;
     }

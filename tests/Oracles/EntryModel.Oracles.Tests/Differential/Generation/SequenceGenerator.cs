@@ -60,8 +60,7 @@ public static class SequenceGenerator
             [.. builder.FormNames],
             initial,
             baseRegister,
-            builder.UndefinedFlags,
-            new Dictionary<RflagsBits, Iced.Intel.Mnemonic>(builder.UndefinedBy),
+            [.. builder.StatusAfter],
             emittedForms,
             builder.StackDepth);
     }
