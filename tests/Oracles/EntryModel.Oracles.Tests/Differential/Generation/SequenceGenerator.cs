@@ -11,15 +11,17 @@ public static class SequenceGenerator
     public const int DefaultMaximumLength = 12;
 
     /// <summary>Seeds <paramref name="firstSeed"/>, <paramref name="firstSeed"/>+1, … as a corpus.</summary>
-    public static IEnumerable<GeneratedSequence> Corpus(int firstSeed, int count, int maximumLength = DefaultMaximumLength)
+    public static IEnumerable<GeneratedSequence> Corpus(
+        int firstSeed, int count, int maximumLength = DefaultMaximumLength, IReadOnlyList<InstructionForm>? forms = null)
     {
         for (int i = 0; i < count; i++)
         {
-            yield return Generate(firstSeed + i, maximumLength);
+            yield return Generate(firstSeed + i, maximumLength, forms);
         }
     }
 
-    public static GeneratedSequence Generate(int seed, int maximumLength = DefaultMaximumLength)
+    /// <summary>One sequence; <paramref name="forms"/> narrows the table (default: <see cref="InstructionForms.All"/>).</summary>
+    public static GeneratedSequence Generate(int seed, int maximumLength = DefaultMaximumLength, IReadOnlyList<InstructionForm>? forms = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maximumLength, 1);
         var random = new Random(seed);
@@ -43,7 +45,7 @@ public static class SequenceGenerator
 
         var builder = new SequenceBuilder(random, baseRegister);
         int length = random.Next(1, maximumLength + 1);
-        IReadOnlyList<InstructionForm> forms = InstructionForms.All;
+        forms ??= InstructionForms.All;
         var emittedForms = new List<string>();
         for (int attempts = 0; builder.Instructions.Count < length && attempts < length * 100; attempts++)
         {
