@@ -1,0 +1,436 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Syntax;
+using Iced.Intel;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>Labels, directives, macro invocations and instructions.</summary>
+internal sealed partial class Expander
+{
+    private void ProcessStatement(string text, SourceRef src, int depth)
+    {
+        int pos = 0;
+
+        // Labels: name: or 1:
+        while (true)
+        {
+            int p = pos;
+            while (p < text.Length && text[p] == ' ')
+            {
+                p++;
+            }
+
+            int s = p;
+            if (p < text.Length && (ExpressionParser.IsSymbolStart(text[p]) || char.IsDigit(text[p])))
+            {
+                bool numeric = char.IsDigit(text[p]);
+                while (p < text.Length && (numeric ? char.IsDigit(text[p]) : ExpressionParser.IsSymbolChar(text[p])))
+                {
+                    p++;
+                }
+
+                if (p < text.Length && text[p] == ':' && (p + 1 >= text.Length || text[p + 1] != ':'))
+                {
+                    string name = text.Substring(s, p - s);
+                    if (numeric)
+                    {
+                        int n = int.Parse(name, CultureInfo.InvariantCulture);
+                        localLabelCounts.TryGetValue(n, out int count);
+                        localLabelCounts[n] = count + 1;
+                        DefineLabel(LocalName(n, count + 1), src, visible: false, typeKind: -1, atOffset: s);
+                    }
+                    else
+                    {
+                        DefineLabel(name, src, visible: !name.StartsWith(".L", StringComparison.Ordinal), typeKind: -1, atOffset: s);
+                    }
+
+                    pos = p + 1;
+                    continue;
+                }
+            }
+
+            pos = s;
+            break;
+        }
+
+        if (pos >= text.Length)
+        {
+            return;
+        }
+
+        int wordStart = pos;
+        while (pos < text.Length && text[pos] != ' ')
+        {
+            pos++;
+        }
+
+        string word = text.Substring(wordStart, pos - wordStart);
+
+        // name = expr
+        int q = pos;
+        while (q < text.Length && text[q] == ' ')
+        {
+            q++;
+        }
+
+        if (word.EndsWith("=", StringComparison.Ordinal) && word.Length > 1 && !word.EndsWith("==", StringComparison.Ordinal))
+        {
+            SetSymbol(word.Substring(0, word.Length - 1), text, pos, src, wordStart);
+            return;
+        }
+
+        if (q < text.Length && text[q] == '=' && (q + 1 >= text.Length || text[q + 1] != '='))
+        {
+            SetSymbol(word, text, q + 1, src, wordStart);
+            return;
+        }
+
+        if (word.StartsWith(".", StringComparison.Ordinal))
+        {
+            Directive(word.ToLowerInvariant(), text, wordStart, pos, src, depth);
+            return;
+        }
+
+        if (macros.TryGetValue(word, out var macro))
+        {
+            Expand(macro, text, pos, src, depth);
+            return;
+        }
+
+        Instruction(text, wordStart, src);
+    }
+
+    private static string LocalName(int number, int instance) => $"{number}\u0001{instance}";
+
+    private string Mangle(string name) => name.StartsWith(".L", StringComparison.Ordinal) || name.IndexOf('\u0001') >= 0 ? name + "\u0001d" + declaration.ToString(CultureInfo.InvariantCulture) : name;
+
+    private void DefineLabel(string name, SourceRef src, bool visible, int typeKind, int atOffset)
+    {
+        if (current == null)
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, $"label '{ExpressionEvaluator.Display(name)}' in a declaration that holds no code (use [GasCode])", atOffset, name.Length);
+        }
+
+        string key = Mangle(name);
+        if (Symbols.TryGetValue(key, out var existing))
+        {
+            string where = existing.Source != null && existing.Source.Declaration >= 0 && existing.Source.Declaration < parsed.Count ? $" (first defined in '{parsed[existing.Source.Declaration].Source.Name}')" : string.Empty;
+            throw new SyntaxException(DiagnosticIds.DuplicateSymbol, $"symbol '{ExpressionEvaluator.Display(name)}' is already defined{where}", atOffset, name.Length);
+        }
+
+        if (pendingTypes.TryGetValue(key, out int pendingType))
+        {
+            typeKind = pendingType;
+        }
+
+        var item = new LabelItem(src, key);
+        current.Items.Add(item);
+        Symbols[key] = new AsmSymbol(key, AsmSymbolKind.Label, src) { Fragment = current, Label = item, Visible = visible, TypeKind = typeKind };
+    }
+
+    private string HiddenLabel(SourceRef src)
+    {
+        string name = $".Ldot\u0001{hiddenCounter++}";
+        DefineLabel(name, src, visible: false, typeKind: -1, atOffset: 0);
+        return Mangle(name);
+    }
+
+    /// <summary>Resolves 1f/1b to this declaration's numbered labels and '.' to a label at the current place.</summary>
+    private Expression Bind(Expression e, SourceRef src, ref string? dot)
+    {
+        switch (e)
+        {
+            case LocalLabelExpression l:
+                {
+                    localLabelCounts.TryGetValue(l.Number, out int count);
+                    int instance = l.Forward ? count + 1 : count;
+                    if (instance == 0)
+                    {
+                        throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $"no local label {l.Number}: before this reference", l.Offset, l.Length);
+                    }
+
+                    return new SymbolExpression(Mangle(LocalName(l.Number, instance)), l.Offset, l.Length);
+                }
+
+            case DotExpression d:
+                dot ??= HiddenLabel(src);
+                return new SymbolExpression(dot, d.Offset, d.Length);
+            case SymbolExpression s when s.Name.StartsWith(".L", StringComparison.Ordinal):
+                return new SymbolExpression(Mangle(s.Name), s.Offset, s.Length);
+            case UnaryExpression u:
+                {
+                    var o = Bind(u.Operand, src, ref dot);
+                    return ReferenceEquals(o, u.Operand) ? u : new UnaryExpression(u.Operator, o, u.Offset, u.Length);
+                }
+
+            case BinaryExpression b:
+                {
+                    var l = Bind(b.Left, src, ref dot);
+                    var r = Bind(b.Right, src, ref dot);
+                    return ReferenceEquals(l, b.Left) && ReferenceEquals(r, b.Right) ? b : new BinaryExpression(b.Operator, l, r, b.Offset, b.Length);
+                }
+
+            default:
+                return e;
+        }
+    }
+
+    private Expression ParseBound(string text, int start, int end, SourceRef src)
+    {
+        string? dot = null;
+        return Bind(ExpressionParser.ParseAll(text, start, end), src, ref dot);
+    }
+
+    private void SetSymbol(string name, string text, int exprStart, SourceRef src, int nameOffset, bool equiv = false)
+    {
+        name = name.Trim();
+        if (name.Length == 0 || !ExpressionParser.IsSymbolStart(name[0]))
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, "symbol name expected", nameOffset, name.Length);
+        }
+
+        var expr = ParseBound(text, exprStart, text.Length, src);
+        string key = Mangle(name);
+        if (Symbols.TryGetValue(key, out var existing) && (existing.Kind == AsmSymbolKind.Label || equiv))
+        {
+            throw new SyntaxException(DiagnosticIds.DuplicateSymbol, $"symbol '{name}' is already defined", nameOffset, name.Length);
+        }
+
+        var value = Evaluator.Evaluate(expr);
+        var sym = new AsmSymbol(key, value.IsAbsoluteConstant ? AsmSymbolKind.Absolute : AsmSymbolKind.Expression, src)
+        {
+            Value = value.Number,
+            Expression = value.IsAbsoluteConstant ? null : expr,
+        };
+        Symbols[key] = sym;
+    }
+
+    private void Expand(MacroDefinition macro, string text, int argsStart, SourceRef src, int depth)
+    {
+        if (depth >= MaxMacroDepth)
+        {
+            throw new SyntaxException(DiagnosticIds.MacroRecursion, $"macro '{macro.Name}' expands too deeply (recursion?)", 0, text.Length);
+        }
+
+        var args = MacroArguments.Split(text, argsStart);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        int positional = 0;
+        for (int a = 0; a < args.Count; a++)
+        {
+            var (argText, argOffset) = args[a];
+            int eq = argText.IndexOf('=');
+            if (eq > 0 && IsIdentifier(argText.Substring(0, eq)) && (eq + 1 >= argText.Length || argText[eq + 1] != '='))
+            {
+                string key = argText.Substring(0, eq);
+                if (macro.Parameters.Find(p => p.Name == key) == null)
+                {
+                    throw new SyntaxException(DiagnosticIds.UnknownMacroParameter, $"macro '{macro.Name}' has no parameter '{key}'", argOffset, eq);
+                }
+
+                values[key] = argText.Substring(eq + 1);
+                set.Add(key);
+                continue;
+            }
+
+            while (positional < macro.Parameters.Count && set.Contains(macro.Parameters[positional].Name))
+            {
+                positional++;
+            }
+
+            if (positional >= macro.Parameters.Count)
+            {
+                throw new SyntaxException(DiagnosticIds.MacroArity, $"too many arguments for macro '{macro.Name}' (it takes {macro.Parameters.Count})", argOffset, argText.Length);
+            }
+
+            var param = macro.Parameters[positional];
+            if (param.Vararg)
+            {
+                var rest = new List<string>();
+                for (int r = a; r < args.Count; r++)
+                {
+                    rest.Add(args[r].Text);
+                }
+
+                values[param.Name] = string.Join(", ", rest);
+                set.Add(param.Name);
+                break;
+            }
+
+            values[param.Name] = argText;
+            set.Add(param.Name);
+            positional++;
+        }
+
+        foreach (var p in macro.Parameters)
+        {
+            if (!set.Contains(p.Name) || (values[p.Name].Length == 0 && p.Default != null))
+            {
+                if (p.Required)
+                {
+                    throw new SyntaxException(DiagnosticIds.MacroArity, $"macro '{macro.Name}' needs an argument for '{p.Name}'", 0, text.Length);
+                }
+
+                values[p.Name] = p.Default ?? string.Empty;
+            }
+        }
+
+        int counter = macroCounter++;
+        string stack = src.MacroStack.Length == 0
+            ? $"{macro.Name} at {DeclarationName(src.Declaration)}:{src.Line + 1}"
+            : $"{src.MacroStack} > {macro.Name}";
+        var expanded = new List<(GasStatement, SourceRef)>(macro.Body.Count);
+        foreach (var (s, bodySrc) in macro.Body)
+        {
+            string t;
+            try
+            {
+                t = MacroArguments.Substitute(s.Text, values, counter, macro.Name);
+            }
+            catch (SyntaxException ex)
+            {
+                Report(bodySrc, ex);
+                continue;
+            }
+
+            bool exact = ReferenceEquals(t, s.Text);
+            expanded.Add((new GasStatement(s.Offset, t, s.Line), new SourceRef(bodySrc.Declaration, bodySrc.Offset, exact ? s.Text : t, bodySrc.Line, stack, exact)));
+        }
+
+        int openConditions = conditions.Count;
+        Process(expanded, depth + 1);
+        exitMacro = false;
+        while (conditions.Count > openConditions)
+        {
+            Report(conditions[conditions.Count - 1].Opened, new SyntaxException(DiagnosticIds.UnbalancedConditional, $"this .if in macro '{macro.Name}' has no .endif inside the macro", -1, 0));
+            conditions.RemoveAt(conditions.Count - 1);
+        }
+    }
+
+    private string DeclarationName(int d) => d >= 0 && d < parsed.Count ? parsed[d].Source.Name : "?";
+
+    private static bool IsIdentifier(string s)
+    {
+        if (s.Length == 0 || !(char.IsLetter(s[0]) || s[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (char c in s)
+        {
+            if (!(char.IsLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Fragment RequireCode(string what, int offset, int length)
+    {
+        if (current == null)
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, $"{what} in a declaration that holds no code (use [GasCode] for code and data)", offset, length);
+        }
+
+        return current;
+    }
+
+    private void Instruction(string text, int wordStart, SourceRef src)
+    {
+        int pos = wordStart;
+        bool lockPrefix = false, rep = false, repne = false;
+        string word;
+        int wordEnd;
+        while (true)
+        {
+            wordEnd = pos;
+            while (wordEnd < text.Length && text[wordEnd] != ' ')
+            {
+                wordEnd++;
+            }
+
+            word = text.Substring(pos, wordEnd - pos).ToLowerInvariant();
+            if (!MnemonicTable.IsPrefix(word))
+            {
+                break;
+            }
+
+            lockPrefix |= word == "lock";
+            rep |= word == "rep" || word == "repe" || word == "repz";
+            repne |= word == "repne" || word == "repnz";
+            int next = wordEnd;
+            while (next < text.Length && text[next] == ' ')
+            {
+                next++;
+            }
+
+            if (next >= text.Length)
+            {
+                // A prefix alone on its statement: emit its byte, as GAS does ("lock ; btr ...").
+                var frag = RequireCode("an instruction prefix", wordStart, text.Length - wordStart);
+                byte b = lockPrefix ? (byte)0xF0 : repne ? (byte)0xF2 : (byte)0xF3;
+                frag.Items.Add(new BytesItem(src, new[] { b }));
+                return;
+            }
+
+            pos = next;
+        }
+
+        var fragment = RequireCode("an instruction", pos, word.Length);
+        string mnemonic = text.Substring(pos, wordEnd - pos);
+        var operands = OperandParser.ParseOperands(text, wordEnd);
+        string? dot = null;
+        foreach (var op in operands)
+        {
+            if (op.Value != null)
+            {
+                op.Value = Bind(op.Value, src, ref dot);
+            }
+        }
+
+        if (operands.Count == 0 && StringInstructions.TryGet(mnemonic, out var factory))
+        {
+            var kind = rep ? RepPrefixKind.Repe : repne ? RepPrefixKind.Repne : RepPrefixKind.None;
+            var built = factory(kind);
+            fragment.Items.Add(new InstructionItem(src, built.Code, operands) { Factory = () => factory(kind), HasLock = lockPrefix });
+            return;
+        }
+
+        var infos = MnemonicTable.Resolve(mnemonic);
+        infos.RemoveAll(i => !InstructionSelector.Knows(i.Mnemonic));
+        if (infos.Count == 0)
+        {
+            throw new SyntaxException(DiagnosticIds.UnknownMnemonic, $"unknown or unsupported instruction '{mnemonic}'", pos, mnemonic.Length);
+        }
+
+        SyntaxException? first = null;
+        foreach (var info in infos)
+        {
+            try
+            {
+                var sel = InstructionSelector.Select(info, operands, Evaluator.Evaluate, _ => true, text.Length - pos);
+                fragment.Items.Add(new InstructionItem(src, sel.Code, sel.Operands)
+                {
+                    NearCode = sel.NearCode,
+                    HasLock = lockPrefix,
+                    HasRep = rep,
+                    HasRepne = repne,
+                });
+                return;
+            }
+            catch (SyntaxException ex)
+            {
+                first ??= ex;
+            }
+        }
+
+        var err = first!;
+        throw new SyntaxException(err.Id, err.Message, err.Offset < 0 ? pos : err.Offset, err.Offset < 0 ? text.Length - pos : err.Length);
+    }
+}

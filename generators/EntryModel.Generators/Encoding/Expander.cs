@@ -1,0 +1,680 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Model;
+using EntryModel.Generators.Syntax;
+using Iced.Intel;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>
+/// Runs the statements of every declaration under one strategy: conditionals, macro definitions and
+/// expansions, <c>.rept</c>/<c>.irp</c>, labels, directives and instructions, producing fragments of
+/// items and the symbol table. Every problem becomes a diagnostic; processing goes on with the next
+/// statement so one run reports everything.
+/// </summary>
+internal sealed partial class Expander
+{
+    private const int MaxMacroDepth = 100;
+    private const int MaxRepeat = 100000;
+
+    private readonly ModelSource model;
+    private readonly IReadOnlyList<ParsedDeclaration> parsed;
+    private readonly List<AsmDiagnostic> diagnostics;
+    private readonly Dictionary<string, MacroDefinition> macros = new Dictionary<string, MacroDefinition>(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ConditionalFrame> conditions = new List<ConditionalFrame>();
+    private readonly Dictionary<int, int> localLabelCounts = new Dictionary<int, int>();
+    private readonly Stack<Fragment> sectionStack = new Stack<Fragment>();
+    private readonly Dictionary<string, Fragment> declarationSections = new Dictionary<string, Fragment>(StringComparer.Ordinal);
+
+    private int declaration;
+    private Fragment? main;
+    private Fragment? current;
+    private Fragment? previous;
+    private int macroCounter;
+    private int hiddenCounter;
+    private bool exitMacro;
+
+    public Expander(ModelSource model, IReadOnlyList<ParsedDeclaration> parsed, StrategySource strategy, List<AsmDiagnostic> diagnostics)
+    {
+        this.model = model;
+        this.parsed = parsed;
+        this.diagnostics = diagnostics;
+        Evaluator = new ExpressionEvaluator(Symbols);
+        foreach (var define in strategy.Defines)
+        {
+            DefineConfiguration(define);
+        }
+    }
+
+    public Dictionary<string, AsmSymbol> Symbols { get; } = new Dictionary<string, AsmSymbol>(StringComparer.Ordinal);
+
+    public List<Fragment> Fragments { get; } = new List<Fragment>();
+
+    public ExpressionEvaluator Evaluator { get; }
+
+    /// <summary>Processes macro declarations first (they only define), then code declarations in order.</summary>
+    public void Run()
+    {
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int d = 0; d < parsed.Count; d++)
+            {
+                var source = parsed[d].Source;
+                bool isMacros = source.Kind == DeclarationKind.Macros;
+                if (isMacros != (pass == 0))
+                {
+                    continue;
+                }
+
+                diagnostics.AddRange(parsed[d].Diagnostics);
+                RunDeclaration(d);
+            }
+        }
+    }
+
+    private void DefineConfiguration(string define)
+    {
+        int eq = define.IndexOf('=');
+        string name = (eq >= 0 ? define.Substring(0, eq) : define).Trim();
+        long value = 1;
+        if (eq >= 0)
+        {
+            string text = define.Substring(eq + 1).Trim();
+            try
+            {
+                value = Evaluator.EvaluateAbsolute(ExpressionParser.ParseAll(text, 0, text.Length), "a configuration value");
+            }
+            catch (SyntaxException ex)
+            {
+                diagnostics.Add(new AsmDiagnostic(DiagnosticIds.BadDeclaration, $"configuration symbol '{define}': {ex.Message}", -1, 0, 0));
+                return;
+            }
+        }
+
+        Symbols[name] = new AsmSymbol(name, AsmSymbolKind.Absolute, null) { Value = value };
+    }
+
+    private void RunDeclaration(int d)
+    {
+        declaration = d;
+        conditions.Clear();
+        localLabelCounts.Clear();
+        sectionStack.Clear();
+        declarationSections.Clear();
+        var source = parsed[d].Source;
+        main = null;
+        current = null;
+        previous = null;
+
+        var statements = new List<(GasStatement, SourceRef)>();
+        foreach (var s in parsed[d].Statements)
+        {
+            statements.Add((s, new SourceRef(d, s.Offset, s.Text, s.Line, string.Empty, true)));
+        }
+
+        if (source.Kind != DeclarationKind.Macros)
+        {
+            main = new Fragment(d, source.Section, isMain: true)
+            {
+                FixedAddress = source.Address != 0 ? source.Address : (ulong?)null,
+                FixedSize = source.Size,
+                Align = source.Align > 0 ? source.Align : 1,
+            };
+            Fragments.Add(main);
+            declarationSections[source.Section] = main;
+            current = main;
+            var start = new SourceRef(d, 0, source.Text, 0, string.Empty, false);
+            DefineLabel(source.Name, start, visible: true, typeKind: source.SymbolKind, atOffset: 0);
+        }
+
+        if (source.Kind == DeclarationKind.IdtEntry)
+        {
+            statements = SubstituteEntryParameters(statements, source);
+        }
+
+        Process(statements, 0);
+
+        foreach (var open in conditions)
+        {
+            Report(open.Opened, new SyntaxException(DiagnosticIds.UnbalancedConditional, "this .if has no .endif", -1, 0));
+        }
+
+        foreach (var pair in localLabelCounts)
+        {
+            string name = LocalName(pair.Key, pair.Value + 1);
+            if (!Symbols.ContainsKey(name))
+            {
+                // A forward reference past the last definition is reported where it is evaluated.
+            }
+        }
+    }
+
+    /// <summary>IDT entry bodies may use \vector, \handler, \error_code, \ist and \name.</summary>
+    private List<(GasStatement, SourceRef)> SubstituteEntryParameters(List<(GasStatement, SourceRef)> statements, SourceDeclaration source)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = source.Name,
+            ["vector"] = source.Vector.ToString(CultureInfo.InvariantCulture),
+            ["handler"] = source.Handler ?? string.Empty,
+            ["error_code"] = source.ErrorCode ? "1" : "0",
+            ["ist"] = source.Ist.ToString(CultureInfo.InvariantCulture),
+        };
+        var result = new List<(GasStatement, SourceRef)>(statements.Count);
+        foreach (var (s, src) in statements)
+        {
+            string text;
+            try
+            {
+                text = MacroArguments.Substitute(s.Text, values, 0, source.Name);
+            }
+            catch (SyntaxException ex)
+            {
+                Report(src, ex);
+                continue;
+            }
+
+            bool exact = ReferenceEquals(text, s.Text);
+            result.Add((new GasStatement(s.Offset, text, s.Line), exact ? src : new SourceRef(src.Declaration, src.Offset, s.Text, src.Line, src.MacroStack, false)));
+        }
+
+        return result;
+    }
+
+    private bool Active => conditions.Count == 0 || conditions[conditions.Count - 1].Active;
+
+    private void Process(List<(GasStatement Statement, SourceRef Source)> statements, int depth)
+    {
+        for (int i = 0; i < statements.Count; i++)
+        {
+            if (exitMacro)
+            {
+                return;
+            }
+
+            var (stmt, src) = statements[i];
+            string text = stmt.Text;
+            string word = FirstWord(text, out int wordEnd);
+            string lower = word.ToLowerInvariant();
+
+            try
+            {
+                if (HandleConditional(lower, text, wordEnd, src))
+                {
+                    continue;
+                }
+
+                if (!Active)
+                {
+                    continue;
+                }
+
+                if (lower == ".macro")
+                {
+                    i = CollectMacro(statements, i, text, wordEnd, src);
+                    continue;
+                }
+
+                if (lower == ".rept" || lower == ".irp" || lower == ".irpc")
+                {
+                    i = CollectRepeat(statements, i, lower, text, wordEnd, src, depth);
+                    continue;
+                }
+
+                if (lower == ".endm" || lower == ".endr")
+                {
+                    throw new SyntaxException(DiagnosticIds.UnbalancedMacro, $"{lower} without a matching {(lower == ".endm" ? ".macro" : ".rept/.irp")}", 0, word.Length);
+                }
+
+                if (lower == ".exitm")
+                {
+                    if (depth == 0)
+                    {
+                        throw new SyntaxException(DiagnosticIds.UnbalancedMacro, ".exitm outside a macro", 0, word.Length);
+                    }
+
+                    exitMacro = true;
+                    return;
+                }
+
+                ProcessStatement(text, src, depth);
+            }
+            catch (SyntaxException ex)
+            {
+                Report(src, ex);
+            }
+        }
+    }
+
+    private static string FirstWord(string text, out int end)
+    {
+        int i = 0;
+        while (i < text.Length && text[i] != ' ' && text[i] != '\t')
+        {
+            i++;
+        }
+
+        end = i;
+        return text.Substring(0, i);
+    }
+
+    /// <summary>Handles .if/.ifdef/.else/.endif and their #-spellings; true when the statement was one.</summary>
+    private bool HandleConditional(string word, string text, int wordEnd, SourceRef src)
+    {
+        string rest = text.Substring(wordEnd).Trim();
+        switch (word)
+        {
+            case ".if":
+            case ".ifne":
+            case "#if":
+                Open(src, () => EvaluateCondition(text, wordEnd, word == "#if") != 0);
+                return true;
+            case ".ifeq":
+                Open(src, () => EvaluateCondition(text, wordEnd, false) == 0);
+                return true;
+            case ".ifge":
+                Open(src, () => EvaluateCondition(text, wordEnd, false) >= 0);
+                return true;
+            case ".ifgt":
+                Open(src, () => EvaluateCondition(text, wordEnd, false) > 0);
+                return true;
+            case ".ifle":
+                Open(src, () => EvaluateCondition(text, wordEnd, false) <= 0);
+                return true;
+            case ".iflt":
+                Open(src, () => EvaluateCondition(text, wordEnd, false) < 0);
+                return true;
+            case ".ifdef":
+            case "#ifdef":
+                Open(src, () => IsDefined(rest, text, wordEnd));
+                return true;
+            case ".ifndef":
+            case ".ifnotdef":
+            case "#ifndef":
+                Open(src, () => !IsDefined(rest, text, wordEnd));
+                return true;
+            case ".ifb":
+                Open(src, () => rest.Length == 0);
+                return true;
+            case ".ifnb":
+                Open(src, () => rest.Length != 0);
+                return true;
+            case ".ifc":
+            case ".ifnc":
+                {
+                    var parts = SplitTwo(rest);
+                    bool same = string.Equals(parts.Item1, parts.Item2, StringComparison.Ordinal);
+                    Open(src, () => word == ".ifc" ? same : !same);
+                    return true;
+                }
+
+            case ".elseif":
+            case "#elif":
+                {
+                    var top = Top(src, word);
+                    if (top.SeenElse)
+                    {
+                        throw new SyntaxException(DiagnosticIds.UnbalancedConditional, $"{word} after .else", 0, word.Length);
+                    }
+
+                    bool take = top.ParentActive && !top.Taken && EvaluateCondition(text, wordEnd, word == "#elif") != 0;
+                    top.Active = take;
+                    top.Taken |= take;
+                    return true;
+                }
+
+            case ".else":
+            case "#else":
+                {
+                    var top = Top(src, word);
+                    if (top.SeenElse)
+                    {
+                        throw new SyntaxException(DiagnosticIds.UnbalancedConditional, "a second .else in the same .if", 0, word.Length);
+                    }
+
+                    top.SeenElse = true;
+                    top.Active = top.ParentActive && !top.Taken;
+                    top.Taken = true;
+                    return true;
+                }
+
+            case ".endif":
+            case "#endif":
+                Top(src, word);
+                conditions.RemoveAt(conditions.Count - 1);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private ConditionalFrame Top(SourceRef src, string word)
+    {
+        if (conditions.Count == 0)
+        {
+            throw new SyntaxException(DiagnosticIds.UnbalancedConditional, $"{word} without a matching .if", 0, word.Length);
+        }
+
+        return conditions[conditions.Count - 1];
+    }
+
+    private void Open(SourceRef src, Func<bool> condition)
+    {
+        bool parent = Active;
+        bool value = false;
+        if (parent)
+        {
+            try
+            {
+                value = condition();
+            }
+            catch (SyntaxException ex)
+            {
+                Report(src, ex);
+            }
+        }
+
+        conditions.Add(new ConditionalFrame(parent, parent && value, src));
+    }
+
+    private bool IsDefined(string name, string text, int wordEnd)
+    {
+        if (name.Length == 0)
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, "symbol name expected", wordEnd, 0);
+        }
+
+        return Symbols.ContainsKey(name) || macros.ContainsKey(name);
+    }
+
+    /// <summary>Evaluates a condition; undefined symbols count as 0 (as the C preprocessor does), and defined(X) works.</summary>
+    private long EvaluateCondition(string text, int start, bool cpp)
+    {
+        string expr = text.Substring(start);
+        if (cpp || expr.IndexOf("defined", StringComparison.Ordinal) >= 0)
+        {
+            expr = ReplaceDefined(expr);
+        }
+
+        var parsedExpr = ExpressionParser.ParseAll(expr, 0, expr.Length);
+        var value = EvaluateWithUndefinedAsZero(parsedExpr);
+        return value;
+    }
+
+    private long EvaluateWithUndefinedAsZero(Expression e)
+    {
+        switch (e)
+        {
+            case SymbolExpression s when !Symbols.ContainsKey(s.Name):
+                return 0;
+            case UnaryExpression u:
+                {
+                    long v = EvaluateWithUndefinedAsZero(u.Operand);
+                    return u.Operator switch { '-' => -v, '~' => ~v, '!' => v == 0 ? 1 : 0, _ => v };
+                }
+
+            case BinaryExpression b:
+                {
+                    var l = new NumberExpression(EvaluateWithUndefinedAsZero(b.Left), b.Left.Offset, b.Left.Length);
+                    var r = new NumberExpression(EvaluateWithUndefinedAsZero(b.Right), b.Right.Offset, b.Right.Length);
+                    return Evaluator.EvaluateAbsolute(new BinaryExpression(b.Operator, l, r, b.Offset, b.Length), "a condition");
+                }
+
+            default:
+                return Evaluator.EvaluateAbsolute(e, "a condition");
+        }
+    }
+
+    private string ReplaceDefined(string expr)
+    {
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < expr.Length)
+        {
+            if (string.CompareOrdinal(expr, i, "defined", 0, 7) == 0 && (i == 0 || !ExpressionParser.IsSymbolChar(expr[i - 1])))
+            {
+                int j = i + 7;
+                while (j < expr.Length && expr[j] == ' ')
+                {
+                    j++;
+                }
+
+                bool paren = j < expr.Length && expr[j] == '(';
+                if (paren)
+                {
+                    j++;
+                }
+
+                while (j < expr.Length && expr[j] == ' ')
+                {
+                    j++;
+                }
+
+                int s = j;
+                while (j < expr.Length && ExpressionParser.IsSymbolChar(expr[j]))
+                {
+                    j++;
+                }
+
+                string name = expr.Substring(s, j - s);
+                while (paren && j < expr.Length && expr[j] == ' ')
+                {
+                    j++;
+                }
+
+                if (paren && j < expr.Length && expr[j] == ')')
+                {
+                    j++;
+                }
+
+                // Keep the text's length so offsets still point at the right place.
+                string value = Symbols.ContainsKey(name) ? "1" : "0";
+                sb.Append(value.PadRight(j - i));
+                i = j;
+                continue;
+            }
+
+            sb.Append(expr[i]);
+            i++;
+        }
+
+        return sb.ToString();
+    }
+
+    private static Tuple<string, string> SplitTwo(string rest)
+    {
+        int comma = rest.IndexOf(',');
+        if (comma < 0)
+        {
+            return Tuple.Create(rest.Trim(), string.Empty);
+        }
+
+        return Tuple.Create(rest.Substring(0, comma).Trim(), rest.Substring(comma + 1).Trim());
+    }
+
+    /// <summary>Collects a .macro ... .endm block and defines it; returns the index of the .endm.</summary>
+    private int CollectMacro(List<(GasStatement Statement, SourceRef Source)> statements, int i, string text, int wordEnd, SourceRef src)
+    {
+        var header = MacroArguments.Split(text, wordEnd);
+        int end = FindBlockEnd(statements, i, ".macro", ".endm");
+        if (end < 0)
+        {
+            Report(src, new SyntaxException(DiagnosticIds.UnbalancedMacro, ".macro without .endm", 0, wordEnd));
+            return statements.Count - 1;
+        }
+
+        if (header.Count == 0)
+        {
+            Report(src, new SyntaxException(DiagnosticIds.SyntaxError, "macro name expected", wordEnd, 0));
+            return end;
+        }
+
+        string name = header[0].Text;
+        var parameters = new List<MacroParameter>();
+        for (int k = 1; k < header.Count; k++)
+        {
+            string p = header[k].Text;
+            string? def = null;
+            bool req = false, vararg = false;
+            int eq = p.IndexOf('=');
+            if (eq >= 0)
+            {
+                def = p.Substring(eq + 1);
+                p = p.Substring(0, eq);
+            }
+
+            if (p.EndsWith(":req", StringComparison.Ordinal))
+            {
+                req = true;
+                p = p.Substring(0, p.Length - 4);
+            }
+            else if (p.EndsWith(":vararg", StringComparison.Ordinal))
+            {
+                vararg = true;
+                p = p.Substring(0, p.Length - 7);
+            }
+
+            parameters.Add(new MacroParameter(p.Trim(), def, req, vararg));
+        }
+
+        var body = new List<(GasStatement, SourceRef)>();
+        for (int k = i + 1; k < end; k++)
+        {
+            body.Add(statements[k]);
+        }
+
+        macros[name] = new MacroDefinition(name, parameters, body, src);
+        return end;
+    }
+
+    private static int FindBlockEnd(List<(GasStatement Statement, SourceRef Source)> statements, int i, string open, string close)
+    {
+        int nest = 0;
+        for (int k = i + 1; k < statements.Count; k++)
+        {
+            string w = FirstWord(statements[k].Statement.Text, out _).ToLowerInvariant();
+            bool isOpen = open == ".macro" ? w == ".macro" : (w == ".rept" || w == ".irp" || w == ".irpc");
+            if (isOpen)
+            {
+                nest++;
+            }
+            else if (w == close)
+            {
+                if (nest == 0)
+                {
+                    return k;
+                }
+
+                nest--;
+            }
+        }
+
+        return -1;
+    }
+
+    private int CollectRepeat(List<(GasStatement Statement, SourceRef Source)> statements, int i, string word, string text, int wordEnd, SourceRef src, int depth)
+    {
+        int end = FindBlockEnd(statements, i, ".rept", ".endr");
+        if (end < 0)
+        {
+            Report(src, new SyntaxException(DiagnosticIds.UnbalancedMacro, $"{word} without .endr", 0, wordEnd));
+            return statements.Count - 1;
+        }
+
+        var body = new List<(GasStatement Statement, SourceRef Source)>();
+        for (int k = i + 1; k < end; k++)
+        {
+            body.Add(statements[k]);
+        }
+
+        if (depth >= MaxMacroDepth)
+        {
+            Report(src, new SyntaxException(DiagnosticIds.MacroRecursion, "macros and repeats nest too deeply", 0, wordEnd));
+            return end;
+        }
+
+        if (word == ".rept")
+        {
+            string countText = text.Substring(wordEnd);
+            long count = Evaluator.EvaluateAbsolute(ExpressionParser.ParseAll(text, wordEnd, text.Length), ".rept count");
+            if (count < 0 || count > MaxRepeat)
+            {
+                throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $".rept count {count} is out of range (0..{MaxRepeat})", wordEnd, countText.Length);
+            }
+
+            for (long r = 0; r < count; r++)
+            {
+                Process(body, depth + 1);
+            }
+
+            return end;
+        }
+
+        var args = MacroArguments.Split(text, wordEnd);
+        if (args.Count == 0)
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, $"{word} needs a symbol", wordEnd, 0);
+        }
+
+        string param = args[0].Text;
+        var values = new List<string>();
+        if (word == ".irp")
+        {
+            for (int k = 1; k < args.Count; k++)
+            {
+                values.Add(args[k].Text);
+            }
+        }
+        else if (args.Count > 1)
+        {
+            foreach (char c in args[1].Text)
+            {
+                values.Add(c.ToString());
+            }
+        }
+
+        foreach (var v in values)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal) { [param] = v };
+            var expanded = new List<(GasStatement, SourceRef)>();
+            foreach (var (s, bsrc) in body)
+            {
+                string t = MacroArguments.Substitute(s.Text, map, macroCounter, word);
+                expanded.Add((new GasStatement(s.Offset, t, s.Line), ReferenceEquals(t, s.Text) ? bsrc : new SourceRef(bsrc.Declaration, bsrc.Offset, s.Text, bsrc.Line, bsrc.MacroStack, false)));
+            }
+
+            Process(expanded, depth + 1);
+        }
+
+        return end;
+    }
+
+    private void Report(SourceRef src, SyntaxException ex)
+    {
+        int offset = src.Offset;
+        int length = src.Text.Length;
+        if (src.Exact && ex.Offset >= 0)
+        {
+            offset = src.Offset + ex.Offset;
+            length = ex.Length;
+        }
+
+        string message = ex.Message;
+        if (src.MacroStack.Length > 0)
+        {
+            message += $" (in {src.MacroStack})";
+        }
+
+        if (!src.Exact && src.Text.Length > 0 && ex.Offset >= 0)
+        {
+            message += $" [in '{src.Text}']";
+        }
+
+        diagnostics.Add(new AsmDiagnostic(ex.Id, message, src.Declaration, offset, length));
+    }
+
+    internal void ReportAt(SourceRef src, SyntaxException ex) => Report(src, ex);
+}

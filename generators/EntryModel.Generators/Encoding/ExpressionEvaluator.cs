@@ -1,0 +1,199 @@
+using System.Collections.Generic;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Syntax;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>
+/// Evaluates expressions against the symbol table. Before layout, labels are unknown and make a
+/// value relocatable; after layout every label has an address.
+/// </summary>
+internal sealed class ExpressionEvaluator
+{
+    private readonly Dictionary<string, AsmSymbol> symbols;
+
+    public ExpressionEvaluator(Dictionary<string, AsmSymbol> symbols) => this.symbols = symbols;
+
+    /// <summary>Set once fragments have addresses.</summary>
+    public bool LayoutDone { get; set; }
+
+    /// <summary>Evaluates; undefined symbols throw <see cref="SyntaxException"/> after layout and are unknown before.</summary>
+    public Value Evaluate(Expression e)
+    {
+        switch (e)
+        {
+            case NumberExpression n:
+                return Value.Constant(n.Value);
+            case SymbolExpression s:
+                return EvaluateSymbol(s);
+            case UnaryExpression u:
+                {
+                    var v = Evaluate(u.Operand);
+                    if (u.Operator == '+')
+                    {
+                        return v;
+                    }
+
+                    if (v.Relocatable && LayoutDone == false)
+                    {
+                        return new Value(0, false, true, null);
+                    }
+
+                    long r = u.Operator switch
+                    {
+                        '-' => unchecked(-v.Number),
+                        '~' => ~v.Number,
+                        _ => v.Number == 0 ? 1 : 0,
+                    };
+                    return new Value(r, v.Known, v.Relocatable, null);
+                }
+
+            case BinaryExpression b:
+                return EvaluateBinary(b);
+            case LocalLabelExpression l:
+                throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $"local label {l.Number}{(l.Forward ? "f" : "b")} has no definition", l.Offset, l.Length);
+            case DotExpression d:
+                throw new SyntaxException(DiagnosticIds.SyntaxError, "'.' is not allowed here", d.Offset, d.Length);
+            default:
+                throw new SyntaxException(DiagnosticIds.SyntaxError, "bad expression", e.Offset, e.Length);
+        }
+    }
+
+    /// <summary>Evaluates to an absolute constant now, or throws with <paramref name="what"/> in the message.</summary>
+    public long EvaluateAbsolute(Expression e, string what)
+    {
+        var v = Evaluate(e);
+        if (!v.Known)
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, $"{what} must be an absolute expression known here", e.Offset, e.Length);
+        }
+
+        return v.Number;
+    }
+
+    private Value EvaluateSymbol(SymbolExpression s)
+    {
+        if (!symbols.TryGetValue(s.Name, out var sym))
+        {
+            if (LayoutDone)
+            {
+                throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $"undefined symbol '{Display(s.Name)}'", s.Offset, s.Length);
+            }
+
+            return new Value(0, false, true, s.Name);
+        }
+
+        switch (sym.Kind)
+        {
+            case AsmSymbolKind.Absolute:
+                return Value.Constant(sym.Value);
+            case AsmSymbolKind.Label:
+                if (!LayoutDone || sym.Fragment == null || sym.Label == null)
+                {
+                    return new Value(0, false, true, sym.Name);
+                }
+
+                return new Value(unchecked((long)sym.Fragment.Address + sym.Label.Offset), true, true, sym.Name);
+            default:
+                if (sym.Evaluating || sym.Expression == null)
+                {
+                    throw new SyntaxException(DiagnosticIds.SyntaxError, $"symbol '{Display(s.Name)}' is defined in terms of itself", s.Offset, s.Length);
+                }
+
+                sym.Evaluating = true;
+                try
+                {
+                    var v = Evaluate(sym.Expression);
+                    return v;
+                }
+                catch (SyntaxException ex)
+                {
+                    throw new SyntaxException(ex.Id, $"in the value of '{Display(s.Name)}': {ex.Message}", s.Offset, s.Length);
+                }
+                finally
+                {
+                    sym.Evaluating = false;
+                }
+        }
+    }
+
+    private Value EvaluateBinary(BinaryExpression b)
+    {
+        var l = Evaluate(b.Left);
+        var r = Evaluate(b.Right);
+        bool known = l.Known && r.Known;
+        string op = b.Operator;
+
+        // Relocatability: label+const and label-const stay relocatable; label-label is absolute.
+        bool relocatable;
+        string? symbol = null;
+        if (op == "+")
+        {
+            relocatable = l.Relocatable || r.Relocatable;
+            symbol = l.Relocatable ? l.Symbol : r.Symbol;
+        }
+        else if (op == "-")
+        {
+            relocatable = l.Relocatable && !r.Relocatable;
+            symbol = relocatable ? l.Symbol : null;
+            if (!known && l.Relocatable && r.Relocatable)
+            {
+                return new Value(0, false, false, null);
+            }
+        }
+        else
+        {
+            relocatable = l.Relocatable || r.Relocatable;
+        }
+
+        if (!known)
+        {
+            return new Value(0, false, relocatable, symbol);
+        }
+
+        long a = l.Number, c = r.Number;
+        long result;
+        switch (op)
+        {
+            case "+": result = unchecked(a + c); break;
+            case "-": result = unchecked(a - c); break;
+            case "*": result = unchecked(a * c); break;
+            case "/":
+            case "%":
+                if (c == 0)
+                {
+                    throw new SyntaxException(DiagnosticIds.SyntaxError, "division by zero", b.Offset, b.Length);
+                }
+
+                result = op == "/" ? (a == long.MinValue && c == -1 ? a : a / c) : (c == -1 ? 0 : a % c);
+                break;
+            case "<<": result = c >= 64 || c < 0 ? 0 : a << (int)c; break;
+            case ">>": result = c >= 64 || c < 0 ? 0 : a >> (int)c; break;
+            case "|": result = a | c; break;
+            case "&": result = a & c; break;
+            case "^": result = a ^ c; break;
+            case "!": result = a | ~c; break;
+
+            // GAS comparisons yield -1 for true.
+            case "==": result = a == c ? -1 : 0; break;
+            case "!=":
+            case "<>": result = a != c ? -1 : 0; break;
+            case "<": result = a < c ? -1 : 0; break;
+            case ">": result = a > c ? -1 : 0; break;
+            case "<=": result = a <= c ? -1 : 0; break;
+            case ">=": result = a >= c ? -1 : 0; break;
+            case "&&": result = a != 0 && c != 0 ? 1 : 0; break;
+            case "||": result = a != 0 || c != 0 ? 1 : 0; break;
+            default: throw new SyntaxException(DiagnosticIds.SyntaxError, $"unknown operator '{op}'", b.Offset, b.Length);
+        }
+
+        return new Value(result, true, relocatable, symbol);
+    }
+
+    /// <summary>Names as the user wrote them (declaration-local names carry a hidden suffix).</summary>
+    public static string Display(string name)
+    {
+        int at = name.IndexOf('\u0001');
+        return at >= 0 ? name.Substring(0, at) : name;
+    }
+}

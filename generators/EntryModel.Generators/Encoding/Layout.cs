@@ -1,0 +1,328 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Model;
+using EntryModel.Generators.Syntax;
+using Iced.Intel;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>
+/// Places fragments at addresses and sizes every item, repeating until nothing changes: short
+/// branches that cannot reach (or leave their declaration) become near, alignment and <c>.org</c>
+/// follow. Sizes only grow, so it converges; a cap turns a pathological case into a diagnostic.
+/// </summary>
+internal sealed class Layout
+{
+    private const int MaxPasses = 64;
+
+    private readonly Expander expander;
+    private readonly SectionMap sections;
+    private readonly List<AsmDiagnostic> diagnostics;
+    private readonly Encoder encoder;
+    private readonly ByteWriter writer = new ByteWriter();
+
+    public Layout(Expander expander, SectionMap sections, List<AsmDiagnostic> diagnostics)
+    {
+        this.expander = expander;
+        this.sections = sections;
+        this.diagnostics = diagnostics;
+        encoder = Encoder.Create(64, writer);
+    }
+
+    public IReadOnlyList<Fragment> Fragments => expander.Fragments;
+
+    public void Run()
+    {
+        var evaluator = expander.Evaluator;
+        evaluator.LayoutDone = false;
+        foreach (var f in Fragments)
+        {
+            foreach (var item in f.Items)
+            {
+                if (item is InstructionItem ins)
+                {
+                    // Relaxable branches start short (2 bytes), as GNU as starts them.
+                    ins.Size = ins.NearCode != Code.INVALID ? 2 : TryEncode(ins, 0x1000, out _, strict: false) ?? 5;
+                }
+            }
+        }
+
+        for (int pass = 0; ; pass++)
+        {
+            Place();
+            evaluator.LayoutDone = true;
+            // The first pass only gives every label an offset; relaxing before that would judge
+            // forward branches by targets that have not been placed yet.
+            bool changed = pass == 0;
+            foreach (var f in Fragments)
+            {
+                changed |= SizeItems(f, relax: pass > 0);
+            }
+
+            if (!changed)
+            {
+                Place();
+                return;
+            }
+
+            if (pass >= MaxPasses)
+            {
+                diagnostics.Add(new AsmDiagnostic(DiagnosticIds.LayoutError, $"the layout did not settle after {MaxPasses} passes (alignment or .org fighting branch relaxation)", Fragments.Count > 0 ? Fragments[0].Declaration : -1, 0, 0));
+                return;
+            }
+        }
+    }
+
+    /// <summary>Assigns fragment addresses: fixed ones where declared, the rest in order, around fixed ones.</summary>
+    private void Place()
+    {
+        foreach (var group in Fragments.GroupBy(f => f.Section))
+        {
+            ulong cursor = sections.Base(group.Key);
+            var fixedOnes = group.Where(f => f.FixedAddress.HasValue).OrderBy(f => f.FixedAddress!.Value).ToList();
+            foreach (var f in fixedOnes)
+            {
+                f.Address = f.FixedAddress!.Value;
+            }
+
+            foreach (var f in group.Where(f => !f.FixedAddress.HasValue).OrderBy(f => f.IsMain ? 0 : 1))
+            {
+                ulong align = (ulong)Math.Max(1, f.Align);
+                ulong addr = AlignUp(cursor, align);
+                ulong extent = (ulong)Math.Max(0, f.Extent);
+                bool moved = true;
+                while (moved)
+                {
+                    moved = false;
+                    foreach (var fx in fixedOnes)
+                    {
+                        ulong fxEnd = fx.Address + (ulong)Math.Max(0, fx.Extent);
+                        if (addr < fxEnd && fx.Address < addr + Math.Max(1UL, extent))
+                        {
+                            addr = AlignUp(fxEnd, align);
+                            moved = true;
+                        }
+                    }
+                }
+
+                f.Address = addr;
+                cursor = addr + extent;
+            }
+        }
+    }
+
+    private static ulong AlignUp(ulong v, ulong a) => (v + a - 1) & ~(a - 1);
+
+    /// <summary>Sets every item's offset and size for the current addresses; true when any size changed.</summary>
+    private bool SizeItems(Fragment f, bool relax)
+    {
+        bool changed = false;
+        long offset = 0;
+        foreach (var item in f.Items)
+        {
+            item.Offset = offset;
+            int size = item.Size;
+            switch (item)
+            {
+                case InstructionItem ins:
+                    {
+                        ulong ip = f.Address + (ulong)offset;
+                        if (relax && ins.NearCode != Code.INVALID && MustBeNear(ins, f, ip))
+                        {
+                            ins.Code = ins.NearCode;
+                            ins.NearCode = Code.INVALID;
+                        }
+
+                        size = TryEncode(ins, ip, out _, strict: false) ?? ins.Size;
+                        break;
+                    }
+
+                case AlignItem a:
+                    {
+                        ulong addr = f.Address + (ulong)offset;
+                        int pad = (int)((ulong)(a.Alignment - (int)(addr % (ulong)a.Alignment)) % (ulong)a.Alignment);
+                        size = a.MaxSkip > 0 && pad > a.MaxSkip ? 0 : pad;
+                        break;
+                    }
+
+                case OrgItem o:
+                    {
+                        long target = OrgTarget(o, f);
+                        size = target >= offset ? (int)Math.Min(target - offset, 16 << 20) : 0;
+                        break;
+                    }
+            }
+
+            if (size != item.Size)
+            {
+                item.Size = size;
+                changed = true;
+            }
+
+            offset += item.Size;
+        }
+
+        if (offset != f.ContentLength)
+        {
+            f.ContentLength = offset;
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    internal long OrgTarget(OrgItem o, Fragment f)
+    {
+        try
+        {
+            var v = expander.Evaluator.Evaluate(o.Target);
+            return v.Relocatable ? v.Number - (long)f.Address : v.Number;
+        }
+        catch (SyntaxException)
+        {
+            return -1;
+        }
+    }
+
+    private bool MustBeNear(InstructionItem ins, Fragment f, ulong ip)
+    {
+        var target = ins.Operands[0].Value;
+        if (target == null)
+        {
+            return true;
+        }
+
+        // Branches that leave the declaration are always near, as between separately assembled objects.
+        var sym = TargetSymbol(target);
+        if (sym == null || sym.Fragment != f)
+        {
+            return true;
+        }
+
+        try
+        {
+            var v = expander.Evaluator.Evaluate(target);
+            long disp = v.Number - (long)(ip + 2);
+            return disp < -128 || disp > 127;
+        }
+        catch (SyntaxException)
+        {
+            return true;
+        }
+    }
+
+    private AsmSymbol? TargetSymbol(Expression e)
+    {
+        switch (e)
+        {
+            case SymbolExpression s:
+                return expander.Symbols.TryGetValue(s.Name, out var sym) && sym.Kind == AsmSymbolKind.Label ? sym : null;
+            case BinaryExpression b when b.Operator == "+" || b.Operator == "-":
+                return TargetSymbol(b.Left) ?? (b.Operator == "+" ? TargetSymbol(b.Right) : null);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Encodes at <paramref name="ip"/>; null when it cannot be encoded (strict: throws the reason).</summary>
+    internal int? TryEncode(InstructionItem ins, ulong ip, out Value?[] values, bool strict)
+    {
+        values = new Value?[ins.Operands.Count];
+        Instruction instruction;
+        if (ins.Factory != null)
+        {
+            instruction = ins.Factory();
+        }
+        else
+        {
+            for (int i = 0; i < ins.Operands.Count; i++)
+            {
+                var op = ins.Operands[i];
+                if (op.Value == null || op.Kind == OperandKind.Register)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    values[i] = expander.Evaluator.Evaluate(op.Value);
+                }
+                catch (SyntaxException)
+                {
+                    if (strict)
+                    {
+                        throw;
+                    }
+                }
+
+                if (values[i] is Value v && v.Known && strict)
+                {
+                    CheckFits(ins.Code, i, v, op);
+                }
+            }
+
+            instruction = InstructionSelector.Build(ins.Code, ins.Operands, values, placeholder: ip + 0x100);
+        }
+
+        instruction.HasLockPrefix = ins.HasLock;
+        if (ins.Factory == null)
+        {
+            instruction.HasRepPrefix = ins.HasRep;
+            instruction.HasRepnePrefix = ins.HasRepne;
+        }
+
+        writer.Reset();
+        if (!encoder.TryEncode(instruction, ip, out uint len, out string? error))
+        {
+            if (strict)
+            {
+                throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $"cannot encode: {error}", -1, 0);
+            }
+
+            return null;
+        }
+
+        return (int)len;
+    }
+
+    /// <summary>The bytes of the last successful <see cref="TryEncode"/>.</summary>
+    internal byte[] LastBytes => writer.ToArray();
+
+    internal ConstantOffsets LastOffsets => encoder.GetConstantOffsets();
+
+    private static void CheckFits(Code code, int operand, Value v, Operand op)
+    {
+        var kind = code.ToOpCode().GetOpKind(operand);
+        long n = v.Number;
+        bool ok = kind switch
+        {
+            OpCodeOperandKind.imm8 => n >= -128 && n <= 255,
+            OpCodeOperandKind.imm16 => n >= short.MinValue && n <= ushort.MaxValue,
+            OpCodeOperandKind.imm32 => v.Relocatable ? n >= 0 && n <= uint.MaxValue : n >= int.MinValue && n <= uint.MaxValue,
+            OpCodeOperandKind.imm32sex64 => n >= int.MinValue && n <= int.MaxValue,
+            _ => true,
+        };
+        if (op.Kind == OperandKind.Memory && op.Base != Register.RIP && kind != OpCodeOperandKind.br64_1 && kind != OpCodeOperandKind.br64_4 && kind != OpCodeOperandKind.mem_offs)
+        {
+            ok = n >= int.MinValue && n <= int.MaxValue;
+        }
+
+        if (!ok)
+        {
+            throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $"value 0x{n:x} does not fit the operand ({kind})", op.Offset, op.Length);
+        }
+    }
+
+    internal sealed class ByteWriter : CodeWriter
+    {
+        private readonly List<byte> bytes = new List<byte>(16);
+
+        public void Reset() => bytes.Clear();
+
+        public byte[] ToArray() => bytes.ToArray();
+
+        public override void WriteByte(byte value) => bytes.Add(value);
+    }
+}

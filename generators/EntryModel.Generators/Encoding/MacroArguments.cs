@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using System.Text;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Syntax;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>
+/// Splits a macro invocation's arguments (commas or blanks separate them, as in GAS; blanks next to
+/// an operator do not) and substitutes <c>\param</c>, <c>\@</c> and <c>\()</c> into body text.
+/// </summary>
+internal static class MacroArguments
+{
+    private const string Operators = "+-*/|&^<>=~!";
+
+    /// <summary>Argument texts with their offsets in <paramref name="text"/>.</summary>
+    public static List<(string Text, int Offset)> Split(string text, int start)
+    {
+        var result = new List<(string, int)>();
+        int i = start;
+        while (i < text.Length && text[i] == ' ')
+        {
+            i++;
+        }
+
+        if (i >= text.Length)
+        {
+            return result;
+        }
+
+        var current = new StringBuilder();
+        int argStart = i;
+        int depth = 0;
+        bool pendingComma = false;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c == '"')
+            {
+                int j = i + 1;
+                while (j < text.Length && text[j] != '"')
+                {
+                    j += text[j] == '\\' ? 2 : 1;
+                }
+
+                j = System.Math.Min(j + 1, text.Length);
+                current.Append(text, i, j - i);
+                i = j;
+                continue;
+            }
+
+            if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+
+            if (depth <= 0 && c == ',')
+            {
+                result.Add((current.ToString(), argStart));
+                current.Clear();
+                i++;
+                while (i < text.Length && text[i] == ' ')
+                {
+                    i++;
+                }
+
+                argStart = i;
+                pendingComma = true;
+                continue;
+            }
+
+            if (depth <= 0 && c == ' ')
+            {
+                int j = i;
+                while (j < text.Length && text[j] == ' ')
+                {
+                    j++;
+                }
+
+                char prev = current.Length > 0 ? current[current.Length - 1] : ',';
+                char next = j < text.Length ? text[j] : ',';
+                bool joins = Operators.IndexOf(prev) >= 0 || Operators.IndexOf(next) >= 0 || next == ',';
+                if (!joins && current.Length > 0)
+                {
+                    result.Add((current.ToString(), argStart));
+                    current.Clear();
+                    argStart = j;
+                    pendingComma = false;
+                }
+                else if (joins && next != ',' && current.Length > 0)
+                {
+                    current.Append(' ');
+                }
+
+                i = j;
+                continue;
+            }
+
+            current.Append(c);
+            pendingComma = false;
+            i++;
+        }
+
+        if (current.Length > 0 || pendingComma)
+        {
+            result.Add((current.ToString(), argStart));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Replaces <c>\name</c> with its value, <c>\@</c> with <paramref name="counter"/> and <c>\()</c> with
+    /// nothing. An unknown <c>\name</c> outside a string throws (EM0006).
+    /// </summary>
+    public static string Substitute(string text, IReadOnlyDictionary<string, string> values, int counter, string macroName)
+    {
+        if (text.IndexOf('\\') < 0)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 16);
+        bool inString = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '"')
+            {
+                inString = !inString;
+            }
+
+            if (c != '\\' || i + 1 >= text.Length)
+            {
+                sb.Append(c);
+                continue;
+            }
+
+            char n = text[i + 1];
+            if (n == '@')
+            {
+                sb.Append(counter);
+                i++;
+                continue;
+            }
+
+            if (n == '(' && i + 2 < text.Length && text[i + 2] == ')')
+            {
+                i += 2;
+                continue;
+            }
+
+            if (char.IsLetter(n) || n == '_')
+            {
+                int j = i + 1;
+                while (j < text.Length && (char.IsLetterOrDigit(text[j]) || text[j] == '_'))
+                {
+                    j++;
+                }
+
+                string name = text.Substring(i + 1, j - i - 1);
+                if (values.TryGetValue(name, out var value))
+                {
+                    sb.Append(value);
+                    i = j - 1;
+                    continue;
+                }
+
+                if (!inString)
+                {
+                    throw new SyntaxException(DiagnosticIds.UnknownMacroParameter, $"'\\{name}' is not a parameter of macro '{macroName}'", i, j - i);
+                }
+            }
+
+            if (inString && n == '"')
+            {
+                sb.Append(c).Append(n);
+                i++;
+                continue;
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+using EntryModel.Generators.Syntax;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>A <c>.macro</c>: parameters (with defaults, <c>:req</c>, <c>:vararg</c>) and its body statements.</summary>
+internal sealed class MacroDefinition
+{
+    public MacroDefinition(string name, List<MacroParameter> parameters, List<(GasStatement Statement, SourceRef Source)> body, SourceRef source)
+    {
+        Name = name;
+        Parameters = parameters;
+        Body = body;
+        Source = source;
+    }
+
+    public string Name { get; }
+
+    public List<MacroParameter> Parameters { get; }
+
+    public List<(GasStatement Statement, SourceRef Source)> Body { get; }
+
+    public SourceRef Source { get; }
+}
+
+internal sealed class MacroParameter
+{
+    public MacroParameter(string name, string? defaultValue, bool required, bool vararg)
+    {
+        Name = name;
+        Default = defaultValue;
+        Required = required;
+        Vararg = vararg;
+    }
+
+    public string Name { get; }
+
+    public string? Default { get; }
+
+    public bool Required { get; }
+
+    public bool Vararg { get; }
+}

@@ -1,0 +1,88 @@
+namespace EntryModel.Generators.Syntax;
+
+/// <summary>A GAS expression: numbers, symbols, <c>.</c>, local label references and operators.</summary>
+internal abstract class Expression
+{
+    protected Expression(int offset, int length)
+    {
+        Offset = offset;
+        Length = length;
+    }
+
+    /// <summary>Offset of the expression inside its statement's text.</summary>
+    public int Offset { get; }
+
+    public int Length { get; }
+}
+
+internal sealed class NumberExpression : Expression
+{
+    public NumberExpression(long value, int offset, int length)
+        : base(offset, length) => Value = value;
+
+    public long Value { get; }
+}
+
+internal sealed class SymbolExpression : Expression
+{
+    public SymbolExpression(string name, int offset, int length)
+        : base(offset, length) => Name = name;
+
+    public string Name { get; }
+}
+
+/// <summary>The location counter <c>.</c>.</summary>
+internal sealed class DotExpression : Expression
+{
+    public DotExpression(int offset, int length)
+        : base(offset, length)
+    {
+    }
+}
+
+/// <summary>A numeric local label reference: <c>1f</c> (next) or <c>1b</c> (previous).</summary>
+internal sealed class LocalLabelExpression : Expression
+{
+    public LocalLabelExpression(int number, bool forward, int offset, int length)
+        : base(offset, length)
+    {
+        Number = number;
+        Forward = forward;
+    }
+
+    public int Number { get; }
+
+    public bool Forward { get; }
+}
+
+internal sealed class UnaryExpression : Expression
+{
+    public UnaryExpression(char op, Expression operand, int offset, int length)
+        : base(offset, length)
+    {
+        Operator = op;
+        Operand = operand;
+    }
+
+    /// <summary>One of '-', '~', '!', '+'.</summary>
+    public char Operator { get; }
+
+    public Expression Operand { get; }
+}
+
+internal sealed class BinaryExpression : Expression
+{
+    public BinaryExpression(string op, Expression left, Expression right, int offset, int length)
+        : base(offset, length)
+    {
+        Operator = op;
+        Left = left;
+        Right = right;
+    }
+
+    public string Operator { get; }
+
+    public Expression Left { get; }
+
+    public Expression Right { get; }
+}

@@ -1,0 +1,201 @@
+using System.Text;
+using EntryModel.Generators.Encoding;
+
+namespace EntryModel.Oracles.Tests.GnuAs;
+
+/// <summary>
+/// Oracle: GNU as + ld. The generator's assembler must produce exactly the bytes GNU as produces,
+/// linked at the same address, for a generated corpus of instruction lines and for the seed's macros.
+/// </summary>
+[TestFixture]
+public sealed class GnuAsByteForByteTests
+{
+    private const string SeedMacros =
+        """
+        	.macro CREATE_PT_REGS_FRAME regs=%rsp
+        #ifdef CONFIG_FRAME_POINTER
+        	pushq	\regs
+        	pushq	$pt_regs+1
+        	pushq	%rbp
+        	movq	%rsp, %rbp
+        #endif
+        	.endm
+
+        	.macro REMOVE_PT_REGS_FRAME
+        #ifdef CONFIG_FRAME_POINTER
+        	popq	%rbp
+        	addq	$16, %rsp
+        #endif
+        	.endm
+
+        	.macro CALL_HANDLER handler regs=%rsp
+        	CREATE_PT_REGS_FRAME \regs
+        	call	\handler
+        	REMOVE_PT_REGS_FRAME
+        	.endm
+        """;
+
+    [Test]
+    public void Corpus_has_at_least_300_lines()
+    {
+        Assert.That(InstructionCorpus.Lines().Count(), Is.GreaterThanOrEqualTo(300));
+    }
+
+    [Test]
+    public void Generated_instruction_corpus_matches_gnu_as()
+    {
+        var lines = InstructionCorpus.Lines().ToList();
+        string source = InstructionCorpus.Prologue + "\n" + string.Join("\n", lines.Select(l => "\t" + l)) + "\n" + InstructionCorpus.Epilogue + "\n";
+        AssertSameBytes(source, []);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Seed_macros_match_gnu_as(bool framePointer)
+    {
+        string source = SeedMacros + """
+
+            entry:
+            	CREATE_PT_REGS_FRAME
+            	call do_handler
+            	REMOVE_PT_REGS_FRAME
+            	CALL_HANDLER do_handler
+            	CALL_HANDLER *%rbx
+            	CALL_HANDLER do_handler regs=%rdi
+            	movq %rsp, %rdi
+            	call *sys_call_table(,%rax,8)
+            	jmp entry
+            do_handler:
+            	ret
+            pt_regs:
+            	nop
+            	nop
+            sys_call_table:
+            	.quad do_handler, pt_regs
+            """;
+        AssertSameBytes(source, framePointer ? ["CONFIG_FRAME_POINTER"] : []);
+    }
+
+    [Test]
+    public void Create_pt_regs_frame_is_10_bytes_and_remove_is_5()
+    {
+        string source = SeedMacros + """
+
+            a:	CREATE_PT_REGS_FRAME
+            b:	REMOVE_PT_REGS_FRAME
+            c:	ret
+            pt_regs: nop; nop
+            """;
+        var result = GasAssembler.AssembleText(source, GnuAssembler.TextAddress, "pt-regs-frame", "CONFIG_FRAME_POINTER");
+        Assert.That(result.Diagnostics, Is.Empty);
+        var a = result.Symbols.Single(s => s.Name == "a");
+        var b = result.Symbols.Single(s => s.Name == "b");
+        var c = result.Symbols.Single(s => s.Name == "c");
+        Assert.Multiple(() =>
+        {
+            Assert.That(b.Address - a.Address, Is.EqualTo(10));
+            Assert.That(c.Address - b.Address, Is.EqualTo(5));
+        });
+        AssertSameBytes(source, ["CONFIG_FRAME_POINTER"]);
+    }
+
+    [Test]
+    public void Directives_and_alignment_match_gnu_as()
+    {
+        string source = """
+            .set N, 4
+            start:
+            	movl $N, %eax
+            	.p2align 4
+            	ret
+            	.byte 1, 2, 0xff
+            	.word 0x1234
+            	.long N*3, 0x81000000
+            	.quad start+8
+            	.ascii "ab\n"
+            	.asciz "c"
+            	.balign 8, 0x90
+            	.skip 3, 0xaa
+            	.fill 2, 4, 0x11223344
+            	.rept 3
+            	incq %rax
+            	.endr
+            	.irp reg, rax, rbx, r12
+            	pushq %\reg
+            	.endr
+            1:	jmp 1b
+            	jmp 2f
+            2:	nop
+            	.p2align 3
+            	.if N > 3
+            	hlt
+            	.else
+            	ud2
+            	.endif
+            	.ifdef N
+            	cli
+            	.endif
+            	.ifndef MISSING
+            	sti
+            	.endif
+            	.p2align 4
+            	.nops 7
+            """;
+        AssertSameBytes(source, []);
+    }
+
+    [Test]
+    public void Forward_branches_over_long_code_are_relaxed_like_gnu_as()
+    {
+        AssertSameBytes("""
+            start:
+            	.skip 0x80, 0x90
+            	jnz 1f
+            	vmcall
+            	ret
+            1:	ud2
+            	jmp 2f
+            	.skip 0x7d, 0x90
+            2:	jmp 3f
+            	.skip 0x80, 0x90
+            3:	jmp start
+            """, []);
+    }
+
+    private static void AssertSameBytes(string source, string[] defines)
+    {
+        var result = GasAssembler.AssembleText(source, GnuAssembler.TextAddress, "test", defines);
+        Assert.That(result.Diagnostics.Select(d => $"{d.Id} {d.Message} at {d.Offset}"), Is.Empty, "the generator reported problems");
+        var ours = result.Chunks.Single().Bytes.Items.ToArray();
+        var gas = GnuAssembler.AssembleAndLink(source, defines);
+        if (ours.AsSpan().SequenceEqual(gas))
+        {
+            return;
+        }
+
+        // Name every line whose bytes differ (exact while earlier lines have the same sizes).
+        var report = new StringBuilder();
+        foreach (var line in result.Lines)
+        {
+            int at = (int)(line.Address - GnuAssembler.TextAddress);
+            var mine = ours.AsSpan(at, line.Length).ToArray();
+            var theirs = at + line.Length <= gas.Length ? gas.AsSpan(at, line.Length).ToArray() : [];
+            if (!mine.AsSpan().SequenceEqual(theirs))
+            {
+                report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  '{line.Text}': ours {Convert.ToHexString(mine)}, as {Convert.ToHexString(theirs)}");
+                if (report.Length > 6000)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (report.Length == 0)
+        {
+            int first = Enumerable.Range(0, Math.Min(ours.Length, gas.Length)).FirstOrDefault(i => ours[i] != gas[i]);
+            report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  padding differs first at offset 0x{first:x}: ours {Convert.ToHexString(ours.AsSpan(first, Math.Min(16, ours.Length - first)))}, as {Convert.ToHexString(gas.AsSpan(first, Math.Min(16, gas.Length - first)))}");
+        }
+
+        Assert.Fail($"bytes differ from GNU as (ours {ours.Length} bytes, as {gas.Length}):\n{report}");
+    }
+}
