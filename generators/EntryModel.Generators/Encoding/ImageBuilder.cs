@@ -117,6 +117,11 @@ internal sealed class ImageBuilder
         byte pad = IsCode(f) ? (byte)0xCC : (byte)0;
         foreach (var item in f.Items)
         {
+            if (item is OrgItem backwards && layout.OrgTarget(backwards, f) < item.Offset)
+            {
+                expander.ReportAt(item.Source, new SyntaxException(DiagnosticIds.LayoutError, $".org cannot move backwards (already at offset 0x{item.Offset:x})", -1, 0));
+            }
+
             if (item.Size == 0 && item is not InstructionItem)
             {
                 continue;
@@ -173,11 +178,6 @@ internal sealed class ImageBuilder
             catch (SyntaxException ex)
             {
                 expander.ReportAt(item.Source, ex);
-            }
-
-            if (item is OrgItem org && layout.OrgTarget(org, f) < item.Offset)
-            {
-                expander.ReportAt(item.Source, new SyntaxException(DiagnosticIds.LayoutError, $".org cannot move backwards (already at offset 0x{item.Offset:x})", -1, 0));
             }
 
             if (item.Size > 0 && item is not AlignItem && item is not OrgItem)

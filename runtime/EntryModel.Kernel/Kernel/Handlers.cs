@@ -1,0 +1,45 @@
+namespace EntryModel.Kernel;
+
+public static partial class DefaultKernel
+{
+    /// <summary>Irq-flags tracing as a debug kernel does on entry: records that interrupts are off.</summary>
+    [GasCode("trace_hardirqs_off_thunk", Address = 0xffffffff81289000)]
+    public const string TraceHardirqsOffThunk = """
+            movq $0, %gs:PCPU_HARDIRQS_ENABLED
+            ret
+        """;
+
+    /// <summary>do_int3(regs, error_code): reports the breakpoint to the host.</summary>
+    [GasCode("do_int3", Address = 0xffffffff81289020)]
+    public const string DoInt3 = """
+            FRAME_BEGIN
+            movl $3, %edi
+            movl $HC_LOG, %eax
+            vmcall
+            FRAME_END
+            ret
+        """;
+
+    /// <summary>do_nmi(regs, error_code): reports the NMI to the host.</summary>
+    [GasCode("do_nmi", Address = 0xffffffff81289040)]
+    public const string DoNmi = """
+            FRAME_BEGIN
+            movl $2, %edi
+            movl $HC_LOG, %eax
+            vmcall
+            FRAME_END
+            ret
+        """;
+
+    /// <summary>do_IRQ(regs, orig_ax): reports which device vector fired (orig_ax is ~vector+0x80).</summary>
+    [GasCode("do_IRQ", Address = 0xffffffff81289060)]
+    public const string DoIrq = """
+            FRAME_BEGIN
+            leaq -0x80(%rsi), %rdi
+            notq %rdi
+            movl $HC_LOG, %eax
+            vmcall
+            FRAME_END
+            ret
+        """;
+}

@@ -1,0 +1,554 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using EntryModel.Machine.Decoding;
+
+namespace EntryModel.Machine.Memory;
+
+/// <summary>
+/// The machine's sparse virtual memory: 4 KiB pages with present/writable/user/executable bits,
+/// held in a copy-on-write radix tree so that <see cref="Snapshot"/> is O(1). Guest accesses go
+/// through a direct-mapped software TLB per privilege level (no tree walk, no dictionary) and
+/// report page faults with the architectural error code; host accesses ignore permissions.
+/// </summary>
+public sealed class GuestMemory : IMemoryReader
+{
+    public const int PageSize = 4096;
+    public const ulong PageMask = PageSize - 1;
+    private const int TlbSize = 256;
+    private const ulong VpnMask = (1UL << 36) - 1;
+
+    private readonly TlbEntry[] kernelRead = NewTlb();
+    private readonly TlbEntry[] kernelWrite = NewTlb();
+    private readonly TlbEntry[] userRead = NewTlb();
+    private readonly TlbEntry[] userWrite = NewTlb();
+    private TlbEntry[] readTlb;
+    private TlbEntry[] writeTlb;
+    private PageDirectory root;
+    private int epoch;
+    private bool userMode;
+
+    internal MemoryFault LastFault;
+
+    public GuestMemory()
+    {
+        root = PageDirectory.Upper(0);
+        readTlb = kernelRead;
+        writeTlb = kernelWrite;
+    }
+
+    /// <summary>Raised (rarely) when mappings change wholesale: map, unmap, protect, restore.</summary>
+    internal event Action? MappingsChanged;
+
+    /// <summary>How many pages are mapped.</summary>
+    public int MappedPages { get; private set; }
+
+    /// <summary>Whether guest accesses are checked as CPL 3 (user) accesses.</summary>
+    internal bool UserMode
+    {
+        get => userMode;
+        set
+        {
+            userMode = value;
+            readTlb = value ? userRead : kernelRead;
+            writeTlb = value ? userWrite : kernelWrite;
+        }
+    }
+
+    public static bool IsCanonical(ulong address) => (ulong)(((long)address >> 47) + 1) <= 1;
+
+    // ---------------------------------------------------------------- mapping (host side)
+
+    /// <summary>Maps zeroed pages covering [address, address+length) with <paramref name="permissions"/>, replacing what was there.</summary>
+    public void Map(ulong address, ulong length, PagePermissions permissions)
+    {
+        RequireCanonical(address);
+        ulong first = address & ~PageMask;
+        ulong end = address + length;
+        for (ulong p = first; p < end; p += PageSize)
+        {
+            SetPage(p, new Page(new byte[PageSize], permissions, epoch));
+        }
+
+        MappingsChanged?.Invoke();
+    }
+
+    /// <summary>Removes the pages covering [address, address+length); later accesses fault as not present.</summary>
+    public void Unmap(ulong address, ulong length)
+    {
+        RequireCanonical(address);
+        ulong end = address + length;
+        for (ulong p = address & ~PageMask; p < end; p += PageSize)
+        {
+            SetPage(p, null);
+        }
+
+        MappingsChanged?.Invoke();
+    }
+
+    /// <summary>Changes the permissions of the mapped pages covering the range, keeping their contents.</summary>
+    public void Protect(ulong address, ulong length, PagePermissions permissions)
+    {
+        ulong end = address + length;
+        for (ulong p = address & ~PageMask; p < end; p += PageSize)
+        {
+            var page = Lookup(p) ?? throw new InvalidOperationException($"Protect: page 0x{p:x} is not mapped");
+            SetPage(p, page.CopyFor(epoch, permissions));
+        }
+
+        MappingsChanged?.Invoke();
+    }
+
+    public bool IsMapped(ulong address) => IsCanonical(address) && Lookup(address) != null;
+
+    public bool TryGetPermissions(ulong address, out PagePermissions permissions)
+    {
+        var page = IsCanonical(address) ? Lookup(address) : null;
+        permissions = page?.Permissions ?? PagePermissions.None;
+        return page != null;
+    }
+
+    // ---------------------------------------------------------------- host access (no permission checks)
+
+    /// <summary>Copies guest bytes into <paramref name="destination"/>; false if any byte is unmapped.</summary>
+    public bool TryRead(ulong address, Span<byte> destination)
+    {
+        int done = 0;
+        while (done < destination.Length)
+        {
+            ulong a = address + (ulong)done;
+            var page = IsCanonical(a) ? Lookup(a) : null;
+            if (page == null)
+            {
+                return false;
+            }
+
+            int off = (int)(a & PageMask);
+            int n = Math.Min(PageSize - off, destination.Length - done);
+            page.Data.AsSpan(off, n).CopyTo(destination[done..]);
+            done += n;
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes guest bytes regardless of permissions (copy-on-write and code invalidation still apply); false if any byte is unmapped (then nothing is written).</summary>
+    public bool TryWrite(ulong address, ReadOnlySpan<byte> source)
+    {
+        for (ulong a = address & ~PageMask; a < address + (ulong)source.Length; a += PageSize)
+        {
+            if (!IsCanonical(a) || Lookup(a) == null)
+            {
+                return false;
+            }
+        }
+
+        int done = 0;
+        while (done < source.Length)
+        {
+            ulong a = address + (ulong)done;
+            var page = WritablePage(a);
+            int off = (int)(a & PageMask);
+            int n = Math.Min(PageSize - off, source.Length - done);
+            source.Slice(done, n).CopyTo(page.Data.AsSpan(off, n));
+            done += n;
+        }
+
+        return true;
+    }
+
+    public byte[] Read(ulong address, int length)
+    {
+        var bytes = new byte[length];
+        return TryRead(address, bytes) ? bytes : throw new InvalidOperationException($"host read of unmapped memory at 0x{address:x}");
+    }
+
+    public void Write(ulong address, ReadOnlySpan<byte> bytes)
+    {
+        if (!TryWrite(address, bytes))
+        {
+            throw new InvalidOperationException($"host write to unmapped memory at 0x{address:x}");
+        }
+    }
+
+    public ulong ReadUInt64(ulong address)
+    {
+        Span<byte> b = stackalloc byte[8];
+        return TryRead(address, b) ? BinaryPrimitives.ReadUInt64LittleEndian(b) : throw new InvalidOperationException($"host read of unmapped memory at 0x{address:x}");
+    }
+
+    public bool TryReadUInt64(ulong address, out ulong value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        bool ok = TryRead(address, b);
+        value = ok ? BinaryPrimitives.ReadUInt64LittleEndian(b) : 0;
+        return ok;
+    }
+
+    public void WriteUInt64(ulong address, ulong value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(b, value);
+        Write(address, b);
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /// <summary>Freezes the current contents; later writes copy the pages they touch.</summary>
+    public MemorySnapshot Snapshot()
+    {
+        var s = new MemorySnapshot(root, MappedPages);
+        epoch++;
+        ClearTlb(kernelWrite);
+        ClearTlb(userWrite);
+        return s;
+    }
+
+    /// <summary>Returns the whole address space to <paramref name="snapshot"/> (which stays usable).</summary>
+    public void Restore(MemorySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        root = snapshot.Root;
+        epoch++;
+        MappedPages = snapshot.MappedPages;
+        FlushTlbs();
+        MappingsChanged?.Invoke();
+    }
+
+    // ---------------------------------------------------------------- guest access (checked, TLB fast path)
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryRead64(ulong address, out ulong value)
+    {
+        ulong vpn = address >> 12;
+        ref TlbEntry e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(readTlb), (int)(vpn & (TlbSize - 1)));
+        uint off = (uint)(address & PageMask);
+        if (e.Tag == vpn && off <= PageSize - 8)
+        {
+            value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off));
+            return true;
+        }
+
+        return SlowRead(address, 8, out value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryWrite64(ulong address, ulong value)
+    {
+        ulong vpn = address >> 12;
+        ref TlbEntry e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(writeTlb), (int)(vpn & (TlbSize - 1)));
+        uint off = (uint)(address & PageMask);
+        if (e.Tag == vpn && off <= PageSize - 8)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off), value);
+            return true;
+        }
+
+        return SlowWrite(address, 8, value);
+    }
+
+    /// <summary>Reads 1, 2, 4 or 8 bytes (zero-extended).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryRead(ulong address, int size, out ulong value)
+    {
+        ulong vpn = address >> 12;
+        ref TlbEntry e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(readTlb), (int)(vpn & (TlbSize - 1)));
+        uint off = (uint)(address & PageMask);
+        if (e.Tag == vpn && off <= (uint)(PageSize - size))
+        {
+            ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off);
+            value = size switch
+            {
+                8 => Unsafe.ReadUnaligned<ulong>(ref b),
+                4 => Unsafe.ReadUnaligned<uint>(ref b),
+                2 => Unsafe.ReadUnaligned<ushort>(ref b),
+                _ => b,
+            };
+            return true;
+        }
+
+        return SlowRead(address, size, out value);
+    }
+
+    /// <summary>Writes the low 1, 2, 4 or 8 bytes of <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryWrite(ulong address, int size, ulong value)
+    {
+        ulong vpn = address >> 12;
+        ref TlbEntry e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(writeTlb), (int)(vpn & (TlbSize - 1)));
+        uint off = (uint)(address & PageMask);
+        if (e.Tag == vpn && off <= (uint)(PageSize - size))
+        {
+            ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off);
+            switch (size)
+            {
+                case 8: Unsafe.WriteUnaligned(ref b, value); break;
+                case 4: Unsafe.WriteUnaligned(ref b, (uint)value); break;
+                case 2: Unsafe.WriteUnaligned(ref b, (ushort)value); break;
+                default: b = (byte)value; break;
+            }
+
+            return true;
+        }
+
+        return SlowWrite(address, size, value);
+    }
+
+    /// <summary>Checks that the page holding <paramref name="address"/> may be fetched from at the current privilege; returns it.</summary>
+    internal Page? TranslateFetch(ulong address)
+    {
+        return TranslateChecked(address, AccessKind.Execute, out var page) ? page : null;
+    }
+
+    /// <summary>Attaches a decoded-instruction cache to a code page, and keeps the page out of the write TLBs so writes to it invalidate the cache.</summary>
+    internal DecodedPage AttachCode(Page page, ulong pageAddress)
+    {
+        var code = page.Code;
+        if (code == null)
+        {
+            code = new DecodedPage(pageAddress);
+            page.Code = code;
+            InvalidateTlbSlot(pageAddress >> 12, writesOnly: true);
+        }
+
+        return code;
+    }
+
+    /// <summary>Reads bytes for the decoder without permission checks beyond presence; returns how many were available.</summary>
+    internal int PeekCode(ulong address, Span<byte> destination)
+    {
+        int done = 0;
+        while (done < destination.Length)
+        {
+            ulong a = address + (ulong)done;
+            var page = IsCanonical(a) ? Lookup(a) : null;
+            if (page == null)
+            {
+                break;
+            }
+
+            int off = (int)(a & PageMask);
+            int n = Math.Min(PageSize - off, destination.Length - done);
+            page.Data.AsSpan(off, n).CopyTo(destination[done..]);
+            done += n;
+        }
+
+        return done;
+    }
+
+    internal void FlushTlbs()
+    {
+        ClearTlb(kernelRead);
+        ClearTlb(kernelWrite);
+        ClearTlb(userRead);
+        ClearTlb(userWrite);
+    }
+
+    private bool SlowRead(ulong address, int size, out ulong value)
+    {
+        value = 0;
+        ulong last = address + (ulong)size - 1;
+        if (!TranslateChecked(address, AccessKind.Read, out var first) || !TranslateChecked(last, AccessKind.Read, out var second))
+        {
+            return false;
+        }
+
+        Fill(readTlb, address, first);
+        for (int i = 0; i < size; i++)
+        {
+            ulong a = address + (ulong)i;
+            var page = (a >> 12) == (address >> 12) ? first : second;
+            value |= (ulong)page.Data[a & PageMask] << (8 * i);
+        }
+
+        return true;
+    }
+
+    private bool SlowWrite(ulong address, int size, ulong value)
+    {
+        ulong last = address + (ulong)size - 1;
+        if (!TranslateChecked(address, AccessKind.Write, out _) || !TranslateChecked(last, AccessKind.Write, out _))
+        {
+            return false;
+        }
+
+        var first = WritablePage(address);
+        var second = (last >> 12) == (address >> 12) ? first : WritablePage(last);
+        for (int i = 0; i < size; i++)
+        {
+            ulong a = address + (ulong)i;
+            var page = (a >> 12) == (address >> 12) ? first : second;
+            page.Data[a & PageMask] = (byte)(value >> (8 * i));
+        }
+
+        Fill(writeTlb, address, first);
+        return true;
+    }
+
+    /// <summary>Looks the page up and checks the access; on failure records the fault.</summary>
+    private bool TranslateChecked(ulong address, AccessKind kind, out Page page)
+    {
+        page = null!;
+        if (!IsCanonical(address))
+        {
+            LastFault = new MemoryFault { NonCanonical = true, Address = address };
+            return false;
+        }
+
+        var found = Lookup(address);
+        var code = (PageFaultErrorCode)0;
+        if (kind == AccessKind.Write)
+        {
+            code |= PageFaultErrorCode.Write;
+        }
+
+        if (kind == AccessKind.Execute)
+        {
+            code |= PageFaultErrorCode.InstructionFetch;
+        }
+
+        if (userMode)
+        {
+            code |= PageFaultErrorCode.User;
+        }
+
+        if (found == null)
+        {
+            LastFault = new MemoryFault { Address = address, ErrorCode = code };
+            return false;
+        }
+
+        var p = found.Permissions;
+        bool allowed = (!userMode || (p & PagePermissions.User) != 0)
+            && (kind != AccessKind.Write || (p & PagePermissions.Writable) != 0)
+            && (kind != AccessKind.Execute || (p & PagePermissions.Executable) != 0);
+        if (!allowed)
+        {
+            LastFault = new MemoryFault { Address = address, ErrorCode = code | PageFaultErrorCode.Present };
+            return false;
+        }
+
+        page = found;
+        return true;
+    }
+
+    private void Fill(TlbEntry[] tlb, ulong address, Page page)
+    {
+        if (tlb == writeTlb && (page.Code != null || page.Epoch != epoch))
+        {
+            return;
+        }
+
+        ulong vpn = address >> 12;
+        ref var e = ref tlb[(int)(vpn & (TlbSize - 1))];
+        e.Tag = vpn;
+        e.Data = page.Data;
+    }
+
+    /// <summary>The page at <paramref name="address"/>, copied into the current epoch if shared, with its code cache dropped.</summary>
+    private Page WritablePage(ulong address)
+    {
+        var page = Lookup(address)!;
+        if (page.Code != null)
+        {
+            page.Code.Stale = true;
+            page.Code = null;
+        }
+
+        if (page.Epoch != epoch)
+        {
+            page = page.CopyFor(epoch, page.Permissions);
+            SetPage(address, page);
+        }
+
+        return page;
+    }
+
+    private Page? Lookup(ulong address)
+    {
+        ulong vpn = (address >> 12) & VpnMask;
+        var d = root;
+        for (int shift = 36 - PageDirectory.Bits; shift > 0 && d != null; shift -= PageDirectory.Bits)
+        {
+            d = d.Children![(int)((vpn >> shift) & (PageDirectory.Fanout - 1))];
+        }
+
+        return d?.Pages![(int)(vpn & (PageDirectory.Fanout - 1))];
+    }
+
+    /// <summary>Installs (or removes, when null) a page, copying the path from the root as needed.</summary>
+    private void SetPage(ulong address, Page? page)
+    {
+        ulong vpn = (address >> 12) & VpnMask;
+        if (root.Epoch != epoch)
+        {
+            root = root.CopyFor(epoch);
+        }
+
+        var d = root;
+        for (int shift = 36 - PageDirectory.Bits; shift > 0; shift -= PageDirectory.Bits)
+        {
+            int i = (int)((vpn >> shift) & (PageDirectory.Fanout - 1));
+            var child = d.Children![i];
+            if (child == null)
+            {
+                child = shift == PageDirectory.Bits ? PageDirectory.Last(epoch) : PageDirectory.Upper(epoch);
+                d.Children[i] = child;
+            }
+            else if (child.Epoch != epoch)
+            {
+                child = child.CopyFor(epoch);
+                d.Children[i] = child;
+            }
+
+            d = child;
+        }
+
+        int slot = (int)(vpn & (PageDirectory.Fanout - 1));
+        var old = d.Pages![slot];
+        if (old?.Code != null)
+        {
+            old.Code.Stale = true;
+            old.Code = null;
+        }
+
+        MappedPages += (page != null ? 1 : 0) - (old != null ? 1 : 0);
+        d.Pages[slot] = page;
+        InvalidateTlbSlot(address >> 12, writesOnly: false);
+    }
+
+    private void InvalidateTlbSlot(ulong vpn, bool writesOnly)
+    {
+        int i = (int)(vpn & (TlbSize - 1));
+        foreach (var tlb in writesOnly ? [kernelWrite, userWrite] : new[] { kernelRead, kernelWrite, userRead, userWrite })
+        {
+            if (tlb[i].Tag == vpn)
+            {
+                tlb[i] = new TlbEntry { Tag = TlbEntry.Invalid };
+            }
+        }
+    }
+
+    private static void RequireCanonical(ulong address)
+    {
+        if (!IsCanonical(address))
+        {
+            throw new ArgumentOutOfRangeException(nameof(address), $"0x{address:x} is not canonical");
+        }
+    }
+
+    private static TlbEntry[] NewTlb()
+    {
+        var t = new TlbEntry[TlbSize];
+        ClearTlb(t);
+        return t;
+    }
+
+    private static void ClearTlb(TlbEntry[] tlb)
+    {
+        for (int i = 0; i < tlb.Length; i++)
+        {
+            tlb[i] = new TlbEntry { Tag = TlbEntry.Invalid };
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace EntryModel.Unwinding.Tests;
+
+/// <summary>Sparse 64-bit words; reads of anything not written fail, as an unmapped page does.</summary>
+internal sealed class FakeMemory : IMemoryReader
+{
+    private readonly Dictionary<ulong, ulong> words = [];
+
+    public int Reads { get; private set; }
+
+    public ulong this[ulong address]
+    {
+        set => words[address] = value;
+    }
+
+    /// <summary>Maps [low, high) as zeroed words.</summary>
+    public void Zero(ulong low, ulong high)
+    {
+        for (ulong a = low; a < high; a += 8)
+        {
+            words[a] = 0;
+        }
+    }
+
+    public bool TryReadUInt64(ulong address, out ulong value)
+    {
+        Reads++;
+        return words.TryGetValue(address, out value);
+    }
+}
