@@ -29,8 +29,7 @@ public sealed class DifferentialReport(string expectedName, string actualName)
         }
 
         Failures++;
-        GeneratedSequence culprit = firstFailingPrefix ?? sequence;
-        string form = culprit.FormNames[^1];
+        string form = firstFailingPrefix is { } prefix ? prefix.FormNames[^1] : "(not narrowed)";
         failuresByFirstForm[form] = failuresByFirstForm.GetValueOrDefault(form) + 1;
         if (Failures <= CasesShownInFull)
         {
@@ -42,10 +41,10 @@ public sealed class DifferentialReport(string expectedName, string actualName)
                 details.Append("  ").Append(difference).Append('\n');
             }
 
-            if (firstFailingPrefix is { } prefix && prefix.Instructions.Count < sequence.Instructions.Count)
+            if (firstFailingPrefix is { } shortest && shortest.Instructions.Count < sequence.Instructions.Count)
             {
                 details.Append(CultureInfo.InvariantCulture,
-                    $"first disagreement after instruction {prefix.Instructions.Count}: {SequenceCode.FormatOne(prefix.Instructions[^1])} ({prefix.FormNames[^1]})\n");
+                    $"first disagreement after instruction {shortest.Instructions.Count}: {SequenceCode.FormatOne(shortest.Instructions[^1])} ({shortest.FormNames[^1]})\n");
             }
             else if (firstFailingPrefix is not null)
             {

@@ -8,6 +8,8 @@ namespace EntryModel.Oracles.Tests.Differential;
 /// </summary>
 public static class DifferentialRun
 {
+    public const int MaximumFailuresNarrowed = 300;
+
     public static DifferentialReport Compare(
         ISandboxExecutor expected,
         ISandboxExecutor actual,
@@ -18,7 +20,10 @@ public static class DifferentialRun
         foreach (GeneratedSequence sequence in corpus)
         {
             IReadOnlyList<string> differences = Differences(expected, actual, sequence, flagsToCompare);
-            GeneratedSequence? firstFailingPrefix = differences.Count == 0 ? null : ShortestFailingPrefix(expected, actual, sequence, flagsToCompare);
+            // Narrowing re-runs every prefix; past a few hundred failures the tally has made its point.
+            GeneratedSequence? firstFailingPrefix = differences.Count == 0 || report.Failures >= MaximumFailuresNarrowed
+                ? null
+                : ShortestFailingPrefix(expected, actual, sequence, flagsToCompare);
             report.Add(sequence, differences, firstFailingPrefix);
         }
 
