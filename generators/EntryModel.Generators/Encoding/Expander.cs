@@ -196,7 +196,9 @@ internal sealed partial class Expander
             var (stmt, src) = statements[i];
             string text = stmt.Text;
             string word = FirstWord(text, out int wordEnd);
-            string lower = word.ToLowerInvariant();
+
+            // Only directives (and #-conditionals) need the lower-case word; instructions are most statements.
+            string lower = word.Length > 0 && (word[0] == '.' || word[0] == '#') ? word.ToLowerInvariant() : word;
 
             try
             {
@@ -262,6 +264,11 @@ internal sealed partial class Expander
     /// <summary>Handles .if/.ifdef/.else/.endif and their #-spellings; true when the statement was one.</summary>
     private bool HandleConditional(string word, string text, int wordEnd, SourceRef src)
     {
+        if (word.Length < 3 || (word[0] != '.' && word[0] != '#') || (word[1] != 'i' && word[1] != 'e'))
+        {
+            return false;
+        }
+
         string rest = text.Substring(wordEnd).Trim();
         switch (word)
         {

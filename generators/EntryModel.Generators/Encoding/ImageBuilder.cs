@@ -227,9 +227,8 @@ internal sealed class ImageBuilder
                 throw new SyntaxException(DiagnosticIds.LayoutError, $"instruction changed size in the final pass ({ins.Size} -> {len}); please report", -1, 0);
             }
 
-            var encoded = layout.LastBytes;
-            encoded.CopyTo(bytes, ins.Offset);
-            AddRelocations(ins, address, encoded.Length, values);
+            int length = layout.CopyLastBytes(bytes, ins.Offset);
+            AddRelocations(ins, address, length, values);
         }
         catch (SyntaxException)
         {

@@ -38,6 +38,9 @@ internal sealed class InstructionItem : Item
     /// <summary>The near form of a relaxable short branch; None when not relaxable.</summary>
     public Code NearCode { get; set; } = Code.INVALID;
 
+    /// <summary>Scratch for operand values while encoding (reused across layout passes).</summary>
+    public Value?[]? Values { get; set; }
+
     public bool HasLock { get; set; }
 
     public bool HasRep { get; set; }

@@ -266,7 +266,8 @@ internal sealed class Layout
     /// <summary>Encodes at <paramref name="ip"/>; null when it cannot be encoded (strict: throws the reason).</summary>
     internal int? TryEncode(InstructionItem ins, ulong ip, out Value?[] values, bool strict)
     {
-        values = new Value?[ins.Operands.Count];
+        // One buffer per instruction, reused by every pass.
+        values = ins.Values ??= new Value?[ins.Operands.Count];
         Instruction instruction;
         if (ins.Factory != null)
         {
@@ -327,6 +328,9 @@ internal sealed class Layout
     /// <summary>The bytes of the last successful <see cref="TryEncode"/>.</summary>
     internal byte[] LastBytes => writer.ToArray();
 
+    /// <summary>Copies the bytes of the last successful <see cref="TryEncode"/> into <paramref name="destination"/>.</summary>
+    internal int CopyLastBytes(byte[] destination, long at) => writer.CopyTo(destination, at);
+
     internal ConstantOffsets LastOffsets => encoder.GetConstantOffsets();
 
     private static void CheckFits(Code code, int operand, Value v, Operand op)
@@ -359,6 +363,12 @@ internal sealed class Layout
         public void Reset() => bytes.Clear();
 
         public byte[] ToArray() => bytes.ToArray();
+
+        public int CopyTo(byte[] destination, long at)
+        {
+            bytes.CopyTo(destination, (int)at);
+            return bytes.Count;
+        }
 
         public override void WriteByte(byte value) => bytes.Add(value);
     }

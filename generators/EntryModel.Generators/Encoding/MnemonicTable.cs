@@ -42,6 +42,8 @@ internal static class MnemonicTable
         ["pe"] = "p", ["po"] = "np",
     };
 
+    private static readonly string[] ConditionPrefixes = { "cmov", "set", "j" };
+
     /// <summary>Instruction prefixes that GAS accepts as words before (or instead of) a mnemonic.</summary>
     public static bool IsPrefix(string word) => word == "lock" || word == "rep" || word == "repe" || word == "repz" || word == "repne" || word == "repnz";
 
@@ -86,7 +88,7 @@ internal static class MnemonicTable
 
     private static string CanonicalCondition(string name)
     {
-        foreach (var prefix in new[] { "cmov", "set", "j" })
+        foreach (var prefix in ConditionPrefixes)
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal) && ConditionAliases.TryGetValue(name.Substring(prefix.Length), out var cc))
             {
