@@ -47,11 +47,11 @@ internal sealed class ImageBuilder
         var gates = new List<AssembledGate>();
         string? syscall = null;
         var vectors = new HashSet<int>();
+        var mains = layout.Fragments.Where(f => f.IsMain).ToDictionary(f => f.Declaration);
         for (int d = 0; d < parsed.Count; d++)
         {
             var s = parsed[d].Source;
-            var main = layout.Fragments.FirstOrDefault(f => f.Declaration == d && f.IsMain);
-            if (main == null)
+            if (!mains.TryGetValue(d, out var main))
             {
                 continue;
             }
@@ -212,6 +212,12 @@ internal sealed class ImageBuilder
 
     private void WriteInstruction(InstructionItem ins, Fragment f, ulong address, byte[] bytes)
     {
+        if (ins.StableBytes != null)
+        {
+            ins.StableBytes.CopyTo(bytes, ins.Offset);
+            return;
+        }
+
         int? len;
         try
         {

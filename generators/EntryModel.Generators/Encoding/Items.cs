@@ -44,6 +44,12 @@ internal sealed class InstructionItem : Item
 
     public bool HasRepne { get; set; }
 
+    /// <summary>
+    /// The encoding, when it cannot depend on where the instruction lands or on any label (no branch,
+    /// no RIP-relative operand, only constants): encoded once instead of on every layout pass.
+    /// </summary>
+    public byte[]? StableBytes { get; set; }
+
     /// <summary>For string instructions (no explicit operands): builds the Iced instruction.</summary>
     public System.Func<Instruction>? Factory { get; set; }
 }

@@ -57,11 +57,8 @@ internal static class MnemonicTable
         }
 
         string canonical = CanonicalCondition(name);
-        if (IcedNames.TryGetValue(canonical, out var exact))
-        {
-            result.Add(new MnemonicInfo(exact, 0));
-        }
 
+        // The suffixed reading first: 'movq %rax, %rbx' is mov, and MMX's movq only takes MMX/XMM registers.
         if (canonical.Length > 1)
         {
             int size = canonical[canonical.Length - 1] switch { 'b' => 8, 'w' => 16, 'l' => 32, 'q' => 64, _ => 0 };
@@ -77,6 +74,11 @@ internal static class MnemonicTable
                     result.Add(new MnemonicInfo(stripped, size));
                 }
             }
+        }
+
+        if (IcedNames.TryGetValue(canonical, out var exact))
+        {
+            result.Add(new MnemonicInfo(exact, 0));
         }
 
         return result;
