@@ -56,6 +56,17 @@ public class PreemptedTaskScenarioTests
         Assert.That(trace.Text, Has.Some.Contains("kthread_spin+"), string.Join('\n', trace.Text));
     }
 
+    [TestCaseSource(nameof(Strategies))]
+    public void Only_the_task_flag_strategy_marks_the_sleeping_thread_as_preempted_from_an_interrupt(string strategy)
+    {
+        const ulong TaskFlags = 0x10, PreemptIrq = 0x1;
+        var result = Run(strategy);
+        var sleeper = result.Tasks.Single(t => t.Task.Name == "a");
+        ulong flags = result.Session.Machine.Memory.ReadUInt64(sleeper.Task.StructAddress + TaskFlags);
+
+        Assert.That((flags & PreemptIrq) != 0, Is.EqualTo(strategy == "task-flag"));
+    }
+
     private static ScenarioResult Run(string strategy)
     {
         Assert.That(StrategyCatalog.TryGet(strategy, out var image), Is.True);
