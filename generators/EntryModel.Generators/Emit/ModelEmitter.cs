@@ -65,7 +65,7 @@ internal static class ModelEmitter
             if (strategies[i].Succeeded)
             {
                 writer.Line();
-                ImageBuilderWriter.Write(writer, BuilderClassName(properties[i]), model, strategies[i].Result!);
+                ImageClassWriter.Write(writer, BuilderClassName(properties[i]), model, strategies[i].Result!);
             }
         }
 
