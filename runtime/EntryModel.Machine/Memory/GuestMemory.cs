@@ -24,6 +24,8 @@ public sealed class GuestMemory : IMemoryReader
     private readonly TlbEntry[] userWrite = NewTlb();
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
+    private readonly List<Page> epochPages = [];
+    private readonly Stack<byte[]> freeFrames = new();
     private PageDirectory root;
     private int epoch;
     private bool userMode;
@@ -67,7 +69,7 @@ public sealed class GuestMemory : IMemoryReader
         ulong end = address + length;
         for (ulong p = first; p < end; p += PageSize)
         {
-            SetPage(p, new Page(new byte[PageSize], permissions, epoch));
+            SetPage(p, NewPage(permissions, copyOf: null));
         }
 
         MappingsChanged?.Invoke();
@@ -93,7 +95,7 @@ public sealed class GuestMemory : IMemoryReader
         for (ulong p = address & ~PageMask; p < end; p += PageSize)
         {
             var page = Lookup(p) ?? throw new InvalidOperationException($"Protect: page 0x{p:x} is not mapped");
-            SetPage(p, page.CopyFor(epoch, permissions));
+            SetPage(p, NewPage(permissions, copyOf: page.Data));
         }
 
         MappingsChanged?.Invoke();
@@ -199,6 +201,7 @@ public sealed class GuestMemory : IMemoryReader
     {
         var s = new MemorySnapshot(root, MappedPages);
         epoch++;
+        epochPages.Clear(); // now shared with the snapshot
         ClearTlb(kernelWrite);
         ClearTlb(userWrite);
         return s;
@@ -209,6 +212,7 @@ public sealed class GuestMemory : IMemoryReader
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         root = snapshot.Root;
+        RecycleEpochPages();
         epoch++;
         MappedPages = snapshot.MappedPages;
         FlushTlbs();
@@ -457,11 +461,50 @@ public sealed class GuestMemory : IMemoryReader
 
         if (page.Epoch != epoch)
         {
-            page = page.CopyFor(epoch, page.Permissions);
+            page = NewPage(page.Permissions, copyOf: page.Data);
             SetPage(address, page);
         }
 
         return page;
+    }
+
+    /// <summary>A page of the current epoch, zeroed or a copy of <paramref name="copyOf"/>, its frame recycled when possible.</summary>
+    private Page NewPage(PagePermissions permissions, byte[]? copyOf)
+    {
+        if (!freeFrames.TryPop(out var frame))
+        {
+            frame = new byte[PageSize];
+        }
+        else if (copyOf == null)
+        {
+            Array.Clear(frame);
+        }
+
+        copyOf?.CopyTo(frame, 0);
+
+        var page = new Page(frame, permissions, epoch);
+        epochPages.Add(page);
+        return page;
+    }
+
+    /// <summary>
+    /// Pages created since the last snapshot or restore belong to no snapshot (each of those starts a
+    /// new epoch), so when a restore discards the live tree their frames can be reused.
+    /// </summary>
+    private void RecycleEpochPages()
+    {
+        foreach (var page in epochPages)
+        {
+            if (page.Code != null)
+            {
+                page.Code.Stale = true;
+                page.Code = null;
+            }
+
+            freeFrames.Push(page.Data);
+        }
+
+        epochPages.Clear();
     }
 
     private Page? Lookup(ulong address)
