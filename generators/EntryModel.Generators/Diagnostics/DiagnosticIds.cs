@@ -21,5 +21,18 @@ internal static class DiagnosticIds
     public const string UnknownRegister = "EM0016";
     public const string LayoutError = "EM0017";
     public const string AssemblerError = "EM0018";
+
+    // Attribute-level problems, found while reading the C# declarations (before any assembling).
+    public const string ModelNotStaticPartial = "EM0020";
+    public const string DeclarationNotConstString = "EM0021";
+    public const string NoFrameStrategy = "EM0022";
+    public const string DuplicateStrategy = "EM0023";
+    public const string DeclarationOutsideModel = "EM0024";
+    public const string ConflictingDeclarationAttributes = "EM0025";
+    public const string InvalidAttributeValue = "EM0026";
+    public const string StrategyNameConflict = "EM0027";
+    public const string UnsupportedModelShape = "EM0028";
+    public const string DuplicateSection = "EM0029";
+
     public const string InternalError = "EM0099";
 }

@@ -38,7 +38,11 @@ internal sealed partial class Expander
                     string name = text.Substring(s, p - s);
                     if (numeric)
                     {
-                        int n = int.Parse(name, CultureInfo.InvariantCulture);
+                        if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                        {
+                            throw new SyntaxException(DiagnosticIds.SyntaxError, $"local label number '{name}' is too large", s, p - s);
+                        }
+
                         localLabelCounts.TryGetValue(n, out int count);
                         localLabelCounts[n] = count + 1;
                         DefineLabel(LocalName(n, count + 1), src, visible: false, typeKind: -1, atOffset: s);
@@ -409,12 +413,11 @@ internal sealed partial class Expander
             throw new SyntaxException(DiagnosticIds.UnknownMnemonic, $"unknown or unsupported instruction '{mnemonic}'", pos, mnemonic.Length);
         }
 
-        SyntaxException? first = null;
+        InstructionSelector.SelectionError? first = null;
         foreach (var info in infos)
         {
-            try
+            if (InstructionSelector.TrySelect(info, operands, Evaluator.Evaluate, out var sel, out var error))
             {
-                var sel = InstructionSelector.Select(info, operands, Evaluator.Evaluate, _ => true, text.Length - pos);
                 fragment.Items.Add(new InstructionItem(src, sel.Code, sel.Operands)
                 {
                     NearCode = sel.NearCode,
@@ -424,13 +427,11 @@ internal sealed partial class Expander
                 });
                 return;
             }
-            catch (SyntaxException ex)
-            {
-                first ??= ex;
-            }
+
+            first ??= error;
         }
 
-        var err = first!;
-        throw new SyntaxException(err.Id, err.Message, err.Offset < 0 ? pos : err.Offset, err.Offset < 0 ? text.Length - pos : err.Length);
+        var err = first!.Value;
+        throw new SyntaxException(err.Id, err.Message, pos, text.Length - pos);
     }
 }

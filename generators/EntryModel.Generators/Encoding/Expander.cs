@@ -69,7 +69,12 @@ internal sealed partial class Expander
                     continue;
                 }
 
-                diagnostics.AddRange(parsed[d].Diagnostics);
+                // The splitter sees one declaration at a time; say which one its findings are about.
+                foreach (var found in parsed[d].Diagnostics)
+                {
+                    diagnostics.Add(found with { DeclarationIndex = d });
+                }
+
                 RunDeclaration(d);
             }
         }

@@ -35,16 +35,32 @@ internal static class InstructionSelector
         public List<Operand> Operands { get; }
     }
 
+    /// <summary>Why no form fits: a diagnostic id and message.</summary>
+    internal readonly struct SelectionError
+    {
+        public SelectionError(string id, string message)
+        {
+            Id = id;
+            Message = message;
+        }
+
+        public string Id { get; }
+
+        public string Message { get; }
+    }
+
     /// <summary>Whether an Iced mnemonic has any 64-bit legacy form (to tell "unknown mnemonic" from "bad operands").</summary>
     public static bool Knows(Mnemonic m) => CodesByMnemonic.ContainsKey(m);
 
     /// <summary>
     /// Selects a form for <paramref name="info"/> with AT&amp;T-ordered <paramref name="atntOperands"/>.
-    /// <paramref name="evaluate"/> gives values as known before layout; <paramref name="localTarget"/>
-    /// says whether a branch target is a label of this declaration (then it may be short).
+    /// <paramref name="evaluate"/> gives values as known before layout. A branch with a short and a
+    /// near form comes back relaxable; the layout decides which it becomes.
     /// </summary>
-    public static Selection Select(MnemonicInfo info, List<Operand> atntOperands, Func<Expression, Value> evaluate, Func<Expression, bool> localTarget, int statementLength)
+    public static bool TrySelect(MnemonicInfo info, List<Operand> atntOperands, Func<Expression, Value> evaluate, out Selection selection, out SelectionError error)
     {
+        selection = default;
+        error = default;
         var ops = new List<Operand>(atntOperands);
         ops.Reverse();
 
@@ -63,18 +79,21 @@ internal static class InstructionSelector
         // GNU as writes 'xchg %rax,%rax' as the one-byte NOP (REX.W changes nothing there).
         if (info.Mnemonic == Mnemonic.Xchg && ops.Count == 2 && ops[0].Kind == OperandKind.Register && ops[1].Kind == OperandKind.Register && ops[0].Register == Register.RAX && ops[1].Register == Register.RAX)
         {
-            return new Selection(Code.Nopd, Code.INVALID, new List<Operand>());
+            selection = new Selection(Code.Nopd, Code.INVALID, new List<Operand>());
+            return true;
         }
 
         // ... and 'int $3' as the one-byte breakpoint.
         if (info.Mnemonic == Mnemonic.Int && ops.Count == 1 && ops[0].Kind == OperandKind.Immediate && evaluate(ops[0].Value!) is { IsAbsoluteConstant: true, Number: 3 })
         {
-            return new Selection(Code.Int3, Code.INVALID, new List<Operand>());
+            selection = new Selection(Code.Int3, Code.INVALID, new List<Operand>());
+            return true;
         }
 
         if (!CodesByMnemonic.TryGetValue(info.Mnemonic, out var codes))
         {
-            throw new SyntaxException(DiagnosticIds.UnknownMnemonic, $"'{info.Mnemonic.ToString().ToLowerInvariant()}' is not supported in 64-bit mode", -1, 0);
+            error = new SelectionError(DiagnosticIds.UnknownMnemonic, $"'{info.Mnemonic.ToString().ToLowerInvariant()}' is not supported in 64-bit mode");
+            return false;
         }
 
         var values = new Value?[ops.Count];
@@ -118,7 +137,8 @@ internal static class InstructionSelector
 
         if (matches.Count == 0)
         {
-            throw new SyntaxException(DiagnosticIds.BadOperand, DescribeMismatch(info, ops), -1, statementLength);
+            error = new SelectionError(DiagnosticIds.BadOperand, DescribeMismatch(info, ops));
+            return false;
         }
 
         // Relaxable branch: a short and a near form, and a target in this declaration.
@@ -138,17 +158,20 @@ internal static class InstructionSelector
 
         if (nearForm != Code.INVALID)
         {
-            if (shortForm != Code.INVALID && ops[0].Value != null && localTarget(ops[0].Value!))
+            if (shortForm != Code.INVALID && ops[0].Value != null)
             {
-                return new Selection(shortForm, nearForm, ops);
+                selection = new Selection(shortForm, nearForm, ops);
+            return true;
             }
 
-            return new Selection(nearForm, Code.INVALID, ops);
+            selection = new Selection(nearForm, Code.INVALID, ops);
+            return true;
         }
 
         if (shortForm != Code.INVALID)
         {
-            return new Selection(shortForm, Code.INVALID, ops);
+            selection = new Selection(shortForm, Code.INVALID, ops);
+            return true;
         }
 
         // Sizes must be settled: by a suffix, a register, or the mnemonic's default.
@@ -167,7 +190,8 @@ internal static class InstructionSelector
             }
             else
             {
-                throw new SyntaxException(DiagnosticIds.BadOperand, $"operand size is ambiguous for '{info.Mnemonic.ToString().ToLowerInvariant()}': add a b/w/l/q suffix or use a register operand", -1, statementLength);
+                error = new SelectionError(DiagnosticIds.BadOperand, $"operand size is ambiguous for '{info.Mnemonic.ToString().ToLowerInvariant()}': add a b/w/l/q suffix or use a register operand");
+                return false;
             }
         }
 
@@ -190,10 +214,12 @@ internal static class InstructionSelector
 
         if (best == Code.INVALID)
         {
-            throw new SyntaxException(DiagnosticIds.BadOperand, DescribeMismatch(info, ops), -1, statementLength);
+            error = new SelectionError(DiagnosticIds.BadOperand, DescribeMismatch(info, ops));
+            return false;
         }
 
-        return new Selection(best, Code.INVALID, ops);
+        selection = new Selection(best, Code.INVALID, ops);
+            return true;
     }
 
     /// <summary>Builds the Iced instruction for a form with final operand values.</summary>

@@ -236,7 +236,12 @@ internal sealed class ExpressionParser
         // 1f / 1b: numeric local label references.
         if (token.Length >= 2 && (token[token.Length - 1] == 'f' || token[token.Length - 1] == 'b') && IsAllDigits(token, 0, token.Length - 1))
         {
-            return new LocalLabelExpression(int.Parse(token.Substring(0, token.Length - 1), CultureInfo.InvariantCulture), token[token.Length - 1] == 'f', start, len);
+            if (!int.TryParse(token.Substring(0, token.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int number))
+            {
+                throw new SyntaxException(DiagnosticIds.SyntaxError, $"local label number '{token}' is too large", start, len);
+            }
+
+            return new LocalLabelExpression(number, token[token.Length - 1] == 'f', start, len);
         }
 
         ulong value;

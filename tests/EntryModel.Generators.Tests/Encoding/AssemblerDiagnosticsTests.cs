@@ -3,7 +3,7 @@ using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
 
-namespace EntryModel.Generators.Tests.GasAssembler;
+namespace EntryModel.Generators.Tests.Encoding;
 
 /// <summary>Every assembler diagnostic id, with the exact span of text it points at.</summary>
 [TestFixture]

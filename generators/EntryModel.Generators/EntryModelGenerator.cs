@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Emit;
+using EntryModel.Generators.Encoding;
+using EntryModel.Generators.Extraction;
+using EntryModel.Generators.Model;
+using EntryModel.Generators.Pipeline;
+using EntryModel.Generators.Syntax;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace EntryModel.Generators;
+
+/// <summary>
+/// Turns each <c>[KernelModel]</c> class into one <c>KernelImage</c> per frame strategy.
+/// </summary>
+/// <remarks>
+/// Stages (tracking names in <see cref="StepNames"/>): extract the class to values, fan out its
+/// declarations and split each once (cached per declaration, locations left out so moving text
+/// does not re-split), group them back per model, fan out per strategy and assemble, group the
+/// outcomes per model and emit. Every step catches its own exceptions and turns them into EM0099.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed class EntryModelGenerator : IIncrementalGenerator
+{
+    private readonly Func<SourceDeclaration, ParsedDeclaration> split;
+    private readonly Func<ModelSource, EquatableArray<ParsedDeclaration>, StrategySource, AssemblyResult> assemble;
+
+    public EntryModelGenerator()
+        : this(StatementSplitter.Split, GasAssembler.Assemble)
+    {
+    }
+
+    /// <summary>Lets tests put a failing splitter or assembler behind the real pipeline.</summary>
+    internal EntryModelGenerator(
+        Func<SourceDeclaration, ParsedDeclaration> split,
+        Func<ModelSource, EquatableArray<ParsedDeclaration>, StrategySource, AssemblyResult> assemble)
+    {
+        this.split = split;
+        this.assemble = assemble;
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var extracted = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.KernelModel,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => ExtractSafely(ctx, ct))
+            .WithTrackingName(StepNames.ExtractModel);
+
+        var modelDiagnostics = extracted
+            .Select(static (e, _) => e.Diagnostics)
+            .WithTrackingName(StepNames.ModelDiagnostics);
+        context.RegisterSourceOutput(modelDiagnostics, static (spc, diagnostics) => Report(spc, diagnostics));
+
+        var models = extracted
+            .Where(static e => e.Model is not null)
+            .Select(static (e, _) => new ModelInput(e.Model!, e.ClassLocation))
+            .WithTrackingName(StepNames.Models);
+
+        var declarations = models
+            .SelectMany(static (m, _) => DeclarationsOf(m))
+            .WithTrackingName(StepNames.Declarations);
+
+        var splitDeclarations = declarations
+            .Select((d, _) => SplitSafely(d))
+            .WithTrackingName(StepNames.SplitDeclaration);
+
+        var assemblyInputs = models
+            .Combine(splitDeclarations.Collect())
+            .Select(static (pair, _) => Group(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.GroupDeclarations);
+
+        var jobs = assemblyInputs
+            .SelectMany(static (input, _) => JobsOf(input))
+            .WithTrackingName(StepNames.Strategies);
+
+        var outcomes = jobs
+            .Select((job, ct) => AssembleSafely(job, ct))
+            .WithTrackingName(StepNames.Assemble);
+
+        var emitInputs = models
+            .Combine(outcomes.Collect())
+            .Select(static (pair, _) => Group(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.GroupStrategies);
+
+        var generated = emitInputs
+            .Select(static (input, _) => EmitSafely(input))
+            .WithTrackingName(StepNames.Emit);
+        context.RegisterSourceOutput(generated, static (spc, g) => Output(spc, g));
+
+        foreach (string attribute in AttributeNames.Declarations)
+        {
+            var orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attribute,
+                    static (node, _) => node is VariableDeclaratorSyntax,
+                    static (ctx, ct) => CheckOrphanSafely(ctx, ct))
+                .Where(static d => d is not null)
+                .WithTrackingName(StepNames.OrphanDeclarations);
+            context.RegisterSourceOutput(orphans, static (spc, d) => spc.ReportDiagnostic(d!.ToDiagnostic()));
+        }
+    }
+
+    private static ExtractedModel ExtractSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ModelExtractor.Extract(context, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var location = context.TargetNode is ClassDeclarationSyntax c ? LocationInfo.From(c.Identifier.GetLocation()) : LocationInfo.From(context.TargetNode);
+            return new ExtractedModel(null, location, Single(InternalError("reading the model", ex, location)));
+        }
+    }
+
+    private static ImmutableArray<DeclarationInput> DeclarationsOf(ModelInput model)
+    {
+        string key = model.Key;
+        var declarations = model.Model.Declarations;
+        var builder = ImmutableArray.CreateBuilder<DeclarationInput>(declarations.Count);
+        for (int i = 0; i < declarations.Count; i++)
+        {
+            builder.Add(new DeclarationInput(key, i, WithoutLocation(declarations[i])));
+        }
+
+        return builder.MoveToImmutable();
+    }
+
+    private SplitOutcome SplitSafely(DeclarationInput input)
+    {
+        try
+        {
+            return new SplitOutcome(input.ModelKey, input.Index, DeclarationSplitting.Split(split, input.Declaration, input.Index), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var empty = new ParsedDeclaration(input.Declaration, EquatableArray<GasStatement>.Empty, EquatableArray<AsmDiagnostic>.Empty);
+            return new SplitOutcome(input.ModelKey, input.Index, empty, Describe($"splitting '{input.Declaration.Name}'", ex));
+        }
+    }
+
+    private static AssemblyInput Group(ModelInput model, ImmutableArray<SplitOutcome> all)
+    {
+        string key = model.Key;
+        var parsed = new ParsedDeclaration[model.Model.Declarations.Count];
+        var errors = ImmutableArray.CreateBuilder<string>();
+        foreach (var outcome in all)
+        {
+            if (outcome.ModelKey != key || outcome.Index >= parsed.Length)
+            {
+                continue;
+            }
+
+            parsed[outcome.Index] = outcome.Parsed;
+            if (outcome.InternalError is { } error)
+            {
+                errors.Add(error);
+            }
+        }
+
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            if (parsed[i] is null)
+            {
+                // Every declaration has a split step; a gap would be a pipeline bug, reported rather than assembled around.
+                var declaration = WithoutLocation(model.Model.Declarations[i]);
+                parsed[i] = new ParsedDeclaration(declaration, EquatableArray<GasStatement>.Empty, EquatableArray<AsmDiagnostic>.Empty);
+                errors.Add($"declaration '{declaration.Name}' never reached the assembler");
+            }
+        }
+
+        var stripped = model.Model with
+        {
+            Declarations = new EquatableArray<SourceDeclaration>(model.Model.Declarations.Items.Select(WithoutLocation)),
+        };
+        return new AssemblyInput(key, stripped, new EquatableArray<ParsedDeclaration>(parsed), new EquatableArray<string>(errors.ToImmutable()));
+    }
+
+    private static ImmutableArray<StrategyJob> JobsOf(AssemblyInput input)
+    {
+        var builder = ImmutableArray.CreateBuilder<StrategyJob>(input.Model.Strategies.Count);
+        for (int i = 0; i < input.Model.Strategies.Count; i++)
+        {
+            builder.Add(new StrategyJob(input, i));
+        }
+
+        return builder.MoveToImmutable();
+    }
+
+    private StrategyOutcome AssembleSafely(StrategyJob job, CancellationToken cancellationToken)
+    {
+        var input = job.Input;
+        var strategy = input.Model.Strategies[job.StrategyIndex];
+        var splitDiagnostics = SplitDiagnosticsOf(input);
+        if (input.SplitErrors.Count > 0)
+        {
+            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, string.Join("; ", input.SplitErrors), splitDiagnostics);
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = assemble(input.Model, input.Parsed, strategy);
+            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, result, null, splitDiagnostics);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, Describe($"assembling frame strategy '{strategy.Name}'", ex), splitDiagnostics);
+        }
+    }
+
+    private static EmitInput Group(ModelInput model, ImmutableArray<StrategyOutcome> all)
+    {
+        string key = model.Key;
+        var outcomes = new StrategyOutcome?[model.Model.Strategies.Count];
+        foreach (var outcome in all)
+        {
+            if (outcome.ModelKey == key && outcome.StrategyIndex < outcomes.Length)
+            {
+                outcomes[outcome.StrategyIndex] = outcome;
+            }
+        }
+
+        var builder = ImmutableArray.CreateBuilder<StrategyOutcome>(outcomes.Length);
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            // Every strategy has a job; a missing outcome would be a pipeline bug, reported rather than dropped.
+            builder.Add(outcomes[i] ?? new StrategyOutcome(key, i, model.Model.Strategies[i], null, "no assembly outcome reached the emitter", EquatableArray<AsmDiagnostic>.Empty));
+        }
+
+        return new EmitInput(model, new EquatableArray<StrategyOutcome>(builder.MoveToImmutable()));
+    }
+
+    private static GeneratedModel EmitSafely(EmitInput input)
+    {
+        var model = input.Model.Model;
+        try
+        {
+            return ModelEmitter.Emit(input);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new GeneratedModel(ModelKey.Of(model) + ".EntryModel.g.cs", null, Single(InternalError("emitting the images", ex, input.Model.ClassLocation)));
+        }
+    }
+
+    private static DiagnosticInfo? CheckOrphanSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return OrphanDeclarationCheck.Check(context, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return InternalError("checking a declaration field", ex, LocationInfo.From(context.TargetNode));
+        }
+    }
+
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+    }
+
+    private static void Output(SourceProductionContext context, GeneratedModel generated)
+    {
+        Report(context, generated.Diagnostics);
+        if (generated.Source is null)
+        {
+            return;
+        }
+
+        try
+        {
+            context.AddSource(generated.HintName, generated.Source);
+        }
+        catch (ArgumentException ex)
+        {
+            context.ReportDiagnostic(InternalError("adding the generated source", ex, null).ToDiagnostic());
+        }
+    }
+
+    private static EquatableArray<AsmDiagnostic> SplitDiagnosticsOf(AssemblyInput input)
+    {
+        var builder = ImmutableArray.CreateBuilder<AsmDiagnostic>();
+        foreach (var parsed in input.Parsed)
+        {
+            builder.AddRange(parsed.Diagnostics.Items);
+        }
+
+        return new EquatableArray<AsmDiagnostic>(builder.ToImmutable());
+    }
+
+    private static SourceDeclaration WithoutLocation(SourceDeclaration declaration) => declaration with { Location = TextLocation.None };
+
+    private static DiagnosticInfo InternalError(string step, Exception ex, LocationInfo? location) =>
+        new(DiagnosticIds.InternalError, Describe(step, ex), location);
+
+    private static string Describe(string step, Exception ex) => $"EntryModel generator failed {step}: {ex.GetType().Name}: {ex.Message}";
+
+    private static EquatableArray<DiagnosticInfo> Single(DiagnosticInfo diagnostic) => new(ImmutableArray.Create(diagnostic));
+}

@@ -1,0 +1,16 @@
+namespace EntryModel.Generators.Extraction;
+
+/// <summary>Metadata names of the runtime's declaration attributes (runtime/EntryModel/Declarations).</summary>
+internal static class AttributeNames
+{
+    public const string KernelModel = "EntryModel.KernelModelAttribute";
+    public const string FrameStrategy = "EntryModel.FrameStrategyAttribute";
+    public const string Section = "EntryModel.SectionAttribute";
+    public const string GasMacros = "EntryModel.GasMacrosAttribute";
+    public const string GasCode = "EntryModel.GasCodeAttribute";
+    public const string IdtEntry = "EntryModel.IdtEntryAttribute";
+    public const string SyscallEntry = "EntryModel.SyscallEntryAttribute";
+
+    /// <summary>The attributes that make a field a declaration.</summary>
+    public static readonly string[] Declarations = [GasMacros, GasCode, IdtEntry, SyscallEntry];
+}
