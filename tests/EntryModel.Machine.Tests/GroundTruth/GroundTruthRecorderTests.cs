@@ -159,7 +159,7 @@ public class GroundTruthRecorderTests
             asm.ret();
         });
         rig.Load(schedule, asm => { asm.push(rbp); asm.mov(rbp, rsp); asm.call(switchTo); asm.pop(rbp); asm.ret(); });
-        tasks.SeedSwitchFrame(b, F1);
+        Assert.That(tasks.SeedSwitchFrame(b, F1, reservedAtTop: 0x20), Is.EqualTo(b.Stack.Top - 0x20));
         rig.Load(Rig.KernelCode, asm => { asm.call(schedule); asm.hlt(); });
         rig.Cpu.Rip = Rig.KernelCode;
         rig[Gpr.Rsp] = a.Stack.Top;
