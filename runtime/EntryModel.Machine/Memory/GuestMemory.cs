@@ -25,6 +25,9 @@ public sealed class GuestMemory : IMemoryReader
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
     private readonly List<Page> epochPages = [];
+    private readonly List<ulong> epochCopies = [];
+    private PageDirectory epochBase;
+    private bool structuralChange;
     private readonly Stack<byte[]> freeFrames = new();
     private PageDirectory root;
     private int epoch;
@@ -35,11 +38,12 @@ public sealed class GuestMemory : IMemoryReader
     public GuestMemory()
     {
         root = PageDirectory.Upper(0);
+        epochBase = root;
         readTlb = kernelRead;
         writeTlb = kernelWrite;
     }
 
-    /// <summary>Raised (rarely) when mappings change wholesale: map, unmap, protect, restore.</summary>
+    /// <summary>Raised (rarely) when mappings change: map, unmap, protect, or a restore that cannot keep the translations.</summary>
     internal event Action? MappingsChanged;
 
     /// <summary>How many pages are mapped.</summary>
@@ -72,6 +76,7 @@ public sealed class GuestMemory : IMemoryReader
             SetPage(p, NewPage(permissions, copyOf: null));
         }
 
+        structuralChange = true;
         MappingsChanged?.Invoke();
     }
 
@@ -85,6 +90,7 @@ public sealed class GuestMemory : IMemoryReader
             SetPage(p, null);
         }
 
+        structuralChange = true;
         MappingsChanged?.Invoke();
     }
 
@@ -98,6 +104,7 @@ public sealed class GuestMemory : IMemoryReader
             SetPage(p, NewPage(permissions, copyOf: page.Data));
         }
 
+        structuralChange = true;
         MappingsChanged?.Invoke();
     }
 
@@ -202,6 +209,9 @@ public sealed class GuestMemory : IMemoryReader
         var s = new MemorySnapshot(root, MappedPages);
         epoch++;
         epochPages.Clear(); // now shared with the snapshot
+        epochCopies.Clear();
+        epochBase = root;
+        structuralChange = false;
         ClearTlb(kernelWrite);
         ClearTlb(userWrite);
         return s;
@@ -211,12 +221,31 @@ public sealed class GuestMemory : IMemoryReader
     public void Restore(MemorySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+
+        // Back to the tree this epoch started from, with only writes since: the translations of the
+        // pages copied since are the only ones that changed, so the rest of the TLBs stays valid.
+        bool onlyWritesSince = snapshot.Root == epochBase && !structuralChange;
+        if (onlyWritesSince)
+        {
+            foreach (ulong address in epochCopies)
+            {
+                InvalidateTlbSlot(address >> 12, writesOnly: false);
+            }
+        }
+
         root = snapshot.Root;
         RecycleEpochPages();
         epoch++;
+        epochBase = root;
+        structuralChange = false;
         MappedPages = snapshot.MappedPages;
-        FlushTlbs();
-        MappingsChanged?.Invoke();
+        ClearTlb(kernelWrite); // every page is shared with the snapshot now
+        ClearTlb(userWrite);
+        if (!onlyWritesSince)
+        {
+            FlushTlbs();
+            MappingsChanged?.Invoke();
+        }
     }
 
     // ---------------------------------------------------------------- guest access (checked, TLB fast path)
@@ -463,6 +492,7 @@ public sealed class GuestMemory : IMemoryReader
         {
             page = NewPage(page.Permissions, copyOf: page.Data);
             SetPage(address, page);
+            epochCopies.Add(address & ~PageMask);
         }
 
         return page;
@@ -505,6 +535,7 @@ public sealed class GuestMemory : IMemoryReader
         }
 
         epochPages.Clear();
+        epochCopies.Clear();
     }
 
     private Page? Lookup(ulong address)
