@@ -1,2 +1,1 @@
-// Placeholder until the CLI issue lands.
-System.Console.WriteLine("entrymodel");
+return EntryModel.Cli.EntryModelCli.Run(args, Console.Out, Console.Error);

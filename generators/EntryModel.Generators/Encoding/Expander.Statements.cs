@@ -315,6 +315,29 @@ internal sealed partial class Expander
         }
     }
 
+    private readonly Dictionary<string, InstructionSelector.Selection> selections = new Dictionary<string, InstructionSelector.Selection>(StringComparer.Ordinal);
+
+    private static bool IsConstantOnly(List<Operand> operands)
+    {
+        foreach (var op in operands)
+        {
+            if (op.Value != null && !IsConstant(op.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsConstant(Expression e) => e switch
+    {
+        NumberExpression => true,
+        UnaryExpression u => IsConstant(u.Operand),
+        BinaryExpression b => IsConstant(b.Left) && IsConstant(b.Right),
+        _ => false,
+    };
+
     private string DeclarationName(int d) => d >= 0 && d < parsed.Count ? parsed[d].Source.Name : "?";
 
     private static bool IsIdentifier(string s)
@@ -406,6 +429,19 @@ internal sealed partial class Expander
             return;
         }
 
+        // Macro-expanded entry code repeats the same statements: a statement of registers and
+        // constants always selects the same form, so select it once.
+        string? cacheKey = null;
+        if (IsConstantOnly(operands))
+        {
+            cacheKey = text.Substring(pos) + (lockPrefix ? "\u0001l" : string.Empty) + (rep ? "\u0001r" : string.Empty) + (repne ? "\u0001n" : string.Empty);
+            if (selections.TryGetValue(cacheKey, out var cached))
+            {
+                fragment.Items.Add(new InstructionItem(src, cached.Code, cached.Operands) { NearCode = cached.NearCode, HasLock = lockPrefix, HasRep = rep, HasRepne = repne });
+                return;
+            }
+        }
+
         var infos = MnemonicTable.Resolve(mnemonic);
         infos.RemoveAll(i => !InstructionSelector.Knows(i.Mnemonic));
         if (infos.Count == 0)
@@ -418,6 +454,11 @@ internal sealed partial class Expander
         {
             if (InstructionSelector.TrySelect(info, operands, Evaluator.Evaluate, out var sel, out var error))
             {
+                if (cacheKey != null)
+                {
+                    selections[cacheKey] = sel;
+                }
+
                 fragment.Items.Add(new InstructionItem(src, sel.Code, sel.Operands)
                 {
                     NearCode = sel.NearCode,

@@ -147,14 +147,7 @@ internal sealed partial class Expander
             Report(open.Opened, new SyntaxException(DiagnosticIds.UnbalancedConditional, "this .if has no .endif", -1, 0));
         }
 
-        foreach (var pair in localLabelCounts)
-        {
-            string name = LocalName(pair.Key, pair.Value + 1);
-            if (!Symbols.ContainsKey(name))
-            {
-                // A forward reference past the last definition is reported where it is evaluated.
-            }
-        }
+        // A forward reference past the last definition of a local label is reported where it is evaluated.
     }
 
     /// <summary>IDT entry bodies may use \vector, \handler, \error_code, \ist and \name.</summary>
@@ -203,7 +196,9 @@ internal sealed partial class Expander
             var (stmt, src) = statements[i];
             string text = stmt.Text;
             string word = FirstWord(text, out int wordEnd);
-            string lower = word.ToLowerInvariant();
+
+            // Only directives (and #-conditionals) need the lower-case word; instructions are most statements.
+            string lower = word.Length > 0 && (word[0] == '.' || word[0] == '#') ? word.ToLowerInvariant() : word;
 
             try
             {
@@ -269,6 +264,11 @@ internal sealed partial class Expander
     /// <summary>Handles .if/.ifdef/.else/.endif and their #-spellings; true when the statement was one.</summary>
     private bool HandleConditional(string word, string text, int wordEnd, SourceRef src)
     {
+        if (word.Length < 3 || (word[0] != '.' && word[0] != '#') || (word[1] != 'i' && word[1] != 'e'))
+        {
+            return false;
+        }
+
         string rest = text.Substring(wordEnd).Trim();
         switch (word)
         {
@@ -294,12 +294,12 @@ internal sealed partial class Expander
                 return true;
             case ".ifdef":
             case "#ifdef":
-                Open(src, () => IsDefined(rest, text, wordEnd));
+                Open(src, () => IsDefined(rest, wordEnd));
                 return true;
             case ".ifndef":
             case ".ifnotdef":
             case "#ifndef":
-                Open(src, () => !IsDefined(rest, text, wordEnd));
+                Open(src, () => !IsDefined(rest, wordEnd));
                 return true;
             case ".ifb":
                 Open(src, () => rest.Length == 0);
@@ -385,7 +385,7 @@ internal sealed partial class Expander
         conditions.Add(new ConditionalFrame(parent, parent && value, src));
     }
 
-    private bool IsDefined(string name, string text, int wordEnd)
+    private bool IsDefined(string name, int wordEnd)
     {
         if (name.Length == 0)
         {

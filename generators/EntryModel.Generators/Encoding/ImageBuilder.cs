@@ -47,11 +47,11 @@ internal sealed class ImageBuilder
         var gates = new List<AssembledGate>();
         string? syscall = null;
         var vectors = new HashSet<int>();
+        var mains = layout.Fragments.Where(f => f.IsMain).ToDictionary(f => f.Declaration);
         for (int d = 0; d < parsed.Count; d++)
         {
             var s = parsed[d].Source;
-            var main = layout.Fragments.FirstOrDefault(f => f.Declaration == d && f.IsMain);
-            if (main == null)
+            if (!mains.TryGetValue(d, out var main))
             {
                 continue;
             }
@@ -212,6 +212,12 @@ internal sealed class ImageBuilder
 
     private void WriteInstruction(InstructionItem ins, Fragment f, ulong address, byte[] bytes)
     {
+        if (ins.StableBytes != null)
+        {
+            ins.StableBytes.CopyTo(bytes, ins.Offset);
+            return;
+        }
+
         int? len;
         try
         {
@@ -221,9 +227,8 @@ internal sealed class ImageBuilder
                 throw new SyntaxException(DiagnosticIds.LayoutError, $"instruction changed size in the final pass ({ins.Size} -> {len}); please report", -1, 0);
             }
 
-            var encoded = layout.LastBytes;
-            encoded.CopyTo(bytes, ins.Offset);
-            AddRelocations(ins, address, encoded.Length, values);
+            int length = layout.CopyLastBytes(bytes, ins.Offset);
+            AddRelocations(ins, address, length, values);
         }
         catch (SyntaxException)
         {

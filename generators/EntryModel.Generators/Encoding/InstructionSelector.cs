@@ -15,6 +15,7 @@ namespace EntryModel.Generators.Encoding;
 internal static class InstructionSelector
 {
     private static readonly Dictionary<Mnemonic, List<Code>> CodesByMnemonic = BuildCodes();
+    private static readonly Form[] Forms = BuildForms();
     private static readonly HashSet<Mnemonic> Default64 = new HashSet<Mnemonic> { Mnemonic.Push, Mnemonic.Pop, Mnemonic.Call, Mnemonic.Jmp, Mnemonic.Ret };
     private static readonly HashSet<Mnemonic> Commutative = new HashSet<Mnemonic> { Mnemonic.Xchg, Mnemonic.Test };
 
@@ -195,6 +196,12 @@ internal static class InstructionSelector
             }
         }
 
+        if (matches.Count == 1)
+        {
+            selection = new Selection(matches[0], Code.INVALID, ops);
+            return true;
+        }
+
         Code best = Code.INVALID;
         int bestLength = int.MaxValue;
         foreach (var c in matches)
@@ -321,9 +328,10 @@ internal static class InstructionSelector
     }
 
     /// <summary>The form's data size: the first r/m, register or accumulator operand's size, else Iced's operand size.</summary>
-    public static int DataSize(Code code)
+    public static int DataSize(Code code) => Forms[(int)code]?.DataSize ?? ComputeDataSize(code.ToOpCode());
+
+    private static int ComputeDataSize(OpCodeInfo info)
     {
-        var info = code.ToOpCode();
         for (int i = 0; i < info.OpCount; i++)
         {
             int s = KindSize(info.GetOpKind(i), countFixed: !(IsShift(info.Mnemonic) || info.Mnemonic == Mnemonic.In || info.Mnemonic == Mnemonic.Out));
@@ -379,18 +387,19 @@ internal static class InstructionSelector
         var result = new List<Code>();
         foreach (var code in codes)
         {
-            var oc = code.ToOpCode();
-            if (oc.OpCount != ops.Count)
+            var form = Forms[(int)code];
+            var kinds = form.Kinds;
+            if (kinds.Length != ops.Count)
             {
                 continue;
             }
 
-            if (info.Size != 0 && DataSize(code) != info.Size && !(info.Movabs && oc.GetOpKind(0) == OpCodeOperandKind.mem_offs))
+            if (info.Size != 0 && form.DataSize != info.Size && !(info.Movabs && kinds[0] == OpCodeOperandKind.mem_offs))
             {
                 continue;
             }
 
-            if (info.SourceSize != 0 && ops.Count == 2 && KindSize(oc.GetOpKind(1)) != info.SourceSize)
+            if (info.SourceSize != 0 && ops.Count == 2 && KindSize(kinds[1]) != info.SourceSize)
             {
                 continue;
             }
@@ -399,10 +408,10 @@ internal static class InstructionSelector
             bool hasOffs = false, hasImm64 = false;
             for (int i = 0; i < ops.Count && ok; i++)
             {
-                var k = oc.GetOpKind(i);
+                var k = kinds[i];
                 hasOffs |= k == OpCodeOperandKind.mem_offs;
                 hasImm64 |= k == OpCodeOperandKind.imm64;
-                ok = Fits(k, ops[i], values[i], info, oc.Mnemonic);
+                ok = Fits(k, ops[i], values[i], info, form.Mnemonic);
             }
 
             if (!ok)
@@ -630,6 +639,43 @@ internal static class InstructionSelector
 
         string suffix = info.Size != 0 ? $" ({info.Size}-bit)" : string.Empty;
         return $"no form of '{info.Mnemonic.ToString().ToLowerInvariant()}'{suffix} takes operands ({string.Join(", ", kinds)})";
+    }
+
+    /// <summary>What selection needs of a code, computed once: operand kinds and data size.</summary>
+    private sealed class Form
+    {
+        public Form(Code code)
+        {
+            var oc = code.ToOpCode();
+            Kinds = new OpCodeOperandKind[oc.OpCount];
+            for (int i = 0; i < Kinds.Length; i++)
+            {
+                Kinds[i] = oc.GetOpKind(i);
+            }
+
+            Mnemonic = oc.Mnemonic;
+            DataSize = ComputeDataSize(oc);
+        }
+
+        public OpCodeOperandKind[] Kinds { get; }
+
+        public Mnemonic Mnemonic { get; }
+
+        public int DataSize { get; }
+    }
+
+    private static Form[] BuildForms()
+    {
+        var forms = new Form[Enum.GetValues(typeof(Code)).Length];
+        foreach (var list in CodesByMnemonic.Values)
+        {
+            foreach (var c in list)
+            {
+                forms[(int)c] = new Form(c);
+            }
+        }
+
+        return forms;
     }
 
     private static Dictionary<Mnemonic, List<Code>> BuildCodes()

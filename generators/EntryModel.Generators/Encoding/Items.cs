@@ -38,11 +38,20 @@ internal sealed class InstructionItem : Item
     /// <summary>The near form of a relaxable short branch; None when not relaxable.</summary>
     public Code NearCode { get; set; } = Code.INVALID;
 
+    /// <summary>Scratch for operand values while encoding (reused across layout passes).</summary>
+    public Value?[]? Values { get; set; }
+
     public bool HasLock { get; set; }
 
     public bool HasRep { get; set; }
 
     public bool HasRepne { get; set; }
+
+    /// <summary>
+    /// The encoding, when it cannot depend on where the instruction lands or on any label (no branch,
+    /// no RIP-relative operand, only constants): encoded once instead of on every layout pass.
+    /// </summary>
+    public byte[]? StableBytes { get; set; }
 
     /// <summary>For string instructions (no explicit operands): builds the Iced instruction.</summary>
     public System.Func<Instruction>? Factory { get; set; }

@@ -44,7 +44,18 @@ internal sealed class Layout
                 if (item is InstructionItem ins)
                 {
                     // Relaxable branches start short (2 bytes), as GNU as starts them.
-                    ins.Size = ins.NearCode != Code.INVALID ? 2 : TryEncode(ins, 0x1000, out _, strict: false) ?? 5;
+                    if (ins.NearCode != Code.INVALID)
+                    {
+                        ins.Size = 2;
+                        continue;
+                    }
+
+                    int? size = TryEncode(ins, 0x1000, out var values, strict: false);
+                    ins.Size = size ?? 5;
+                    if (size.HasValue && IsStable(ins, values))
+                    {
+                        ins.StableBytes = LastBytes;
+                    }
                 }
             }
         }
@@ -135,7 +146,7 @@ internal sealed class Layout
                             ins.NearCode = Code.INVALID;
                         }
 
-                        size = TryEncode(ins, ip, out _, strict: false) ?? ins.Size;
+                        size = ins.StableBytes?.Length ?? TryEncode(ins, ip, out _, strict: false) ?? ins.Size;
                         break;
                     }
 
@@ -171,6 +182,32 @@ internal sealed class Layout
         }
 
         return changed;
+    }
+
+    /// <summary>Whether an encoding holds nothing that depends on addresses: see <see cref="InstructionItem.StableBytes"/>.</summary>
+    private static bool IsStable(InstructionItem ins, Value?[] values)
+    {
+        if (ins.Factory != null)
+        {
+            return true;
+        }
+
+        var kinds = ins.Code.ToOpCode();
+        for (int i = 0; i < ins.Operands.Count; i++)
+        {
+            var k = kinds.GetOpKind(i);
+            if (k == OpCodeOperandKind.br64_1 || k == OpCodeOperandKind.br64_4 || ins.Operands[i].IsRipRelative)
+            {
+                return false;
+            }
+
+            if (ins.Operands[i].Value != null && ins.Operands[i].Kind != OperandKind.Register && !(values[i] is Value v && v.IsAbsoluteConstant))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal long OrgTarget(OrgItem o, Fragment f)
@@ -229,7 +266,8 @@ internal sealed class Layout
     /// <summary>Encodes at <paramref name="ip"/>; null when it cannot be encoded (strict: throws the reason).</summary>
     internal int? TryEncode(InstructionItem ins, ulong ip, out Value?[] values, bool strict)
     {
-        values = new Value?[ins.Operands.Count];
+        // One buffer per instruction, reused by every pass.
+        values = ins.Values ??= new Value?[ins.Operands.Count];
         Instruction instruction;
         if (ins.Factory != null)
         {
@@ -290,6 +328,9 @@ internal sealed class Layout
     /// <summary>The bytes of the last successful <see cref="TryEncode"/>.</summary>
     internal byte[] LastBytes => writer.ToArray();
 
+    /// <summary>Copies the bytes of the last successful <see cref="TryEncode"/> into <paramref name="destination"/>.</summary>
+    internal int CopyLastBytes(byte[] destination, long at) => writer.CopyTo(destination, at);
+
     internal ConstantOffsets LastOffsets => encoder.GetConstantOffsets();
 
     private static void CheckFits(Code code, int operand, Value v, Operand op)
@@ -322,6 +363,12 @@ internal sealed class Layout
         public void Reset() => bytes.Clear();
 
         public byte[] ToArray() => bytes.ToArray();
+
+        public int CopyTo(byte[] destination, long at)
+        {
+            bytes.CopyTo(destination, (int)at);
+            return bytes.Count;
+        }
 
         public override void WriteByte(byte value) => bytes.Add(value);
     }

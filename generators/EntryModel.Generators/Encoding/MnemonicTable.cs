@@ -42,6 +42,8 @@ internal static class MnemonicTable
         ["pe"] = "p", ["po"] = "np",
     };
 
+    private static readonly string[] ConditionPrefixes = { "cmov", "set", "j" };
+
     /// <summary>Instruction prefixes that GAS accepts as words before (or instead of) a mnemonic.</summary>
     public static bool IsPrefix(string word) => word == "lock" || word == "rep" || word == "repe" || word == "repz" || word == "repne" || word == "repnz";
 
@@ -57,11 +59,8 @@ internal static class MnemonicTable
         }
 
         string canonical = CanonicalCondition(name);
-        if (IcedNames.TryGetValue(canonical, out var exact))
-        {
-            result.Add(new MnemonicInfo(exact, 0));
-        }
 
+        // The suffixed reading first: 'movq %rax, %rbx' is mov, and MMX's movq only takes MMX/XMM registers.
         if (canonical.Length > 1)
         {
             int size = canonical[canonical.Length - 1] switch { 'b' => 8, 'w' => 16, 'l' => 32, 'q' => 64, _ => 0 };
@@ -79,12 +78,17 @@ internal static class MnemonicTable
             }
         }
 
+        if (IcedNames.TryGetValue(canonical, out var exact))
+        {
+            result.Add(new MnemonicInfo(exact, 0));
+        }
+
         return result;
     }
 
     private static string CanonicalCondition(string name)
     {
-        foreach (var prefix in new[] { "cmov", "set", "j" })
+        foreach (var prefix in ConditionPrefixes)
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal) && ConditionAliases.TryGetValue(name.Substring(prefix.Length), out var cc))
             {

@@ -9,11 +9,11 @@ internal static class RegisterNames
 {
     private static readonly Dictionary<string, Register> Names = Build();
 
-    public static bool TryGet(string name, out Register register) => Names.TryGetValue(name.ToLowerInvariant(), out register);
+    public static bool TryGet(string name, out Register register) => Names.TryGetValue(name, out register);
 
     private static Dictionary<string, Register> Build()
     {
-        var d = new Dictionary<string, Register>(StringComparer.Ordinal);
+        var d = new Dictionary<string, Register>(StringComparer.OrdinalIgnoreCase);
         foreach (Register r in Enum.GetValues(typeof(Register)))
         {
             if (r == Register.None)

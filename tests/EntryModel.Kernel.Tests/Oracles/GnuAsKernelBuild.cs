@@ -12,8 +12,11 @@ namespace EntryModel.Kernel.Tests.Oracles;
 /// </summary>
 internal sealed partial class GnuAsKernelBuild
 {
-    private GnuAsKernelBuild(Dictionary<string, ulong> symbols, List<(ulong Address, int Length, string Text)> instructions, Dictionary<string, int> codeLengths, Dictionary<string, ulong> sectionEnds)
+    private static readonly Dictionary<string, GnuAsKernelBuild> Cache = [];
+
+    private GnuAsKernelBuild(Dictionary<string, ulong> symbols, List<(ulong Address, int Length, string Text)> instructions, Dictionary<string, int> codeLengths, Dictionary<string, ulong> sectionEnds, IReadOnlyList<ElfSection> sections)
     {
+        Sections = sections;
         Symbols = symbols;
         Instructions = instructions;
         CodeLengths = codeLengths;
@@ -26,6 +29,9 @@ internal sealed partial class GnuAsKernelBuild
 
     /// <summary>Assembled length of each fixed-address declaration (ld drops empty ones: length 0).</summary>
     public Dictionary<string, int> CodeLengths { get; }
+
+    /// <summary>The linked output sections with their bytes: <c>.oN</c> for the fixed-address declaration N, <c>.run_X</c> for the declarations laid out from section X's base.</summary>
+    public IReadOnlyList<ElfSection> Sections { get; }
 
     /// <summary>End address of each run of declarations laid out from a section's base.</summary>
     public Dictionary<string, ulong> SectionEnds { get; }
@@ -115,11 +121,27 @@ internal sealed partial class GnuAsKernelBuild
                 instructions.Add((ulong.Parse(m.Groups["addr"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), length, m.Groups["text"].Value.Trim()));
             }
 
-            return new GnuAsKernelBuild(symbols, instructions, lengths, ends);
+            var sections = ElfSections.Read(File.ReadAllBytes(Path.Combine(dir, "k.elf")));
+            return new GnuAsKernelBuild(symbols, instructions, lengths, ends, sections);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The build of <paramref name="strategy"/>, made once per test run.</summary>
+    public static GnuAsKernelBuild Of(string strategy)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(strategy, out var build))
+            {
+                build = Build(KernelModelText.Strategy(strategy));
+                Cache[strategy] = build;
+            }
+
+            return build;
         }
     }
 

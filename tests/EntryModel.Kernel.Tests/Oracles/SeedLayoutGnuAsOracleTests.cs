@@ -7,8 +7,6 @@ namespace EntryModel.Kernel.Tests.Oracles;
 /// </summary>
 public class SeedLayoutGnuAsOracleTests
 {
-    private static readonly Dictionary<string, GnuAsKernelBuild> Builds = [];
-
     // symbol, start, size, offset a call returns at (null: none), strategy (null: both)
     private static readonly object?[][] SeedRows =
     [
@@ -89,17 +87,5 @@ public class SeedLayoutGnuAsOracleTests
         return next - start;
     }
 
-    private static GnuAsKernelBuild BuildOf(string strategy)
-    {
-        lock (Builds)
-        {
-            if (!Builds.TryGetValue(strategy, out var build))
-            {
-                build = GnuAsKernelBuild.Build(KernelModelText.Strategy(strategy));
-                Builds[strategy] = build;
-            }
-
-            return build;
-        }
-    }
+    private static GnuAsKernelBuild BuildOf(string strategy) => GnuAsKernelBuild.Of(strategy);
 }
