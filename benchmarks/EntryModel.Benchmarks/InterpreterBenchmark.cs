@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using EntryModel.Kernel;
 using EntryModel.Machine.Execution;
+using EntryModel.Machine.Loading;
 
 namespace EntryModel.Benchmarks;
 
@@ -16,6 +18,8 @@ public class InterpreterBenchmark
 
     private X86Machine machine = null!;
     private MachineSnapshot start = null!;
+    private X86Machine kernelMachine = null!;
+    private MachineSnapshot insideRead = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -23,6 +27,14 @@ public class InterpreterBenchmark
         machine = InterpreterBenchmarkWorkload.Create();
         machine.Run(100_000); // warm the decoded-instruction cache
         start = machine.Snapshot();
+
+        // The default kernel's read() scenario, stopped inside copy_page_to_iter with ground truth on.
+        kernelMachine = new X86Machine { Hypercalls = new StandardHypercalls() };
+        var kernel = KernelImageLoader.Load(kernelMachine, DefaultKernel.None, KernelLoadOptions.DefaultKernel);
+        kernel.EnterUser(kernel.Symbol("_start"));
+        kernelMachine.StartGroundTruth();
+        kernelMachine.RunUntil("copy_page_to_iter");
+        insideRead = kernelMachine.Snapshot();
     }
 
     /// <summary>Time per instruction over a 10 M instruction run.</summary>
@@ -45,6 +57,15 @@ public class InterpreterBenchmark
     {
         machine.Restore(start);
         return machine.Run(ShortRun);
+    }
+
+    /// <summary>The interrupt sweep's step on the real kernel: restore inside read(), raise the timer, run 100 instructions.</summary>
+    [Benchmark]
+    public StopReason KernelTimerShortRunFromSnapshot()
+    {
+        kernelMachine.Restore(insideRead);
+        kernelMachine.InjectInterrupt(0xef);
+        return kernelMachine.Run(ShortRun);
     }
 
     /// <summary>Taking a snapshot at an instruction boundary and running one step.</summary>

@@ -121,6 +121,16 @@ internal static class InstructionTranslator
                 return Binary(i, ref d) ? Handler.Rol : Handler.Invalid;
             case Mnemonic.Ror:
                 return Binary(i, ref d) ? Handler.Ror : Handler.Invalid;
+            case Mnemonic.Rcl:
+                return Binary(i, ref d) ? Handler.Rcl : Handler.Invalid;
+            case Mnemonic.Rcr:
+                return Binary(i, ref d) ? Handler.Rcr : Handler.Invalid;
+            case Mnemonic.Bswap:
+                return Unary(i, ref d) && d.Size >= 4 ? Handler.Bswap : Handler.Invalid;
+            case Mnemonic.Lahf:
+                return Handler.Lahf;
+            case Mnemonic.Sahf:
+                return Handler.Sahf;
             case Mnemonic.Imul:
                 return ChooseImul(i, ref d);
             case Mnemonic.Mul:

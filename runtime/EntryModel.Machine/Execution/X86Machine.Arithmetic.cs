@@ -149,7 +149,7 @@ public sealed partial class X86Machine
         return true;
     }
 
-    /// <summary>SHL/SHR/SAR/ROL/ROR by an immediate or CL.</summary>
+    /// <summary>SHL/SHR/SAR/ROL/ROR/RCL/RCR by an immediate or CL.</summary>
     private bool Shift(ref DecodedInstruction d, Handler op)
     {
         int size = d.Size;
@@ -213,6 +213,35 @@ public sealed partial class X86Machine
                     res = n == 0 ? a : ((a << n) | (a >> (bits - n))) & mask;
                     ulong cf = res & 1;
                     flags = cf | ((((res >> (bits - 1)) & 1) ^ cf) << 11);
+                    flagMask = RFlags.CF | RFlags.OF;
+                    break;
+                }
+
+                case Handler.Rcl:
+                case Handler.Rcr:
+                {
+                    // Through CF: a (bits+1)-bit rotation; 8- and 16-bit counts wrap modulo 9 and 17.
+                    int n = bits < 32 ? count % (bits + 1) : count;
+                    ulong cf = State.Carry ? 1UL : 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (op == Handler.Rcl)
+                        {
+                            ulong outBit = (res >> (bits - 1)) & 1;
+                            res = ((res << 1) | cf) & mask;
+                            cf = outBit;
+                        }
+                        else
+                        {
+                            ulong outBit = res & 1;
+                            res = (res >> 1) | (cf << (bits - 1));
+                            cf = outBit;
+                        }
+                    }
+
+                    ulong msb = (res >> (bits - 1)) & 1;
+                    ulong of = op == Handler.Rcl ? msb ^ cf : msb ^ ((res >> (bits - 2)) & 1);
+                    flags = cf | (of << 11);
                     flagMask = RFlags.CF | RFlags.OF;
                     break;
                 }

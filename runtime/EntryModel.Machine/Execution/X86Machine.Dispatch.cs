@@ -186,7 +186,18 @@ public sealed partial class X86Machine
             case Handler.Sar:
             case Handler.Rol:
             case Handler.Ror:
+            case Handler.Rcl:
+            case Handler.Rcr:
                 return Shift(ref d, handler);
+            case Handler.Bswap:
+                WriteReg(d.DstReg, d.Size, d.Size == 8 ? System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(R(d.DstReg)) : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)R(d.DstReg)));
+                return true;
+            case Handler.Lahf:
+                WriteReg(16, 1, (State.Rflags & 0xFF) | RFlags.Reserved1);
+                return true;
+            case Handler.Sahf:
+                State.SetStatusFlags(RFlags.SF | RFlags.ZF | RFlags.AF | RFlags.PF | RFlags.CF, ReadReg(16, 1));
+                return true;
             case Handler.ImulWide:
                 return MultiplyWide(ref d, signed: true);
             case Handler.MulWide:

@@ -11,6 +11,11 @@ public sealed partial class X86Machine
 {
     private readonly ReusableCodeReader codeReader = new();
     private readonly Decoder decoder;
+    private const int FetchTlbSize = 64;
+
+    // Per-privilege fetch translations: page number -> decoded page, filled after the permission check.
+    private readonly FetchTlbEntry[] kernelFetch = new FetchTlbEntry[FetchTlbSize];
+    private readonly FetchTlbEntry[] userFetch = new FetchTlbEntry[FetchTlbSize];
     private DecodedInstruction crossPageScratch;
 
     private Decoder CreateDecoder() => Decoder.Create(64, codeReader, DecoderOptions.None);
@@ -31,13 +36,24 @@ public sealed partial class X86Machine
         ulong pageBase = rip & ~GuestMemory.PageMask;
         if (pageBase != fetchPageBase || fetchPage.Stale)
         {
-            var page = Memory.TranslateFetch(rip);
-            if (page == null)
+            ulong vpn = pageBase >> 12;
+            ref var entry = ref (State.Cpl == 3 ? userFetch : kernelFetch)[(int)(vpn % FetchTlbSize)];
+            if (entry.Page is { Stale: false } cached && entry.Vpn == vpn)
             {
-                return MemoryFault(stack: false);
+                fetchPage = cached;
+            }
+            else
+            {
+                var page = Memory.TranslateFetch(rip);
+                if (page == null)
+                {
+                    return MemoryFault(stack: false);
+                }
+
+                fetchPage = Memory.AttachCode(page, pageBase);
+                entry = new FetchTlbEntry { Vpn = vpn, Page = fetchPage };
             }
 
-            fetchPage = Memory.AttachCode(page, pageBase);
             fetchPageBase = pageBase;
             if (fetchPage.BreakpointVersion != breakpointVersion)
             {

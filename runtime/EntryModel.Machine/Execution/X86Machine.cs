@@ -44,7 +44,7 @@ public sealed partial class X86Machine
     {
         State = CpuState.PowerOn();
         Memory = new GuestMemory();
-        Memory.MappingsChanged += InvalidateFetch;
+        Memory.MappingsChanged += FlushFetchTlbs;
         Stacks = new StackRegistry();
         GroundTruth = new GroundTruthRecorder(Stacks);
         fetchPage = new DecodedPage(NoAddress) { Stale = true };
@@ -178,6 +178,14 @@ public sealed partial class X86Machine
     private void SyncPrivilege()
     {
         Memory.UserMode = State.Cpl == 3;
+        InvalidateFetch();
+    }
+
+    /// <summary>Mappings changed: no cached fetch translation may be trusted.</summary>
+    private void FlushFetchTlbs()
+    {
+        Array.Clear(kernelFetch);
+        Array.Clear(userFetch);
         InvalidateFetch();
     }
 

@@ -228,7 +228,15 @@ public sealed class GroundTruthRecorder
             var old = chain;
             owner = to;
             chain = ChainOf(to);
-            if (old.Count > 0 && old.Top.Kind == TrueFrameKind.Syscall && fromUserOrUnknown)
+            if (old == defaultChain && fromUserOrUnknown)
+            {
+                // Recording began before any task owned the context: what ran so far was this task's.
+                var earlier = old.ToArray();
+                var own = chain.ToArray();
+                chain.Load([.. earlier, .. own]);
+                old.Truncate(0);
+            }
+            else if (old.Count > 0 && old.Top.Kind == TrueFrameKind.Syscall && fromUserOrUnknown)
             {
                 chain.Push(old.Top); // the syscall boundary belongs to the task that handles it
                 old.Pop();

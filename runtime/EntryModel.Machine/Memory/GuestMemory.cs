@@ -24,6 +24,11 @@ public sealed class GuestMemory : IMemoryReader
     private readonly TlbEntry[] userWrite = NewTlb();
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
+    private readonly List<Page> epochPages = [];
+    private readonly List<ulong> epochCopies = [];
+    private PageDirectory epochBase;
+    private bool structuralChange;
+    private readonly Stack<byte[]> freeFrames = new();
     private PageDirectory root;
     private int epoch;
     private bool userMode;
@@ -33,11 +38,12 @@ public sealed class GuestMemory : IMemoryReader
     public GuestMemory()
     {
         root = PageDirectory.Upper(0);
+        epochBase = root;
         readTlb = kernelRead;
         writeTlb = kernelWrite;
     }
 
-    /// <summary>Raised (rarely) when mappings change wholesale: map, unmap, protect, restore.</summary>
+    /// <summary>Raised (rarely) when mappings change: map, unmap, protect, or a restore that cannot keep the translations.</summary>
     internal event Action? MappingsChanged;
 
     /// <summary>How many pages are mapped.</summary>
@@ -67,9 +73,10 @@ public sealed class GuestMemory : IMemoryReader
         ulong end = address + length;
         for (ulong p = first; p < end; p += PageSize)
         {
-            SetPage(p, new Page(new byte[PageSize], permissions, epoch));
+            SetPage(p, NewPage(permissions, copyOf: null));
         }
 
+        structuralChange = true;
         MappingsChanged?.Invoke();
     }
 
@@ -83,6 +90,7 @@ public sealed class GuestMemory : IMemoryReader
             SetPage(p, null);
         }
 
+        structuralChange = true;
         MappingsChanged?.Invoke();
     }
 
@@ -93,9 +101,10 @@ public sealed class GuestMemory : IMemoryReader
         for (ulong p = address & ~PageMask; p < end; p += PageSize)
         {
             var page = Lookup(p) ?? throw new InvalidOperationException($"Protect: page 0x{p:x} is not mapped");
-            SetPage(p, page.CopyFor(epoch, permissions));
+            SetPage(p, NewPage(permissions, copyOf: page.Data));
         }
 
+        structuralChange = true;
         MappingsChanged?.Invoke();
     }
 
@@ -199,6 +208,10 @@ public sealed class GuestMemory : IMemoryReader
     {
         var s = new MemorySnapshot(root, MappedPages);
         epoch++;
+        epochPages.Clear(); // now shared with the snapshot
+        epochCopies.Clear();
+        epochBase = root;
+        structuralChange = false;
         ClearTlb(kernelWrite);
         ClearTlb(userWrite);
         return s;
@@ -208,11 +221,31 @@ public sealed class GuestMemory : IMemoryReader
     public void Restore(MemorySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+
+        // Back to the tree this epoch started from, with only writes since: the translations of the
+        // pages copied since are the only ones that changed, so the rest of the TLBs stays valid.
+        bool onlyWritesSince = snapshot.Root == epochBase && !structuralChange;
+        if (onlyWritesSince)
+        {
+            foreach (ulong address in epochCopies)
+            {
+                InvalidateTlbSlot(address >> 12, writesOnly: false);
+            }
+        }
+
         root = snapshot.Root;
+        RecycleEpochPages();
         epoch++;
+        epochBase = root;
+        structuralChange = false;
         MappedPages = snapshot.MappedPages;
-        FlushTlbs();
-        MappingsChanged?.Invoke();
+        ClearTlb(kernelWrite); // every page is shared with the snapshot now
+        ClearTlb(userWrite);
+        if (!onlyWritesSince)
+        {
+            FlushTlbs();
+            MappingsChanged?.Invoke();
+        }
     }
 
     // ---------------------------------------------------------------- guest access (checked, TLB fast path)
@@ -457,11 +490,52 @@ public sealed class GuestMemory : IMemoryReader
 
         if (page.Epoch != epoch)
         {
-            page = page.CopyFor(epoch, page.Permissions);
+            page = NewPage(page.Permissions, copyOf: page.Data);
             SetPage(address, page);
+            epochCopies.Add(address & ~PageMask);
         }
 
         return page;
+    }
+
+    /// <summary>A page of the current epoch, zeroed or a copy of <paramref name="copyOf"/>, its frame recycled when possible.</summary>
+    private Page NewPage(PagePermissions permissions, byte[]? copyOf)
+    {
+        if (!freeFrames.TryPop(out var frame))
+        {
+            frame = new byte[PageSize];
+        }
+        else if (copyOf == null)
+        {
+            Array.Clear(frame);
+        }
+
+        copyOf?.CopyTo(frame, 0);
+
+        var page = new Page(frame, permissions, epoch);
+        epochPages.Add(page);
+        return page;
+    }
+
+    /// <summary>
+    /// Pages created since the last snapshot or restore belong to no snapshot (each of those starts a
+    /// new epoch), so when a restore discards the live tree their frames can be reused.
+    /// </summary>
+    private void RecycleEpochPages()
+    {
+        foreach (var page in epochPages)
+        {
+            if (page.Code != null)
+            {
+                page.Code.Stale = true;
+                page.Code = null;
+            }
+
+            freeFrames.Push(page.Data);
+        }
+
+        epochPages.Clear();
+        epochCopies.Clear();
     }
 
     private Page? Lookup(ulong address)

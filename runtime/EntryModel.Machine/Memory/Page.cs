@@ -24,5 +24,4 @@ internal sealed class Page
     /// <summary>The decoded instructions of this page, while its bytes stay unchanged.</summary>
     public DecodedPage? Code { get; set; }
 
-    public Page CopyFor(int epoch, PagePermissions permissions) => new((byte[])Data.Clone(), permissions, epoch);
 }

@@ -64,12 +64,14 @@ public sealed class TaskTable
     /// <summary>
     /// Lays out a new task's stack so that a switch stub which pops <paramref name="savedRegisters"/>
     /// callee-saved registers and returns lands at <paramref name="resumeAddress"/> (a ret_from_fork-like
-    /// start); the registers start as zero.
+    /// start) with RSP at <c>Top - reservedAtTop</c> (room for a pt_regs the caller fills); the registers
+    /// start as zero. Returns that RSP.
     /// </summary>
-    public void SeedSwitchFrame(KernelTask task, ulong resumeAddress, int savedRegisters = 6)
+    public ulong SeedSwitchFrame(KernelTask task, ulong resumeAddress, int savedRegisters = 6, int reservedAtTop = 0)
     {
         ArgumentNullException.ThrowIfNull(task);
-        ulong sp = task.Stack.Top - 8;
+        ulong resumeRsp = task.Stack.Top - (ulong)reservedAtTop;
+        ulong sp = resumeRsp - 8;
         memory.WriteUInt64(sp, resumeAddress);
         for (int i = 0; i < savedRegisters; i++)
         {
@@ -78,6 +80,7 @@ public sealed class TaskTable
         }
 
         memory.WriteUInt64(task.StructAddress + (ulong)layout.SavedRsp, sp);
+        return resumeRsp;
     }
 
     /// <summary>The task whose struct the per-CPU current pointer names, if any.</summary>

@@ -70,7 +70,8 @@ public class GroundTruthRecorderTests
             a.call(copy);
         });
         rig.Load(copy, a => { a.push(rbp); a.mov(rbp, rsp); a.mov(__qword_ptr[0x700000], rax); });
-        rig.Load(Rig.UserCode, a => { a.nop(); a.syscall(); }, PagePermissions.Executable | PagePermissions.User);
+        rig.Load(Rig.UserCode, a => { a.call(Rig.UserCode + 0x10); }, PagePermissions.Executable | PagePermissions.User);
+        rig.Load(Rig.UserCode + 0x10, a => { a.nop(); a.syscall(); });
         rig.EnterUser(Rig.UserCode);
         rig.Machine.StartGroundTruth();
 
@@ -80,14 +81,15 @@ public class GroundTruthRecorderTests
         var chain = rig.Machine.GroundTruth.CurrentChain();
         Assert.That(chain.Select(f => f.Kind), Is.EqualTo(new[]
         {
-            TrueFrameKind.Exception, TrueFrameKind.Call, TrueFrameKind.StackSwitch, TrueFrameKind.Syscall,
+            TrueFrameKind.Exception, TrueFrameKind.Call, TrueFrameKind.StackSwitch, TrueFrameKind.Syscall, TrueFrameKind.Call,
         }));
         Assert.That(chain[0].ReturnAddress, Is.EqualTo(copy + 1 + 3), "the faulting instruction");
         Assert.That(chain[0].Vector, Is.EqualTo(ExceptionVector.PageFault));
         Assert.That(chain[0].Slot, Is.EqualTo(rig[Gpr.Rsp] + 8), "the RIP slot above the error code");
         Assert.That(chain[2].FromStack, Is.EqualTo(rig.UserStack));
         Assert.That(chain[2].Stack, Is.EqualTo(rig.KernelStack));
-        Assert.That(chain[3].ReturnAddress, Is.EqualTo(Rig.UserCode + 3));
+        Assert.That(chain[3].ReturnAddress, Is.EqualTo(Rig.UserCode + 0x13));
+        Assert.That((chain[4].ReturnAddress, chain[4].Stack), Is.EqualTo((Rig.UserCode + 5, rig.UserStack)), "the user's own call, recorded before the kernel was entered");
         Assert.That(rig.Machine.GroundTruth.ReturnAddresses(rig.KernelStack), Is.EqualTo(new[] { copy + 4, entry + 3 + 9 + 9 + 1 + 5 }));
     }
 
@@ -157,7 +159,7 @@ public class GroundTruthRecorderTests
             asm.ret();
         });
         rig.Load(schedule, asm => { asm.push(rbp); asm.mov(rbp, rsp); asm.call(switchTo); asm.pop(rbp); asm.ret(); });
-        tasks.SeedSwitchFrame(b, F1);
+        Assert.That(tasks.SeedSwitchFrame(b, F1, reservedAtTop: 0x20), Is.EqualTo(b.Stack.Top - 0x20));
         rig.Load(Rig.KernelCode, asm => { asm.call(schedule); asm.hlt(); });
         rig.Cpu.Rip = Rig.KernelCode;
         rig[Gpr.Rsp] = a.Stack.Top;

@@ -98,4 +98,33 @@ public class SnapshotTests
         Assert.That(memory.ReadUInt64(0x1008), Is.EqualTo(22UL));
         Assert.That(memory.MappedPages, Is.EqualTo(1));
     }
+
+    [Test]
+    public void Restoring_the_same_snapshot_again_and_again_forgets_guest_writes_each_time()
+    {
+        var rig = new Rig();
+        rig.Load(Rig.KernelCode, a =>
+        {
+            a.mov(rbx, Rig.KernelData);
+            a.mov(rax, __qword_ptr[rbx]);
+            a.add(rax, 1);
+            a.mov(__qword_ptr[rbx], rax);
+            a.push(rax);
+            a.hlt();
+        });
+        rig.Cpu.Rip = Rig.KernelCode;
+        rig.Machine.Run(1);
+        var snap = rig.Machine.Snapshot();
+        for (int i = 0; i < 5; i++)
+        {
+            rig.Machine.Restore(snap);
+            Assert.That(rig.Machine.Run().Kind, Is.EqualTo(StopKind.Halted));
+            Assert.That(rig[Gpr.Rax], Is.EqualTo(1UL), $"round {i}: the guest read the snapshot's 0 through a fresh translation");
+            Assert.That(rig.Memory.ReadUInt64(Rig.KernelData), Is.EqualTo(1UL));
+        }
+
+        rig.Machine.Restore(snap);
+        Assert.That(rig.Memory.ReadUInt64(Rig.KernelData), Is.EqualTo(0UL));
+        Assert.That(rig.Memory.ReadUInt64(rig.KernelStack.Top - 8), Is.EqualTo(0UL));
+    }
 }

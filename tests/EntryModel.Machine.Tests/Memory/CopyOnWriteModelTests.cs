@@ -1,0 +1,72 @@
+using EntryModel.Machine.Memory;
+
+namespace EntryModel.Machine.Tests.Memory;
+
+/// <summary>
+/// Random writes, maps, unmaps, snapshots and restores, checked after every step against a plain
+/// copy of every page kept per snapshot: copy-on-write sharing and frame recycling must never let
+/// one snapshot see another's bytes.
+/// </summary>
+public class CopyOnWriteModelTests
+{
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void Random_operations_match_a_plain_copy_model(int seed)
+    {
+        var random = new Random(seed);
+        var memory = new GuestMemory();
+        ulong[] pages = [0x1000, 0x2000, 0x7fff_ffff_e000, 0xffff_ffff_8100_0000, 0xffff_c900_0000_3000, 0xffff_ffff_8100_1000];
+        var reference = new Dictionary<ulong, byte[]>();
+        var snapshots = new List<(MemorySnapshot Snap, Dictionary<ulong, byte[]> Pages)>();
+
+        foreach (ulong p in pages.Take(3))
+        {
+            memory.Map(p, 0x1000, PagePermissions.Writable);
+            reference[p] = new byte[0x1000];
+        }
+
+        for (int step = 0; step < 3000; step++)
+        {
+            int op = random.Next(100);
+            ulong page = pages[random.Next(pages.Length)];
+            if (op < 60 && reference.TryGetValue(page, out var bytes))
+            {
+                int off = random.Next(0x1000 - 8);
+                ulong v = (ulong)random.NextInt64();
+                memory.WriteUInt64(page + (ulong)off, v);
+                BitConverter.TryWriteBytes(bytes.AsSpan(off), v);
+            }
+            else if (op < 68)
+            {
+                memory.Map(page, 0x1000, PagePermissions.Writable);
+                reference[page] = new byte[0x1000];
+            }
+            else if (op < 72 && reference.Remove(page))
+            {
+                memory.Unmap(page, 0x1000);
+            }
+            else if (op < 86)
+            {
+                snapshots.Add((memory.Snapshot(), reference.ToDictionary(kv => kv.Key, kv => (byte[])kv.Value.Clone())));
+            }
+            else if (snapshots.Count > 0)
+            {
+                var (snap, saved) = snapshots[random.Next(snapshots.Count)];
+                memory.Restore(snap);
+                reference = saved.ToDictionary(kv => kv.Key, kv => (byte[])kv.Value.Clone());
+            }
+
+            foreach (ulong p in pages)
+            {
+                Assert.That(memory.IsMapped(p), Is.EqualTo(reference.ContainsKey(p)), $"step {step} page {p:x}");
+                if (reference.TryGetValue(p, out var expected))
+                {
+                    Assert.That(memory.Read(p, 0x1000).AsSpan().SequenceEqual(expected), $"step {step} page {p:x}");
+                }
+            }
+
+            Assert.That(memory.MappedPages, Is.EqualTo(reference.Count));
+        }
+    }
+}
