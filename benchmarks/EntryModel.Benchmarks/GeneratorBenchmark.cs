@@ -68,7 +68,10 @@ public class GeneratorBenchmark
         warm = NewDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         var errors = diagnostics.Concat(output.GetDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         string generated = warm.GetRunResult().GeneratedTrees.Single().ToString();
-        if (errors.Count > 0 || !generated.Contains("\"stub_999\"", StringComparison.Ordinal) || !generated.Contains("\"testq %rax, %rax\"", StringComparison.Ordinal))
+        var images = System.Text.RegularExpressions.Regex.Matches(generated, "Blob = \"([A-Za-z0-9+/=]+)\"")
+            .Select(m => KernelImageBlob.Read(m.Groups[1].Value))
+            .ToList();
+        if (errors.Count > 0 || images.Count != 3 || images.Any(i => !i.Symbols.TryGet("stub_999", out _) || !i.Lines.Any(l => l.Text == "testq %rax, %rax")))
         {
             throw new InvalidOperationException("benchmark model does not generate cleanly: " + string.Join("; ", errors.Take(5)));
         }
