@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -27,20 +28,23 @@ namespace EntryModel.Generators;
 public sealed class EntryModelGenerator : IIncrementalGenerator
 {
     private readonly Func<SourceDeclaration, ParsedDeclaration> split;
-    private readonly Func<ModelSource, EquatableArray<ParsedDeclaration>, StrategySource, AssemblyResult> assemble;
+    private readonly Func<ObjectInput, DeclarationObject> assembleObject;
+    private readonly Func<ModelSource, EquatableArray<ParsedDeclaration>, IReadOnlyList<DeclarationObject>, StrategySource, AssemblyResult> link;
 
     public EntryModelGenerator()
-        : this(StatementSplitter.Split, GasAssembler.Assemble)
+        : this(StatementSplitter.Split, GasAssembler.AssembleObject, GasAssembler.Link)
     {
     }
 
-    /// <summary>Lets tests put a failing splitter or assembler behind the real pipeline.</summary>
+    /// <summary>Lets tests put a failing splitter, assembler or linker behind the real pipeline.</summary>
     internal EntryModelGenerator(
         Func<SourceDeclaration, ParsedDeclaration> split,
-        Func<ModelSource, EquatableArray<ParsedDeclaration>, StrategySource, AssemblyResult> assemble)
+        Func<ObjectInput, DeclarationObject> assembleObject,
+        Func<ModelSource, EquatableArray<ParsedDeclaration>, IReadOnlyList<DeclarationObject>, StrategySource, AssemblyResult> link)
     {
         this.split = split;
-        this.assemble = assemble;
+        this.assembleObject = assembleObject;
+        this.link = link;
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -75,12 +79,22 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Group(pair.Left, pair.Right))
             .WithTrackingName(StepNames.GroupDeclarations);
 
+        // One object per declaration and strategy: an edit re-assembles only the edited declaration's.
+        var objectJobs = assemblyInputs
+            .SelectMany(static (input, _) => ObjectJobsOf(input))
+            .WithTrackingName(StepNames.ObjectJobs);
+
+        var objects = objectJobs
+            .Select((job, ct) => AssembleObjectSafely(job, ct))
+            .WithTrackingName(StepNames.AssembleObject);
+
         var jobs = assemblyInputs
-            .SelectMany(static (input, _) => JobsOf(input))
+            .Combine(objects.Collect())
+            .SelectMany(static (pair, _) => JobsOf(pair.Left, pair.Right))
             .WithTrackingName(StepNames.Strategies);
 
         var outcomes = jobs
-            .Select((job, ct) => AssembleSafely(job, ct))
+            .Select((job, ct) => LinkSafely(job, ct))
             .WithTrackingName(StepNames.Assemble);
 
         var emitInputs = models
@@ -182,18 +196,59 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         return new AssemblyInput(key, stripped, new EquatableArray<ParsedDeclaration>(parsed), new EquatableArray<string>(errors.ToImmutable()));
     }
 
-    private static ImmutableArray<StrategyJob> JobsOf(AssemblyInput input)
+    private static ImmutableArray<ObjectJob> ObjectJobsOf(AssemblyInput input)
+    {
+        var builder = ImmutableArray.CreateBuilder<ObjectJob>();
+        if (input.SplitErrors.Count > 0)
+        {
+            return builder.ToImmutable();
+        }
+
+        for (int i = 0; i < input.Model.Strategies.Count; i++)
+        {
+            foreach (var objectInput in GasAssembler.ObjectInputs(input.Model, input.Parsed, input.Model.Strategies[i]))
+            {
+                builder.Add(new ObjectJob(input.ModelKey, i, objectInput));
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private ObjectOutcome AssembleObjectSafely(ObjectJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new ObjectOutcome(job.ModelKey, job.StrategyIndex, job.Input.Target, assembleObject(job.Input), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ObjectOutcome(job.ModelKey, job.StrategyIndex, job.Input.Target, null, Describe($"assembling a declaration for frame strategy '{job.Input.Strategy.Name}'", ex));
+        }
+    }
+
+    private static ImmutableArray<StrategyJob> JobsOf(AssemblyInput input, ImmutableArray<ObjectOutcome> objects)
     {
         var builder = ImmutableArray.CreateBuilder<StrategyJob>(input.Model.Strategies.Count);
         for (int i = 0; i < input.Model.Strategies.Count; i++)
         {
-            builder.Add(new StrategyJob(input, i));
+            var mine = ImmutableArray.CreateBuilder<ObjectOutcome>();
+            foreach (var o in objects)
+            {
+                if (o.ModelKey == input.ModelKey && o.StrategyIndex == i)
+                {
+                    mine.Add(o);
+                }
+            }
+
+            builder.Add(new StrategyJob(input, i, new EquatableArray<ObjectOutcome>(mine.ToImmutable())));
         }
 
         return builder.MoveToImmutable();
     }
 
-    private StrategyOutcome AssembleSafely(StrategyJob job, CancellationToken cancellationToken)
+    private StrategyOutcome LinkSafely(StrategyJob job, CancellationToken cancellationToken)
     {
         var input = job.Input;
         var strategy = input.Model.Strategies[job.StrategyIndex];
@@ -203,15 +258,29 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, string.Join("; ", input.SplitErrors), splitDiagnostics);
         }
 
+        foreach (var o in job.Objects)
+        {
+            if (o.InternalError is { } error)
+            {
+                return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, error, splitDiagnostics);
+            }
+        }
+
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = assemble(input.Model, input.Parsed, strategy);
+            var objects = new List<DeclarationObject>(job.Objects.Count);
+            foreach (var o in job.Objects)
+            {
+                objects.Add(o.Object!);
+            }
+
+            var result = link(input.Model, input.Parsed, objects, strategy);
             return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, result, null, splitDiagnostics);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, Describe($"assembling frame strategy '{strategy.Name}'", ex), splitDiagnostics);
+            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, Describe($"linking frame strategy '{strategy.Name}'", ex), splitDiagnostics);
         }
     }
 

@@ -50,4 +50,7 @@ internal sealed class AsmSymbol
     public SourceRef? SizeSource { get; set; }
 
     public bool Evaluating { get; set; }
+
+    /// <summary>Where the label's name starts in its statement (for diagnostics about it).</summary>
+    public int NameOffset { get; set; } = -1;
 }

@@ -133,7 +133,7 @@ internal sealed partial class Expander
 
         var item = new LabelItem(src, key);
         current.Items.Add(item);
-        Symbols[key] = new AsmSymbol(key, AsmSymbolKind.Label, src) { Fragment = current, Label = item, Visible = visible, TypeKind = typeKind };
+        Symbols[key] = new AsmSymbol(key, AsmSymbolKind.Label, src) { Fragment = current, Label = item, Visible = visible, TypeKind = typeKind, NameOffset = atOffset };
     }
 
     private string HiddenLabel(SourceRef src)
@@ -425,7 +425,7 @@ internal sealed partial class Expander
         {
             var kind = rep ? RepPrefixKind.Repe : repne ? RepPrefixKind.Repne : RepPrefixKind.None;
             var built = factory(kind);
-            fragment.Items.Add(new InstructionItem(src, built.Code, operands) { Factory = () => factory(kind), HasLock = lockPrefix });
+            fragment.Items.Add(new InstructionItem(src, built.Code, operands) { Factory = () => factory(kind), HasLock = lockPrefix, Owner = fragment });
             return;
         }
 
@@ -437,7 +437,7 @@ internal sealed partial class Expander
             cacheKey = text.Substring(pos) + (lockPrefix ? "\u0001l" : string.Empty) + (rep ? "\u0001r" : string.Empty) + (repne ? "\u0001n" : string.Empty);
             if (selections.TryGetValue(cacheKey, out var cached))
             {
-                fragment.Items.Add(new InstructionItem(src, cached.Code, cached.Operands) { NearCode = cached.NearCode, HasLock = lockPrefix, HasRep = rep, HasRepne = repne });
+                fragment.Items.Add(new InstructionItem(src, cached.Code, cached.Operands) { NearCode = cached.NearCode, HasLock = lockPrefix, HasRep = rep, HasRepne = repne, Owner = fragment });
                 return;
             }
         }
@@ -465,6 +465,7 @@ internal sealed partial class Expander
                     HasLock = lockPrefix,
                     HasRep = rep,
                     HasRepne = repne,
+                    Owner = fragment,
                 });
                 return;
             }

@@ -20,7 +20,6 @@ internal sealed partial class Expander
     private const int MaxMacroDepth = 100;
     private const int MaxRepeat = 100000;
 
-    private readonly ModelSource model;
     private readonly IReadOnlyList<ParsedDeclaration> parsed;
     private readonly List<AsmDiagnostic> diagnostics;
     private readonly Dictionary<string, MacroDefinition> macros = new Dictionary<string, MacroDefinition>(StringComparer.OrdinalIgnoreCase);
@@ -37,9 +36,8 @@ internal sealed partial class Expander
     private int hiddenCounter;
     private bool exitMacro;
 
-    public Expander(ModelSource model, IReadOnlyList<ParsedDeclaration> parsed, StrategySource strategy, List<AsmDiagnostic> diagnostics)
+    public Expander(IReadOnlyList<ParsedDeclaration> parsed, StrategySource strategy, List<AsmDiagnostic> diagnostics)
     {
-        this.model = model;
         this.parsed = parsed;
         this.diagnostics = diagnostics;
         Evaluator = new ExpressionEvaluator(Symbols);
@@ -55,8 +53,11 @@ internal sealed partial class Expander
 
     public ExpressionEvaluator Evaluator { get; }
 
-    /// <summary>Processes macro declarations first (they only define), then code declarations in order.</summary>
-    public void Run()
+    /// <summary>
+    /// Processes the macro declarations (they only define), then code declaration
+    /// <paramref name="declaration"/>: one relocatable object's worth.
+    /// </summary>
+    public void Run(int declaration)
     {
         for (int pass = 0; pass < 2; pass++)
         {
@@ -64,7 +65,7 @@ internal sealed partial class Expander
             {
                 var source = parsed[d].Source;
                 bool isMacros = source.Kind == DeclarationKind.Macros;
-                if (isMacros != (pass == 0))
+                if (isMacros != (pass == 0) || (!isMacros && d != declaration))
                 {
                     continue;
                 }

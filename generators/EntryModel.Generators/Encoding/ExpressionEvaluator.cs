@@ -5,8 +5,9 @@ using EntryModel.Generators.Syntax;
 namespace EntryModel.Generators.Encoding;
 
 /// <summary>
-/// Evaluates expressions against the symbol table. Before layout, labels are unknown and make a
-/// value relocatable; after layout every label has an address.
+/// Evaluates expressions against one declaration's symbol table. Before layout, labels are unknown
+/// and make a value relocatable. After layout, labels have provisional addresses and a symbol this
+/// declaration does not define is external: provisionally 0, resolved by the linker.
 /// </summary>
 internal sealed class ExpressionEvaluator
 {
@@ -34,7 +35,7 @@ internal sealed class ExpressionEvaluator
                         return v;
                     }
 
-                    if (v.Relocatable && LayoutDone == false)
+                    if (v.Relocatable && !v.Known)
                     {
                         return new Value(0, false, true, null);
                     }
@@ -45,7 +46,7 @@ internal sealed class ExpressionEvaluator
                         '~' => ~v.Number,
                         _ => v.Number == 0 ? 1 : 0,
                     };
-                    return new Value(r, v.Known, v.Relocatable, null);
+                    return new Value(r, v.Known, v.Relocatable, null, linear: !v.Relocatable);
                 }
 
             case BinaryExpression b:
@@ -75,12 +76,8 @@ internal sealed class ExpressionEvaluator
     {
         if (!symbols.TryGetValue(s.Name, out var sym))
         {
-            if (LayoutDone)
-            {
-                throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $"undefined symbol '{Display(s.Name)}'", s.Offset, s.Length);
-            }
-
-            return new Value(0, false, true, s.Name);
+            // Defined by another declaration (or nowhere: the linker says which).
+            return new Value(0, LayoutDone, true, s.Name);
         }
 
         switch (sym.Kind)
@@ -124,26 +121,38 @@ internal sealed class ExpressionEvaluator
         bool known = l.Known && r.Known;
         string op = b.Operator;
 
-        // Relocatability: label+const and label-const stay relocatable; label-label is absolute.
+        // Relocatability: label+const and label-const stay linear in the label; the difference of
+        // two labels of one fragment is absolute; anything else that moves with placement is not linear.
         bool relocatable;
+        bool linear;
         string? symbol = null;
         if (op == "+")
         {
             relocatable = l.Relocatable || r.Relocatable;
+            linear = !(l.Relocatable && r.Relocatable) && l.Linear && r.Linear;
             symbol = l.Relocatable ? l.Symbol : r.Symbol;
         }
-        else if (op == "-")
+        else if (op == "-" && l.Relocatable && r.Relocatable)
         {
-            relocatable = l.Relocatable && !r.Relocatable;
-            symbol = relocatable ? l.Symbol : null;
-            if (!known && l.Relocatable && r.Relocatable)
+            if (!known)
             {
                 return new Value(0, false, false, null);
             }
+
+            bool sameFragment = SameFragment(l.Symbol, r.Symbol);
+            relocatable = !sameFragment;
+            linear = sameFragment;
+        }
+        else if (op == "-")
+        {
+            relocatable = l.Relocatable || r.Relocatable;
+            linear = !r.Relocatable && l.Linear;
+            symbol = l.Symbol;
         }
         else
         {
             relocatable = l.Relocatable || r.Relocatable;
+            linear = !relocatable;
         }
 
         if (!known)
@@ -187,8 +196,14 @@ internal sealed class ExpressionEvaluator
             default: throw new SyntaxException(DiagnosticIds.SyntaxError, $"unknown operator '{op}'", b.Offset, b.Length);
         }
 
-        return new Value(result, true, relocatable, symbol);
+        return new Value(result, true, relocatable, symbol, linear);
     }
+
+    private bool SameFragment(string? a, string? b) =>
+        a != null && b != null
+        && symbols.TryGetValue(a, out var sa) && symbols.TryGetValue(b, out var sb)
+        && sa.Kind == AsmSymbolKind.Label && sb.Kind == AsmSymbolKind.Label
+        && sa.Fragment != null && ReferenceEquals(sa.Fragment, sb.Fragment);
 
     /// <summary>Names as the user wrote them (declaration-local names carry a hidden suffix).</summary>
     public static string Display(string name)

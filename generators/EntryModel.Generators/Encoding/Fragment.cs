@@ -6,7 +6,7 @@ namespace EntryModel.Generators.Encoding;
 /// The items one declaration puts into one section: its main body, or what it pushed into another
 /// section with <c>.pushsection</c>. Laid out as a unit at one address.
 /// </summary>
-internal sealed class Fragment
+internal sealed class Fragment : Placement.IPlaceable
 {
     public Fragment(int declaration, string section, bool isMain)
     {
@@ -32,6 +32,8 @@ internal sealed class Fragment
     public List<Item> Items { get; } = new List<Item>();
 
     public ulong Address { get; set; }
+
+    ulong? Placement.IPlaceable.Fixed => FixedAddress;
 
     /// <summary>Length of the content (without padding to <see cref="FixedSize"/>).</summary>
     public long ContentLength { get; set; }

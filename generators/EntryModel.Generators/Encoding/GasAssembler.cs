@@ -7,30 +7,78 @@ using EntryModel.Generators.Syntax;
 namespace EntryModel.Generators.Encoding;
 
 /// <summary>
-/// The assembler core: one strategy of a model, from GAS text to an image. Pure and deterministic,
-/// so the incremental pipeline can cache it and tests can call it without Roslyn. Never throws:
-/// an unexpected failure becomes EM0099.
+/// The assembler core, shaped like as + ld: each declaration is assembled on its own under a
+/// strategy (with the model's macro declarations as its shared header) into a relocatable
+/// <see cref="DeclarationObject"/>; a strategy's objects are then linked into an image. Pure and
+/// deterministic, so the pipeline caches objects per declaration and an edit re-assembles one.
+/// Never throws: an unexpected failure becomes EM0099.
 /// </summary>
 internal static class GasAssembler
 {
+    /// <summary>The object of the macro declarations alone: they emit nothing, but their problems are reported once.</summary>
+    public const int MacrosOnly = -1;
+
     /// <summary>Assembles <paramref name="parsed"/> (parallel to <c>model.Declarations</c>) under one strategy.</summary>
     public static AssemblyResult Assemble(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy)
     {
+        var objects = new List<DeclarationObject>();
+        foreach (var input in ObjectInputs(model, parsed, strategy))
+        {
+            objects.Add(AssembleObject(input));
+        }
+
+        return Link(model, parsed, objects, strategy);
+    }
+
+    /// <summary>The objects a strategy links: the macro declarations' (for their diagnostics), then each code declaration's.</summary>
+    public static IEnumerable<ObjectInput> ObjectInputs(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy)
+    {
+        yield return ObjectInput.Create(model, parsed.Items, MacrosOnly, strategy);
+        for (int d = 0; d < parsed.Count; d++)
+        {
+            if (parsed[d].Source.Kind != DeclarationKind.Macros)
+            {
+                yield return ObjectInput.Create(model, parsed.Items, d, strategy);
+            }
+        }
+    }
+
+    /// <summary>Assembles one declaration (or <see cref="MacrosOnly"/>) into a relocatable object.</summary>
+    public static DeclarationObject AssembleObject(ObjectInput input)
+    {
         var diagnostics = new List<AsmDiagnostic>();
+        int declaration = input.Target;
         try
         {
-            var expander = new Expander(model, parsed.Items, strategy, diagnostics);
-            expander.Run();
-            var sections = new SectionMap(model.Sections);
+            var parsed = input.View();
+            var expander = new Expander(parsed, input.Strategy, diagnostics);
+            expander.Run(declaration);
+            var sections = new SectionMap(input.Sections);
             var layout = new Layout(expander, sections, diagnostics);
             layout.Run();
-            return new ImageBuilder(model, parsed.Items, expander, layout, sections, diagnostics).Build(strategy);
+            return new ObjectBuilder(parsed, declaration, expander, layout, diagnostics).Build();
         }
 #pragma warning disable CA1031 // The generator must never throw: any failure is a diagnostic.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            diagnostics.Add(new AsmDiagnostic(DiagnosticIds.InternalError, $"internal assembler error: {ex.GetType().Name}: {ex.Message}", -1, 0, 0));
+            diagnostics.Add(new AsmDiagnostic(DiagnosticIds.InternalError, $"internal assembler error: {ex.GetType().Name}: {ex.Message}", declaration, 0, 0));
+            return new DeclarationObject(declaration, EquatableArray<ObjectFragment>.Empty, EquatableArray<ObjectSymbol>.Empty, EquatableArray<ObjectFixup>.Empty, new EquatableArray<AsmDiagnostic>(diagnostics));
+        }
+    }
+
+    /// <summary>Links a strategy's objects into its image.</summary>
+    public static AssemblyResult Link(ModelSource model, EquatableArray<ParsedDeclaration> parsed, IReadOnlyList<DeclarationObject> objects, StrategySource strategy)
+    {
+        try
+        {
+            return Linker.Link(model, parsed.Items, objects, strategy);
+        }
+#pragma warning disable CA1031 // The generator must never throw: any failure is a diagnostic.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var diagnostics = new List<AsmDiagnostic> { new AsmDiagnostic(DiagnosticIds.InternalError, $"internal linker error: {ex.GetType().Name}: {ex.Message}", -1, 0, 0) };
             return Empty(strategy, diagnostics);
         }
     }

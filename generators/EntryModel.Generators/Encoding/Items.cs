@@ -41,6 +41,9 @@ internal sealed class InstructionItem : Item
     /// <summary>Scratch for operand values while encoding (reused across layout passes).</summary>
     public Value?[]? Values { get; set; }
 
+    /// <summary>The fragment the instruction is in.</summary>
+    public Fragment? Owner { get; set; }
+
     public bool HasLock { get; set; }
 
     public bool HasRep { get; set; }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
@@ -33,12 +32,23 @@ internal sealed class Layout
 
     public IReadOnlyList<Fragment> Fragments => expander.Fragments;
 
+    public SectionMap Sections => sections;
+
     public void Run()
     {
         var evaluator = expander.Evaluator;
         evaluator.LayoutDone = false;
         foreach (var f in Fragments)
         {
+            // A fragment that aligns inside itself must start at least that aligned, wherever it is linked.
+            foreach (var item in f.Items)
+            {
+                if (item is AlignItem a && a.Alignment > f.Align)
+                {
+                    f.Align = a.Alignment;
+                }
+            }
+
             foreach (var item in f.Items)
             {
                 if (item is InstructionItem ins)
@@ -86,45 +96,8 @@ internal sealed class Layout
         }
     }
 
-    /// <summary>Assigns fragment addresses: fixed ones where declared, the rest in order, around fixed ones.</summary>
-    private void Place()
-    {
-        foreach (var group in Fragments.GroupBy(f => f.Section))
-        {
-            ulong cursor = sections.Base(group.Key);
-            var fixedOnes = group.Where(f => f.FixedAddress.HasValue).OrderBy(f => f.FixedAddress!.Value).ToList();
-            foreach (var f in fixedOnes)
-            {
-                f.Address = f.FixedAddress!.Value;
-            }
-
-            foreach (var f in group.Where(f => !f.FixedAddress.HasValue).OrderBy(f => f.IsMain ? 0 : 1))
-            {
-                ulong align = (ulong)Math.Max(1, f.Align);
-                ulong addr = AlignUp(cursor, align);
-                ulong extent = (ulong)Math.Max(0, f.Extent);
-                bool moved = true;
-                while (moved)
-                {
-                    moved = false;
-                    foreach (var fx in fixedOnes)
-                    {
-                        ulong fxEnd = fx.Address + (ulong)Math.Max(0, fx.Extent);
-                        if (addr < fxEnd && fx.Address < addr + Math.Max(1UL, extent))
-                        {
-                            addr = AlignUp(fxEnd, align);
-                            moved = true;
-                        }
-                    }
-                }
-
-                f.Address = addr;
-                cursor = addr + extent;
-            }
-        }
-    }
-
-    private static ulong AlignUp(ulong v, ulong a) => (v + a - 1) & ~(a - 1);
+    /// <summary>Assigns provisional fragment addresses (see <see cref="Placement"/>).</summary>
+    private void Place() => Placement.Place(Fragments, sections);
 
     /// <summary>Sets every item's offset and size for the current addresses; true when any size changed.</summary>
     private bool SizeItems(Fragment f, bool relax)
@@ -209,6 +182,16 @@ internal sealed class Layout
 
         return true;
     }
+
+    /// <summary>Whether <paramref name="symbol"/> is a label of fragment <paramref name="f"/>.</summary>
+    internal bool IsLocalTo(string? symbol, Fragment f) =>
+        symbol != null && expander.Symbols.TryGetValue(symbol, out var s) && s.Kind == AsmSymbolKind.Label && ReferenceEquals(s.Fragment, f);
+
+    /// <summary>The provisional address of a label of this declaration; 0 for a symbol defined elsewhere.</summary>
+    internal long ProvisionalValue(string? symbol) =>
+        symbol != null && expander.Symbols.TryGetValue(symbol, out var s) && s.Kind == AsmSymbolKind.Label && s.Fragment != null && s.Label != null
+            ? unchecked((long)s.Fragment.Address + s.Label.Offset)
+            : 0;
 
     internal long OrgTarget(OrgItem o, Fragment f)
     {
@@ -295,13 +278,13 @@ internal sealed class Layout
                     }
                 }
 
-                if (values[i] is Value v && v.Known && strict)
+                if (values[i] is Value v && v.Known && !v.Relocatable && strict)
                 {
                     CheckFits(ins.Code, i, v, op);
                 }
             }
 
-            instruction = InstructionSelector.Build(ins.Code, ins.Operands, values, placeholder: ip + 0x100);
+            instruction = InstructionSelector.Build(ins.Code, ins.Operands, ForEncoding(ins, values, ip), placeholder: ip + 0x100);
         }
 
         instruction.HasLockPrefix = ins.HasLock;
@@ -324,6 +307,45 @@ internal sealed class Layout
 
         return (int)len;
     }
+
+    /// <summary>
+    /// The values to encode with: a field the linker fills gets a stand-in that keeps its size
+    /// (a displacement too large for 8 bits; a branch or RIP-relative target in range).
+    /// </summary>
+    private Value?[] ForEncoding(InstructionItem ins, Value?[] values, ulong ip)
+    {
+        Value?[]? copy = null;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is not Value v || !v.Relocatable || !v.Known)
+            {
+                continue;
+            }
+
+            var op = ins.Operands[i];
+            var kind = ins.Code.ToOpCode().GetOpKind(i);
+            bool branch = kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br64_4;
+            long? standIn = null;
+            if ((branch || op.IsRipRelative) && !IsLocalToFragmentOf(v.Symbol, ins))
+            {
+                standIn = unchecked((long)ip);
+            }
+            else if (op.Kind == OperandKind.Memory && !op.IsRipRelative && op.Base != Register.None)
+            {
+                standIn = 0x7ff00000;
+            }
+
+            if (standIn.HasValue)
+            {
+                copy ??= (Value?[])values.Clone();
+                copy[i] = new Value(standIn.Value, true, true, v.Symbol);
+            }
+        }
+
+        return copy ?? values;
+    }
+
+    private bool IsLocalToFragmentOf(string? symbol, InstructionItem ins) => ins.Owner != null && IsLocalTo(symbol, ins.Owner);
 
     /// <summary>The bytes of the last successful <see cref="TryEncode"/>.</summary>
     internal byte[] LastBytes => writer.ToArray();

@@ -15,14 +15,19 @@ internal sealed class CountingCore
 
     public ConcurrentQueue<string> Split { get; } = new();
 
+    /// <summary>Strategies linked.</summary>
     public ConcurrentQueue<string> Assembled { get; } = new();
 
-    public EntryModelGenerator Generator() => GeneratorHarness.With(SplitDeclaration, Assemble);
+    /// <summary>Objects assembled, as "declaration@strategy" ("@strategy" alone for the macros' object).</summary>
+    public ConcurrentQueue<string> Objects { get; } = new();
+
+    public EntryModelGenerator Generator() => new(SplitDeclaration, AssembleObject, Link);
 
     public void Clear()
     {
         Split.Clear();
         Assembled.Clear();
+        Objects.Clear();
     }
 
     private ParsedDeclaration SplitDeclaration(SourceDeclaration declaration)
@@ -31,7 +36,14 @@ internal sealed class CountingCore
         return ModelSourceCapture.Unsplit(declaration);
     }
 
-    private AssemblyResult Assemble(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy)
+    private EntryModel.Generators.Encoding.DeclarationObject AssembleObject(EntryModel.Generators.Encoding.ObjectInput input)
+    {
+        var target = input.Declarations.FirstOrDefault(d => d.Index == input.Target);
+        Objects.Enqueue((target?.Parsed.Source.Name ?? string.Empty) + "@" + input.Strategy.Name);
+        return EntryModel.Generators.Encoding.GasAssembler.AssembleObject(input);
+    }
+
+    private AssemblyResult Link(ModelSource model, EquatableArray<ParsedDeclaration> parsed, IReadOnlyList<EntryModel.Generators.Encoding.DeclarationObject> objects, StrategySource strategy)
     {
         Assembled.Enqueue(strategy.Name);
         return capture.Assemble(model, parsed, strategy);

@@ -48,11 +48,21 @@ internal static class GeneratorHarness
         return new GeneratorOutcome(driver, output, diagnostics);
     }
 
-    /// <summary>A generator whose splitter or assembler is replaced, to reach paths the real core never takes.</summary>
+    /// <summary>
+    /// A generator whose splitter or assembler is replaced, to reach paths the real core never takes.
+    /// A replaced assembler stands in for the link step (declarations are still assembled for real).
+    /// </summary>
     public static EntryModelGenerator With(
         Func<SourceDeclaration, ParsedDeclaration>? split = null,
         Func<ModelSource, EquatableArray<ParsedDeclaration>, StrategySource, AssemblyResult>? assemble = null) =>
-        new(split ?? StatementSplitter.Split, assemble ?? EntryModel.Generators.Encoding.GasAssembler.Assemble);
+        new(
+            split ?? StatementSplitter.Split,
+            EntryModel.Generators.Encoding.GasAssembler.AssembleObject,
+            assemble is null ? EntryModel.Generators.Encoding.GasAssembler.Link : (m, p, _, s) => assemble(m, p, s));
+
+    /// <summary>A generator whose per-declaration assembly is replaced.</summary>
+    public static EntryModelGenerator WithObjects(Func<EntryModel.Generators.Encoding.ObjectInput, EntryModel.Generators.Encoding.DeclarationObject> assembleObject) =>
+        new(StatementSplitter.Split, assembleObject, EntryModel.Generators.Encoding.GasAssembler.Link);
 
     /// <summary>Emits <paramref name="compilation"/> and loads it, failing the test on any compile error.</summary>
     public static Assembly Load(Compilation compilation)

@@ -26,11 +26,11 @@ public sealed class IncrementalPipelineTests
     private static readonly string[] DownstreamOfExtraction =
     [
         StepNames.Models, StepNames.Declarations, StepNames.SplitDeclaration, StepNames.GroupDeclarations,
-        StepNames.Strategies, StepNames.Assemble, StepNames.GroupStrategies, StepNames.Emit,
+        StepNames.ObjectJobs, StepNames.AssembleObject, StepNames.Strategies, StepNames.Assemble, StepNames.GroupStrategies, StepNames.Emit,
     ];
 
     [Test]
-    public void Editing_one_declaration_splits_only_it_and_reassembles_every_strategy()
+    public void Editing_one_declaration_splits_and_assembles_only_it_and_relinks_every_strategy()
     {
         var core = new CountingCore();
         var (driver, compilation) = FirstRun(core);
@@ -41,6 +41,8 @@ public sealed class IncrementalPipelineTests
         Assert.Multiple(() =>
         {
             Assert.That(core.Split, Is.EqualTo(new[] { "second" }));
+            Assert.That(core.Objects, Is.EquivalentTo(new[] { "second@none", "second@pt-regs-frame" }));
+            Assert.That(Reasons(steps, StepNames.AssembleObject).Count(r => r == IncrementalStepRunReason.Cached), Is.EqualTo(Reasons(steps, StepNames.AssembleObject).Length - 2));
             Assert.That(core.Assembled, Is.EquivalentTo(new[] { "none", "pt-regs-frame" }));
             Assert.That(Reasons(steps, StepNames.SplitDeclaration), Is.EqualTo(new[]
             {
@@ -80,6 +82,7 @@ public sealed class IncrementalPipelineTests
         Assert.Multiple(() =>
         {
             Assert.That(core.Split, Is.Empty);
+            Assert.That(core.Objects, Is.Empty);
             Assert.That(core.Assembled, Is.Empty);
             Assert.That(Reasons(steps, StepNames.SplitDeclaration), Is.All.EqualTo(IncrementalStepRunReason.Cached));
             Assert.That(Reasons(steps, StepNames.GroupDeclarations), Is.EqualTo(new[] { IncrementalStepRunReason.Unchanged }));
@@ -103,6 +106,7 @@ public sealed class IncrementalPipelineTests
         Assert.Multiple(() =>
         {
             Assert.That(core.Split, Is.Empty);
+            Assert.That(core.Objects, Is.Empty);
             Assert.That(core.Assembled, Is.Empty);
             Assert.That(Reasons(steps, StepNames.ExtractModel), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
             foreach (string step in DownstreamOfExtraction)

@@ -40,6 +40,16 @@ public sealed class InternalErrorTests
     }
 
     [Test]
+    public void Crash_assembling_one_declaration_becomes_EM0099_naming_the_strategy()
+    {
+        var generator = GeneratorHarness.WithObjects(input => input.Target >= 0 ? throw new InvalidOperationException("object exploded") : EntryModel.Generators.Encoding.GasAssembler.AssembleObject(input));
+        var outcome = GeneratorHarness.Run(generator, Model);
+
+        AssertInternalError(outcome, "object exploded", 2);
+        AssertNoImageIsUsable(outcome);
+    }
+
+    [Test]
     public void Assembler_result_that_breaks_the_emitter_becomes_EM0099()
     {
         var capture = new ModelSourceCapture();

@@ -1,0 +1,371 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Model;
+using EntryModel.Generators.Syntax;
+using Iced.Intel;
+
+namespace EntryModel.Generators.Encoding;
+
+/// <summary>
+/// Writes one declaration's laid-out fragments as bytes at their provisional addresses and collects
+/// what the linker needs: labels with kallsyms-style sizes, fixups for every field that depends on
+/// where fragments end up, and the line map.
+/// </summary>
+internal sealed class ObjectBuilder
+{
+    private readonly IReadOnlyList<ParsedDeclaration> parsed;
+    private readonly int declaration;
+    private readonly Expander expander;
+    private readonly Layout layout;
+    private readonly SectionMap sections;
+    private readonly List<AsmDiagnostic> diagnostics;
+    private readonly List<ObjectFixup> fixups = new List<ObjectFixup>();
+    private readonly Dictionary<Fragment, int> index = new Dictionary<Fragment, int>();
+    private List<ObjectLine> lines = new List<ObjectLine>();
+
+    public ObjectBuilder(IReadOnlyList<ParsedDeclaration> parsed, int declaration, Expander expander, Layout layout, List<AsmDiagnostic> diagnostics)
+    {
+        this.parsed = parsed;
+        this.declaration = declaration;
+        this.expander = expander;
+        this.layout = layout;
+        sections = layout.Sections;
+        this.diagnostics = diagnostics;
+    }
+
+    public DeclarationObject Build()
+    {
+        for (int i = 0; i < layout.Fragments.Count; i++)
+        {
+            index[layout.Fragments[i]] = i;
+        }
+
+        var fragments = new List<ObjectFragment>();
+        foreach (var f in layout.Fragments)
+        {
+            lines = new List<ObjectLine>();
+            var bytes = Write(f);
+            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines)));
+        }
+
+        return new DeclarationObject(
+            declaration,
+            new EquatableArray<ObjectFragment>(fragments),
+            new EquatableArray<ObjectSymbol>(BuildSymbols()),
+            new EquatableArray<ObjectFixup>(fixups),
+            new EquatableArray<AsmDiagnostic>(diagnostics.Distinct()));
+    }
+
+    private bool IsCode(Fragment f) => (sections.Permissions(f.Section) & SectionMap.Executable) != 0;
+
+    private byte[] Write(Fragment f)
+    {
+        long length = Math.Max(f.ContentLength, f.FixedSize);
+        var bytes = new byte[length];
+        byte pad = IsCode(f) ? (byte)0xCC : (byte)0;
+        foreach (var item in f.Items)
+        {
+            if (item is OrgItem backwards && layout.OrgTarget(backwards, f) < item.Offset)
+            {
+                expander.ReportAt(item.Source, new SyntaxException(DiagnosticIds.LayoutError, $".org cannot move backwards (already at offset 0x{item.Offset:x})", -1, 0));
+            }
+
+            if (item.Size == 0 && item is not InstructionItem)
+            {
+                continue;
+            }
+
+            ulong address = f.Address + (ulong)item.Offset;
+            try
+            {
+                switch (item)
+                {
+                    case InstructionItem ins:
+                        WriteInstruction(ins, f, address, bytes);
+                        break;
+                    case DataItem data:
+                        WriteData(data, f, bytes);
+                        break;
+                    case BytesItem b:
+                        b.Bytes.CopyTo(bytes, item.Offset);
+                        break;
+                    case FillItem fill:
+                        for (int r = 0; r < fill.Count; r++)
+                        {
+                            for (int k = 0; k < fill.Unit; k++)
+                            {
+                                bytes[item.Offset + (r * fill.Unit) + k] = k < 8 ? (byte)(fill.Value >> (8 * k)) : (byte)0;
+                            }
+                        }
+
+                        break;
+                    case AlignItem a:
+                        // GNU as pads code with NOPs also when the fill given is the one-byte NOP.
+                        if (a.Fill.HasValue && !(a.Fill.Value == 0x90 && IsCode(f)))
+                        {
+                            for (int k = 0; k < a.Size; k++)
+                            {
+                                bytes[item.Offset + k] = (byte)a.Fill.Value;
+                            }
+                        }
+                        else if (IsCode(f))
+                        {
+                            NopPatterns.Fill(bytes, (int)item.Offset, a.Size);
+                        }
+
+                        break;
+                    case OrgItem o:
+                        for (int k = 0; k < o.Size; k++)
+                        {
+                            bytes[item.Offset + k] = (byte)o.Fill;
+                        }
+
+                        break;
+                }
+            }
+            catch (SyntaxException ex)
+            {
+                expander.ReportAt(item.Source, ex);
+            }
+
+            if (item.Size > 0 && item is not AlignItem && item is not OrgItem)
+            {
+                lines.Add(new ObjectLine(item.Offset, item.Size, item.Source.Declaration, item.Source.Line, item.Source.Text, item.Source.MacroStack));
+            }
+        }
+
+        if (f.FixedSize > 0 && f.ContentLength > f.FixedSize)
+        {
+            var over = f.Items.FirstOrDefault(i => i.Offset + i.Size > f.FixedSize && i.Size > 0);
+            var src = over?.Source ?? f.Items.LastOrDefault()?.Source;
+            string name = parsed[f.Declaration].Source.Name;
+            var ex = new SyntaxException(DiagnosticIds.SizeOverflow, $"'{name}' is 0x{f.ContentLength:x} bytes, more than its declared size 0x{f.FixedSize:x}", -1, 0);
+            if (src != null)
+            {
+                expander.ReportAt(src, ex);
+            }
+            else
+            {
+                diagnostics.Add(new AsmDiagnostic(ex.Id, ex.Message, f.Declaration, 0, 0));
+            }
+        }
+
+        for (long k = f.ContentLength; k < length; k++)
+        {
+            bytes[k] = pad;
+        }
+
+        return bytes;
+    }
+
+    private void WriteInstruction(InstructionItem ins, Fragment f, ulong address, byte[] bytes)
+    {
+        if (ins.StableBytes != null)
+        {
+            ins.StableBytes.CopyTo(bytes, ins.Offset);
+            return;
+        }
+
+        int? len;
+        try
+        {
+            len = layout.TryEncode(ins, address, out var values, strict: true);
+            if (len != ins.Size)
+            {
+                throw new SyntaxException(DiagnosticIds.LayoutError, $"instruction changed size in the final pass ({ins.Size} -> {len}); please report", -1, 0);
+            }
+
+            int length = layout.CopyLastBytes(bytes, ins.Offset);
+            AddFixups(ins, f, length, values);
+        }
+        catch (SyntaxException)
+        {
+            for (int k = 0; k < ins.Size; k++)
+            {
+                bytes[ins.Offset + k] = 0xCC;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>A fixup for every operand whose value moves with placement (PC-relative ones within one fragment do not).</summary>
+    private void AddFixups(InstructionItem ins, Fragment f, int length, Value?[] values)
+    {
+        if (ins.Factory != null)
+        {
+            return;
+        }
+
+        var offsets = layout.LastOffsets;
+        var info = ins.Code.ToOpCode();
+        long end = ins.Offset + length;
+        for (int i = 0; i < ins.Operands.Count; i++)
+        {
+            if (values[i] is not Value v || !v.Relocatable)
+            {
+                continue;
+            }
+
+            var op = ins.Operands[i];
+            var kind = info.GetOpKind(i);
+            bool branch = kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br64_4;
+            bool pcRelative = branch || op.IsRipRelative;
+            if (pcRelative && layout.IsLocalTo(v.Symbol, f))
+            {
+                continue;
+            }
+
+            RequireLinear(v, ins.Source, op.Offset, op.Length);
+            long addend = v.Number - layout.ProvisionalValue(v.Symbol);
+            if (branch)
+            {
+                int size = kind == OpCodeOperandKind.br64_1 ? 1 : 4;
+                Add(f, end - size, size, size == 1 ? RelocationKinds.Relative8 : RelocationKinds.Relative32, true, end, v.Symbol!, addend, ins.Source, op);
+            }
+            else if (op.Kind == OperandKind.Memory && offsets.HasDisplacement)
+            {
+                int kindCode = op.IsRipRelative ? RelocationKinds.Relative32 : RelocationKinds.Absolute32Signed;
+                Add(f, ins.Offset + offsets.DisplacementOffset, (int)offsets.DisplacementSize, kindCode, op.IsRipRelative, end, v.Symbol!, addend, ins.Source, op);
+            }
+            else if (op.Kind == OperandKind.Immediate && offsets.HasImmediate)
+            {
+                int rk = offsets.ImmediateSize switch
+                {
+                    1 => RelocationKinds.Absolute8,
+                    2 => RelocationKinds.Absolute16,
+                    8 => RelocationKinds.Absolute64,
+                    _ => kind == OpCodeOperandKind.imm32sex64 ? RelocationKinds.Absolute32Signed : RelocationKinds.Absolute32,
+                };
+                Add(f, ins.Offset + offsets.ImmediateOffset, (int)offsets.ImmediateSize, rk, false, end, v.Symbol!, addend, ins.Source, op);
+            }
+        }
+    }
+
+    private void Add(Fragment f, long offset, int size, int kind, bool pcRelative, long pcEnd, string symbol, long addend, SourceRef source, Operand? op)
+    {
+        var (at0, length0) = op?.Value != null && SpanOf(op.Value, symbol) is { } span ? span : (op?.Offset ?? -1, op?.Length ?? 0);
+        var (decl, at, length) = Locate(source, at0, length0);
+        fixups.Add(new ObjectFixup(index[f], offset, size, kind, pcRelative, pcEnd, symbol, addend, decl, at, length));
+    }
+
+    /// <summary>Where in <paramref name="e"/> the symbol a fixup names is written (the place to point at when it is undefined).</summary>
+    private static (int Offset, int Length)? SpanOf(Expression e, string symbol) => e switch
+    {
+        SymbolExpression s when s.Name == symbol => (s.Offset, s.Length),
+        UnaryExpression u => SpanOf(u.Operand, symbol),
+        BinaryExpression b => SpanOf(b.Left, symbol) ?? SpanOf(b.Right, symbol),
+        _ => null,
+    };
+
+    private static void RequireLinear(Value v, SourceRef source, int offset, int length)
+    {
+        if (!v.Linear || v.Symbol == null)
+        {
+            throw new SyntaxException(DiagnosticIds.UndefinedSymbol, "this expression combines addresses in a way that is only known after linking (use symbol + constant, or labels of one declaration and section)", source.Exact ? offset : -1, length);
+        }
+    }
+
+    /// <summary>Where a problem with part of a statement is reported: the part itself when the text is exact, else the statement.</summary>
+    private static (int Declaration, int Offset, int Length) Locate(SourceRef source, int offset, int length) =>
+        source.Exact && offset >= 0 ? (source.Declaration, source.Offset + offset, length) : (source.Declaration, source.Offset, source.Text.Length);
+
+    private void WriteData(DataItem data, Fragment f, byte[] bytes)
+    {
+        for (int i = 0; i < data.Values.Count; i++)
+        {
+            var e = data.Values[i];
+            var v = expander.Evaluator.Evaluate(e);
+            long n = v.Number;
+            long at = data.Offset + (i * data.Unit);
+            if (v.Relocatable)
+            {
+                RequireLinear(v, data.Source, e.Offset, e.Length);
+                int kind = data.Unit switch { 1 => RelocationKinds.Absolute8, 2 => RelocationKinds.Absolute16, 4 => RelocationKinds.Absolute32, _ => RelocationKinds.Absolute64 };
+                var (spanAt, spanLength) = SpanOf(e, v.Symbol!) ?? (e.Offset, e.Length);
+                var (decl, off, len) = Locate(data.Source, spanAt, spanLength);
+                fixups.Add(new ObjectFixup(index[f], at, data.Unit, kind, false, 0, v.Symbol!, n - layout.ProvisionalValue(v.Symbol), decl, off, len));
+            }
+            else if (data.Unit < 8)
+            {
+                long min = -(1L << ((8 * data.Unit) - 1));
+                long max = (1L << (8 * data.Unit)) - 1;
+                if (n < min || n > max)
+                {
+                    throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $"value 0x{n:x} does not fit in {data.Unit} byte(s)", e.Offset, e.Length);
+                }
+            }
+
+            for (int k = 0; k < data.Unit; k++)
+            {
+                bytes[at + k] = (byte)(n >> (8 * k));
+            }
+        }
+    }
+
+    private List<ObjectSymbol> BuildSymbols()
+    {
+        var result = new List<ObjectSymbol>();
+        foreach (var group in expander.Symbols.Values.Where(s => s.Kind == AsmSymbolKind.Label && s.Fragment != null).GroupBy(s => s.Fragment!))
+        {
+            var f = group.Key;
+            var ordered = group.OrderBy(s => s.Label!.Offset).ToList();
+            var visible = ordered.Where(s => s.Visible).ToList();
+            var mainName = f.IsMain ? parsed[f.Declaration].Source.Name : null;
+            foreach (var s in ordered)
+            {
+                long start = s.Label!.Offset;
+
+                // kallsyms: a symbol extends to the next visible symbol of its fragment, or the fragment's end.
+                long end = f.Extent;
+                foreach (var next in visible)
+                {
+                    if (next.Label!.Offset > start)
+                    {
+                        end = next.Label.Offset;
+                        break;
+                    }
+                }
+
+                long size = end - start;
+                if (s.SizeExpression != null)
+                {
+                    try
+                    {
+                        size = expander.Evaluator.EvaluateAbsolute(s.SizeExpression, ".size");
+                    }
+                    catch (SyntaxException ex)
+                    {
+                        expander.ReportAt(s.SizeSource!, ex);
+                    }
+                }
+
+                int kind = s.TypeKind >= 0 ? s.TypeKind : s.Name == mainName ? parsed[f.Declaration].Source.SymbolKind : 4;
+                var (decl, at, length) = s.Source == null ? (declaration, 0, 0) : Locate(s.Source, s.NameOffset, ExpressionEvaluator.Display(s.Name).Length);
+                result.Add(new ObjectSymbol(s.Name, index[f], start, Math.Max(0, size), kind, s.Visible, decl, at, length));
+            }
+        }
+
+        // Constants this declaration sets, for other declarations' fixups.
+        foreach (var s in expander.Symbols.Values.Where(s => s.Kind == AsmSymbolKind.Absolute && s.Source != null && s.Source.Declaration == declaration))
+        {
+            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, declaration, s.Source!.Offset, s.Source.Text.Length));
+        }
+
+        return result.OrderBy(s => s.Fragment).ThenBy(s => s.Offset).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+}
+
+/// <summary>The runtime's RelocationKind values.</summary>
+internal static class RelocationKinds
+{
+    public const int Absolute64 = 0;
+    public const int Absolute32 = 1;
+    public const int Absolute32Signed = 2;
+    public const int Relative32 = 3;
+    public const int Relative8 = 4;
+    public const int Absolute16 = 5;
+    public const int Absolute8 = 6;
+}
