@@ -24,19 +24,9 @@ public sealed partial class X86Machine
             return false;
         }
 
-        ulong a;
-        ulong address = 0;
-        if (d.Dst == OperandKind.Register)
+        if (!ReadDestination(ref d, size, out ulong a, out ulong address))
         {
-            a = ReadReg(d.DstReg, size);
-        }
-        else
-        {
-            address = EffectiveAddress(ref d);
-            if (!ReadMemory(ref d, address, size, out a))
-            {
-                return false;
-            }
+            return false;
         }
 
         ulong mask = Mask(size);
@@ -100,19 +90,9 @@ public sealed partial class X86Machine
     private bool Unary(ref DecodedInstruction d, Handler op)
     {
         int size = d.Size;
-        ulong a;
-        ulong address = 0;
-        if (d.Dst == OperandKind.Register)
+        if (!ReadDestination(ref d, size, out ulong a, out ulong address))
         {
-            a = ReadReg(d.DstReg, size);
-        }
-        else
-        {
-            address = EffectiveAddress(ref d);
-            if (!ReadMemory(ref d, address, size, out a))
-            {
-                return false;
-            }
+            return false;
         }
 
         ulong mask = Mask(size);
@@ -155,19 +135,9 @@ public sealed partial class X86Machine
         int size = d.Size;
         int bits = size * 8;
         int count = (int)((d.Src == OperandKind.Register ? R(1) : d.Immediate) & (size == 8 ? 63UL : 31UL));
-        ulong a;
-        ulong address = 0;
-        if (d.Dst == OperandKind.Register)
+        if (!ReadDestination(ref d, size, out ulong a, out ulong address))
         {
-            a = ReadReg(d.DstReg, size);
-        }
-        else
-        {
-            address = EffectiveAddress(ref d);
-            if (!ReadMemory(ref d, address, size, out a))
-            {
-                return false;
-            }
+            return false;
         }
 
         ulong mask = Mask(size);

@@ -86,6 +86,24 @@ public sealed partial class X86Machine
         return a;
     }
 
+    /// <summary>
+    /// Reads the destination operand of a read-modify-write instruction; <paramref name="address"/> is
+    /// where to write the result back when it is memory (0 for a register).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ReadDestination(ref DecodedInstruction d, int size, out ulong value, out ulong address)
+    {
+        if (d.Dst == OperandKind.Register)
+        {
+            address = 0;
+            value = ReadReg(d.DstReg, size);
+            return true;
+        }
+
+        address = EffectiveAddress(ref d);
+        return ReadMemory(ref d, address, size, out value);
+    }
+
     /// <summary>Reads the source operand (register, immediate or memory) at the instruction's size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReadSource(ref DecodedInstruction d, int size, out ulong value)
