@@ -38,7 +38,9 @@ public sealed class GnuAsByteForByteTests
     [Test]
     public void Corpus_has_at_least_300_lines()
     {
-        Assert.That(InstructionCorpus.Lines().Count(), Is.GreaterThanOrEqualTo(300));
+        int count = InstructionCorpus.Lines().Count();
+        TestContext.Out.WriteLine($"{count} corpus lines");
+        Assert.That(count, Is.GreaterThanOrEqualTo(300));
     }
 
     [Test]
