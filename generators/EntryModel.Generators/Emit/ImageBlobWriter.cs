@@ -11,7 +11,7 @@ namespace EntryModel.Generators.Emit;
 /// </summary>
 internal static class ImageBlobWriter
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static byte[] Write(ModelSource model, AssemblyResult result)
     {
@@ -90,6 +90,13 @@ internal static class ImageBlobWriter
         }
 
         body.Count(result.SyscallEntry == null ? 0 : strings.IndexOf(result.SyscallEntry) + 1);
+
+        body.Count(result.Constants.Count);
+        foreach (var constant in result.Constants)
+        {
+            body.Count(strings.IndexOf(constant.Name));
+            body.Signed(constant.Value);
+        }
 
         // Header and string table go first, so the reader can resolve indices as it goes.
         var head = new Writer();

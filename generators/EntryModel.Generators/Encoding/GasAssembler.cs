@@ -102,5 +102,6 @@ internal static class GasAssembler
         EquatableArray<AssembledLine>.Empty,
         EquatableArray<AssembledGate>.Empty,
         null,
-        new EquatableArray<AsmDiagnostic>(diagnostics));
+        new EquatableArray<AsmDiagnostic>(diagnostics),
+        EquatableArray<AssembledConstant>.Empty);
 }

@@ -76,8 +76,17 @@ internal static class Linker
             new EquatableArray<AssembledLine>(lines),
             new EquatableArray<AssembledGate>(gates.OrderBy(g => g.Vector)),
             syscall,
-            new EquatableArray<AsmDiagnostic>(diagnostics.Distinct()));
+            new EquatableArray<AsmDiagnostic>(diagnostics.Distinct()),
+            new EquatableArray<AssembledConstant>(Constants(objects)));
     }
+
+    /// <summary>The shared header's constants (the macros' object's), by name.</summary>
+    private static IEnumerable<AssembledConstant> Constants(IReadOnlyList<DeclarationObject> objects) =>
+        objects.Where(o => o.Declaration == GasAssembler.MacrosOnly)
+            .SelectMany(o => o.Symbols)
+            .Where(s => s.Fragment < 0 && s.Name.IndexOf('\u0001') < 0)
+            .Select(s => new AssembledConstant(s.Name, s.Offset))
+            .OrderBy(c => c.Name, StringComparer.Ordinal);
 
     private sealed class Placed : Placement.IPlaceable
     {

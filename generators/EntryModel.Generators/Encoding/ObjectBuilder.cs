@@ -305,6 +305,8 @@ internal sealed class ObjectBuilder
         }
     }
 
+    private bool IsMacros(int d) => d >= 0 && d < parsed.Count && parsed[d].Source.Kind == DeclarationKind.Macros;
+
     private List<ObjectSymbol> BuildSymbols()
     {
         var result = new List<ObjectSymbol>();
@@ -348,10 +350,11 @@ internal sealed class ObjectBuilder
             }
         }
 
-        // Constants this declaration sets, for other declarations' fixups.
-        foreach (var s in expander.Symbols.Values.Where(s => s.Kind == AsmSymbolKind.Absolute && s.Source != null && s.Source.Declaration == declaration))
+        // Constants this declaration sets, for other declarations' fixups; the macros' object carries
+        // the shared header's constants, which become the image's named constants.
+        foreach (var s in expander.Symbols.Values.Where(s => s.Kind == AsmSymbolKind.Absolute && s.Source != null && (s.Source.Declaration == declaration || (declaration == GasAssembler.MacrosOnly && IsMacros(s.Source.Declaration)))))
         {
-            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, declaration, s.Source!.Offset, s.Source.Text.Length));
+            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, s.Source!.Declaration, s.Source.Offset, s.Source.Text.Length));
         }
 
         return result.OrderBy(s => s.Fragment).ThenBy(s => s.Offset).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();

@@ -15,6 +15,9 @@ internal sealed record AssembledLine(ulong Address, int Length, int DeclarationI
 /// <summary>An IDT gate of the image.</summary>
 internal sealed record AssembledGate(int Vector, string Stub, ulong Address, string? Handler, bool ErrorCode, int Ist, bool Interrupt, int Dpl);
 
+/// <summary>A named constant of the model (a <c>.set</c> of its macro declarations), e.g. a pt_regs offset.</summary>
+internal sealed record AssembledConstant(string Name, long Value);
+
 /// <summary>
 /// A problem found while assembling: an id from <c>DiagnosticIds</c>, a message, and the span inside
 /// the declaration's text (value offsets) that it is about.
@@ -32,7 +35,8 @@ internal sealed record AssemblyResult(
     EquatableArray<AssembledLine> Lines,
     EquatableArray<AssembledGate> Gates,
     string? SyscallEntry,
-    EquatableArray<AsmDiagnostic> Diagnostics)
+    EquatableArray<AsmDiagnostic> Diagnostics,
+    EquatableArray<AssembledConstant> Constants)
 {
     public bool HasErrors => Diagnostics.Count > 0;
 }

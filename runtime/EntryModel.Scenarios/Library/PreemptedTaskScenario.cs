@@ -19,9 +19,6 @@ public sealed class PreemptedTaskScenario : IScenario
     /// <summary>Instructions thread A runs before the timer fires.</summary>
     public const long TimerAfterInstructions = 200;
 
-    /// <summary>Where __switch_to_asm leaves the saved %rbp in a sleeping task's switch frame (the model's SWITCH_FRAME_RBP).</summary>
-    private const ulong SwitchFrameRbp = 5 * 8;
-
     public string Name => "preempted-task";
 
     public string Description => "A timer interrupt preempts a spinning kernel thread (preempt_schedule_irq -> __schedule -> switch); it sleeps with an interrupt frame on its stack.";
@@ -33,7 +30,7 @@ public sealed class PreemptedTaskScenario : IScenario
         var kernel = session.Kernel;
         var a = kernel.InitTask;
         var b = kernel.Tasks.Adopt("b", kernel.Symbol("task_b"));
-        KernelThreadLaunch.Prepare(session.Machine.Memory, b, kernel.Symbol("ret_from_fork"), kernel.Symbol("kthread_poweroff"), argument: 0);
+        KernelThreadLaunch.Prepare(image, session.Machine.Memory, b, kernel.Symbol("ret_from_fork"), kernel.Symbol("kthread_poweroff"), argument: 0);
 
         kernel.EnterKernel(kernel.Symbol("kthread_spin"));
         session.Machine.InjectInterrupt(TimerVector, TimerAfterInstructions);
@@ -41,7 +38,9 @@ public sealed class PreemptedTaskScenario : IScenario
 
         var memory = session.Machine.Memory;
         ulong savedRsp = kernel.Tasks.SavedRsp(a);
-        if (memory.TryReadUInt64(savedRsp + SwitchFrameRbp, out ulong savedRbp) && memory.TryReadUInt64(savedRsp + SwitchFrameRbp + 8, out ulong resumeAt))
+        // The sleeper's switch frame (the image's SWITCH_FRAME_* layout) holds its %rbp and where it resumes.
+        if (memory.TryReadUInt64(savedRsp + (ulong)image.Constant("SWITCH_FRAME_RBP"), out ulong savedRbp)
+            && memory.TryReadUInt64(savedRsp + (ulong)image.Constant("SWITCH_FRAME_RET"), out ulong resumeAt))
         {
             session.CaptureTrace($"sleeping task {a.Name}", resumeAt, savedRsp, savedRbp, a.Stack);
         }

@@ -16,7 +16,8 @@ public sealed class KernelImage
         IReadOnlyList<Relocation> relocations,
         IReadOnlyList<LineMapEntry> lines,
         IReadOnlyList<IdtGate> idt,
-        string? syscallEntry)
+        string? syscallEntry,
+        IReadOnlyDictionary<string, long>? constants = null)
     {
         Model = model;
         Strategy = strategy;
@@ -28,6 +29,7 @@ public sealed class KernelImage
         Lines = lines;
         Idt = idt;
         SyscallEntry = syscallEntry;
+        Constants = constants ?? new Dictionary<string, long>(StringComparer.Ordinal);
     }
 
     public string Model { get; }
@@ -50,6 +52,16 @@ public sealed class KernelImage
 
     /// <summary>The symbol <c>MSR_LSTAR</c> points at, if the model declares a syscall entry.</summary>
     public string? SyscallEntry { get; }
+
+    /// <summary>
+    /// The constants the model's <c>[GasMacros]</c> declarations set (e.g. pt_regs offsets such as
+    /// <c>RIP</c>, ABI offsets): what code outside the image needs to agree with it on layouts.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Constants { get; }
+
+    /// <summary>A constant the model must define; a clear error names it when it does not.</summary>
+    public long Constant(string name) =>
+        Constants.TryGetValue(name, out long value) ? value : throw new KeyNotFoundException($"model {Model} ({Strategy}) defines no constant '{name}' in its [GasMacros]");
 
     public override string ToString() => $"{Model}/{Strategy}";
 }

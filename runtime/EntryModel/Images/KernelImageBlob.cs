@@ -6,14 +6,15 @@ namespace EntryModel;
 /// Reads the compact binary form in which the generator embeds a <see cref="KernelImage"/>
 /// (base64 text in the generated source). Layout, little-endian, integers as LEB128 varints:
 /// magic "EMIB", version; string table; model, strategy, description, defines; chunks (section,
-/// address, permissions, bytes); symbols; relocations; line map; IDT gates; syscall entry.
+/// address, permissions, bytes); symbols; relocations; line map; IDT gates; syscall entry; named
+/// constants (name, zigzag value).
 /// Addresses in the symbol, relocation and line tables are delta-coded (zigzag) from the previous entry.
 /// String references are table indices; index 0 with a "+1" field means null.
 /// </summary>
 public static class KernelImageBlob
 {
     /// <summary>The format version written by this release of the generator.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private static readonly byte[] Magic = "EMIB"u8.ToArray();
 
@@ -104,12 +105,20 @@ public static class KernelImageBlob
         }
 
         string? syscall = r.OptionalString(strings);
+        var constants = new Dictionary<string, long>(StringComparer.Ordinal);
+        int constantCount = r.Count();
+        for (int i = 0; i < constantCount; i++)
+        {
+            string name = strings[r.Count()];
+            constants[name] = r.Signed();
+        }
+
         if (!r.AtEnd)
         {
             throw new InvalidDataException("trailing bytes after the image");
         }
 
-        return new KernelImage(model, strategy, description, defines, chunks, new SymbolTable(symbols), relocations, lines, gates, syscall);
+        return new KernelImage(model, strategy, description, defines, chunks, new SymbolTable(symbols), relocations, lines, gates, syscall, constants);
     }
 
     private ref struct Reader

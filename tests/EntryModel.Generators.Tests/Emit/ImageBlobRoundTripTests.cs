@@ -22,7 +22,8 @@ public sealed class ImageBlobRoundTripTests
             new EquatableArray<AssembledLine>([new AssembledLine(0xffffffff81000000, 1, 0, 0, "pushq %rbp", "M at f:1"), new AssembledLine(0x400000, 1, -1, 3, "nop", string.Empty)]),
             new EquatableArray<AssembledGate>([new AssembledGate(14, "page_fault", 0xffffffff81887030, "do_page_fault", true, 0, false, 0), new AssembledGate(2, "nmi", 0xffffffff81000000, null, false, 2, true, 3)]),
             "entry_SYSCALL_64",
-            EquatableArray<AsmDiagnostic>.Empty);
+            EquatableArray<AsmDiagnostic>.Empty,
+            new EquatableArray<AssembledConstant>([new AssembledConstant("RIP", 16 * 8), new AssembledConstant("NEG", -5)]));
 
         var image = KernelImageBlob.Read(ImageBlobWriter.Write(model, result));
 
@@ -34,6 +35,7 @@ public sealed class ImageBlobRoundTripTests
             Assert.That(image.Symbols.All, Is.EqualTo(new[] { new Symbol("u", 0x400000, 1, SymbolKind.Label, ".user.text"), new Symbol("f", 0xffffffff81000000, 2, SymbolKind.Function, ".text") }));
             Assert.That(image.Relocations, Is.EqualTo(new[] { new Relocation(0xffffffff81000001, RelocationKind.Relative32, "g", -4), new Relocation(0x400000, RelocationKind.Absolute64, "f", long.MinValue) }));
             Assert.That(image.Lines, Is.EqualTo(new[] { new LineMapEntry(0xffffffff81000000, 1, "f", 0, "", 0, "pushq %rbp", "M at f:1"), new LineMapEntry(0x400000, 1, "", 3, "", 0, "nop", "") }));
+            Assert.That(image.Constants, Is.EquivalentTo(new Dictionary<string, long> { ["RIP"] = 128, ["NEG"] = -5 }));
             Assert.That(image.Idt, Is.EqualTo(new[] { new IdtGate(14, "page_fault", 0xffffffff81887030, "do_page_fault", true, 0, false, 0), new IdtGate(2, "nmi", 0xffffffff81000000, null, false, 2, true, 3) }));
         });
     }
@@ -45,7 +47,7 @@ public sealed class ImageBlobRoundTripTests
         {
             Assert.Throws<InvalidDataException>(() => KernelImageBlob.Read("AAAA"));
             Assert.Throws<InvalidDataException>(() => KernelImageBlob.Read(new byte[] { (byte)'E', (byte)'M', (byte)'I', (byte)'B', 99 }));
-            Assert.Throws<InvalidDataException>(() => KernelImageBlob.Read(new byte[] { (byte)'E', (byte)'M', (byte)'I', (byte)'B', 1, 5 }));
+            Assert.Throws<InvalidDataException>(() => KernelImageBlob.Read(new byte[] { (byte)'E', (byte)'M', (byte)'I', (byte)'B', 2, 5 }));
         });
     }
 }

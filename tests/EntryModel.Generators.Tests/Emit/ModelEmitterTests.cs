@@ -152,6 +152,7 @@ public sealed class ModelEmitterTests
                 new AssembledLine(0xffffffff81000001UL, 4, 0, 2, "pushq $pt_regs+1", ""))),
             new EquatableArray<AssembledGate>(ImmutableArray.Create(new AssembledGate(14, "stub", 0xffffffff81000000UL, "do_page_fault", true, 0, false, 0))),
             "stub",
-            EquatableArray<AsmDiagnostic>.Empty);
+            EquatableArray<AsmDiagnostic>.Empty,
+            new EquatableArray<AssembledConstant>(ImmutableArray.Create(new AssembledConstant("RIP", 128))));
     }
 }

@@ -24,6 +24,6 @@ internal sealed class ModelSourceCapture
         return new AssemblyResult(
             strategy.Name, strategy.Description, strategy.Defines,
             EquatableArray<AssembledChunk>.Empty, EquatableArray<AssembledSymbol>.Empty, EquatableArray<AssembledRelocation>.Empty,
-            EquatableArray<AssembledLine>.Empty, EquatableArray<AssembledGate>.Empty, null, EquatableArray<AsmDiagnostic>.Empty);
+            EquatableArray<AssembledLine>.Empty, EquatableArray<AssembledGate>.Empty, null, EquatableArray<AsmDiagnostic>.Empty, EquatableArray<AssembledConstant>.Empty);
     }
 }

@@ -14,7 +14,7 @@ public class KernelThreadLaunchTests
         var memory = session.Machine.Memory;
         var task = kernel.Tasks.Adopt("t", kernel.Symbol("task_b"));
 
-        KernelThreadLaunch.Prepare(memory, task, kernel.Symbol("ret_from_fork"), kernel.Symbol("kthread_poweroff"), argument: 7);
+        KernelThreadLaunch.Prepare(DefaultKernel.None, memory, task, kernel.Symbol("ret_from_fork"), kernel.Symbol("kthread_poweroff"), argument: 7);
 
         ulong regs = task.Stack.Top - (21 * 8);
         ulong sp = kernel.Tasks.SavedRsp(task);

@@ -1,0 +1,126 @@
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Encoding;
+using EntryModel.Generators.Model;
+using EntryModel.Generators.Syntax;
+
+namespace EntryModel.Generators.Tests.Encoding;
+
+/// <summary>Declarations are assembled on their own and linked per strategy: what only the linker can do.</summary>
+[TestFixture]
+public sealed class LinkerTests
+{
+    private const ulong Text = 0xffffffff81000000;
+
+    [Test]
+    public void A_call_into_another_declaration_is_resolved_at_link_time_relative_to_its_final_place()
+    {
+        var result = Assemble(
+            Code("caller", 0, "call callee\nret"),
+            Code("callee", 0, "ret"));
+        Assert.That(result.Diagnostics, Is.Empty);
+        var caller = result.Symbols.Single(s => s.Name == "caller");
+        var callee = result.Symbols.Single(s => s.Name == "callee");
+        var bytes = Bytes(result, caller.Address, 5);
+        int rel = BitConverter.ToInt32(bytes, 1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(bytes[0], Is.EqualTo(0xE8));
+            Assert.That(caller.Address + 5 + (ulong)(long)rel, Is.EqualTo(callee.Address));
+            Assert.That(callee.Address % 16, Is.Zero, "an unfixed declaration starts at its alignment");
+            Assert.That(result.Relocations.Single().Symbol, Is.EqualTo("callee"));
+        });
+    }
+
+    [Test]
+    public void A_jump_to_another_declaration_is_always_near_as_between_objects()
+    {
+        var result = Assemble(Code("a", Text, "jmp b"), Code("b", Text + 0x10, "ret"));
+        Assert.That(Bytes(result, Text, 1)[0], Is.EqualTo(0xE9));
+    }
+
+    [Test]
+    public void The_shared_headers_constants_become_the_images_and_a_declarations_own_do_not()
+    {
+        var result = Assemble(
+            Macros(".set RIP, 16*8\n.set CS, RIP+8"),
+            Code("f", 0, ".set LOCAL, 3\nmovq RIP(%rsp), %rax\nret"));
+        Assert.That(result.Constants.Select(c => (c.Name, c.Value)), Is.EquivalentTo(new[] { ("CS", 136L), ("RIP", 128L) }));
+    }
+
+    [Test]
+    public void A_value_that_does_not_fit_its_field_is_reported_at_link_time_on_the_symbol()
+    {
+        // A 32-bit zero-extended immediate cannot hold a kernel address.
+        string text = "movl $target, %eax\nret";
+        var result = Assemble(Code("f", 0, text), Code("target", 0, "ret"));
+        var d = result.Diagnostics.Single(x => x.Id == DiagnosticIds.ValueOutOfRange);
+        Assert.That(text.Substring(d.Offset, d.Length), Is.EqualTo("target"));
+    }
+
+    [Test]
+    public void A_label_defined_by_two_declarations_is_a_duplicate_reported_on_the_second()
+    {
+        string second = "nop\nshared: ret";
+        var result = Assemble(Code("one", 0, "shared: ret"), Code("two", 0, second));
+        var d = result.Diagnostics.Single(x => x.Id == DiagnosticIds.DuplicateSymbol);
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.DeclarationIndex, Is.EqualTo(1));
+            Assert.That(second.Substring(d.Offset, d.Length), Is.EqualTo("shared"));
+            Assert.That(d.Message, Does.Contain("'one'"));
+        });
+    }
+
+    [Test]
+    public void Local_labels_stay_inside_their_declaration()
+    {
+        var result = Assemble(Code("one", 0, ".Lhere: ret"), Code("two", 0, "jmp .Lhere"));
+        Assert.That(result.Diagnostics.Single().Id, Is.EqualTo(DiagnosticIds.UndefinedSymbol));
+    }
+
+    [Test]
+    public void An_expression_the_linker_cannot_finish_is_an_error_not_a_wrong_value()
+    {
+        var result = Assemble(Code("f", 0, ".quad g * 2"), Code("g", 0, "ret"));
+        Assert.That(result.Diagnostics.Select(d => d.Id), Does.Contain(DiagnosticIds.UndefinedSymbol));
+    }
+
+    [Test]
+    public void Editing_one_declaration_leaves_the_others_objects_equal()
+    {
+        var model = Model(Code("a", 0, "call b\nret"), Code("b", 0, "ret"));
+        var edited = Model(Code("a", 0, "call b\nnop\nret"), Code("b", 0, "ret"));
+        var strategy = new StrategySource("s", null, EquatableArray<string>.Empty);
+        var before = GasAssembler.ObjectInputs(model, Parse(model), strategy).ToList();
+        var after = GasAssembler.ObjectInputs(edited, Parse(edited), strategy).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(after[1], Is.Not.EqualTo(before[1]), "a's input changed");
+            Assert.That(after[2], Is.EqualTo(before[2]), "b's input did not");
+            Assert.That(GasAssembler.AssembleObject(after[2]), Is.EqualTo(GasAssembler.AssembleObject(before[2])));
+        });
+    }
+
+    private static byte[] Bytes(AssemblyResult result, ulong address, int length)
+    {
+        var chunk = result.Chunks.Single(c => address >= c.Address && address + (ulong)length <= c.Address + (ulong)c.Bytes.Count);
+        return chunk.Bytes.Items.Skip((int)(address - chunk.Address)).Take(length).ToArray();
+    }
+
+    private static SourceDeclaration Code(string name, ulong address, string text) =>
+        new(DeclarationKind.Code, name, 0, address, 0, 16, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
+
+    private static SourceDeclaration Macros(string text) =>
+        new(DeclarationKind.Macros, "header", 0, 0, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
+
+    private static ModelSource Model(params SourceDeclaration[] declarations) =>
+        new("N", "C", "f.cs", EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(declarations));
+
+    private static EquatableArray<ParsedDeclaration> Parse(ModelSource model) => new(model.Declarations.Select(StatementSplitter.Split));
+
+    private static AssemblyResult Assemble(params SourceDeclaration[] declarations)
+    {
+        var model = Model(declarations);
+        return GasAssembler.Assemble(model, Parse(model), new StrategySource("s", null, EquatableArray<string>.Empty));
+    }
+}
