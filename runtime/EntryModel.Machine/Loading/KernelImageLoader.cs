@@ -28,6 +28,9 @@ public static class KernelImageLoader
         IdtWriter.Install(machine, MachineLayout.IdtAddress, image.Idt, image.Symbols);
         memory.Protect(MachineLayout.IdtAddress, GuestMemory.PageSize, PagePermissions.None);
 
+        // Layouts the options name win; then the image's own constants; then the default model's.
+        var perCpuLayout = options.PerCpu ?? PerCpuLayout.FromConstants(image.Constants) ?? PerCpuLayout.Default;
+        var taskLayout = options.TaskStruct ?? TaskStructLayout.FromConstants(image.Constants) ?? TaskStructLayout.Default;
         ulong perCpu = MachineLayout.PerCpuAddress;
         if (options.PerCpuAreaSymbol != null)
         {
@@ -36,20 +39,20 @@ public static class KernelImageLoader
         else
         {
             memory.Map(perCpu, GuestMemory.PageSize, PagePermissions.Writable);
-            memory.WriteUInt64(perCpu + (ulong)options.PerCpu.IrqCount, ulong.MaxValue);
+            memory.WriteUInt64(perCpu + (ulong)perCpuLayout.IrqCount, ulong.MaxValue);
         }
 
         machine.Cpu.TrBase = perCpu;
 
         var stacks = new StackAllocator(memory, machine.Stacks);
-        var tasks = new TaskTable(memory, stacks, perCpu, options.PerCpu, options.TaskStruct);
+        var tasks = new TaskTable(memory, stacks, perCpu, perCpuLayout, taskLayout);
         var init = options.InitTaskSymbol != null
             ? tasks.Adopt(options.InitTaskName, image.Symbols[options.InitTaskSymbol].Address, options.TaskStackPages)
             : tasks.Create(options.InitTaskName, options.TaskStackPages);
         tasks.MakeCurrent(init);
 
         var irq = stacks.AllocateKernel("irq stack", StackKind.Irq, options.IrqStackPages);
-        memory.WriteUInt64(perCpu + (ulong)options.PerCpu.IrqStackTop, irq.Top);
+        memory.WriteUInt64(perCpu + (ulong)perCpuLayout.IrqStackTop, irq.Top);
 
         var ist = new Dictionary<int, StackInfo>();
         foreach (int index in image.Idt.Where(g => g.Ist != 0).Select(g => g.Ist).Distinct().Order())

@@ -22,9 +22,11 @@ public sealed record KernelLoadOptions
     /// </summary>
     public string? PerCpuAreaSymbol { get; init; }
 
-    public PerCpuLayout PerCpu { get; init; } = PerCpuLayout.Default;
+    /// <summary>The per-CPU layout; null to take it from the image's PCPU_* constants (else <see cref="PerCpuLayout.Default"/>).</summary>
+    public PerCpuLayout? PerCpu { get; init; }
 
-    public TaskStructLayout TaskStruct { get; init; } = TaskStructLayout.Default;
+    /// <summary>The task-struct layout; null to take it from the image's TASK_* constants (else <see cref="TaskStructLayout.Default"/>).</summary>
+    public TaskStructLayout? TaskStruct { get; init; }
 
     /// <summary>The image symbol of the first task's struct (e.g. <c>task_user</c>); null for a machine-allocated one.</summary>
     public string? InitTaskSymbol { get; init; }
@@ -32,8 +34,8 @@ public sealed record KernelLoadOptions
     public string InitTaskName { get; init; } = "init";
 
     /// <summary>
-    /// The default kernel model's conventions: its <c>cpu0_area</c> and <c>task_user</c> symbols,
-    /// with the per-CPU and task layouts of its KernelAbi.
+    /// The default kernel model's conventions: its <c>cpu0_area</c> and <c>task_user</c> symbols
+    /// (the layouts come from its constants).
     /// </summary>
     public static KernelLoadOptions DefaultKernel { get; } = new()
     {

@@ -19,7 +19,7 @@ public static class KernelThreadLaunch
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(task);
-        layout ??= TaskStructLayout.Default;
+        layout ??= TaskStructLayout.FromConstants(image.Constants) ?? TaskStructLayout.Default;
 
         ulong size = (ulong)image.Constant("SIZEOF_PTREGS");
         ulong regs = task.Stack.Top - size;

@@ -26,7 +26,7 @@ public class KernelImageLoaderTests
     }
 
     /// <summary>A tiny image: an int3 stub on IST 1, a syscall entry, kernel data, and user code that traps.</summary>
-    private static KernelImage Image()
+    private static KernelImage Image(IReadOnlyDictionary<string, long>? constants = null)
     {
         ulong bpStub = Text;
         ulong sysEntry = Text + 0x40;
@@ -53,7 +53,29 @@ public class KernelImageLoaderTests
             ],
             symbols, [], [],
             [new IdtGate(3, "bp_stub", bpStub, null, false, 1, true, 3)],
-            "entry_SYSCALL_64");
+            "entry_SYSCALL_64",
+            constants);
+    }
+
+    [Test]
+    public void An_image_that_names_its_layouts_in_constants_is_loaded_by_them()
+    {
+        // Offsets unlike the default model's, so a loader ignoring the image would be caught.
+        var constants = new Dictionary<string, long>
+        {
+            ["PCPU_CURRENT_TASK"] = 0xb0, ["PCPU_TOP_OF_STACK"] = 0xa8, ["PCPU_RSP_SCRATCH"] = 0xa0, ["PCPU_IRQ_STACK_PTR"] = 0x98, ["PCPU_IRQ_COUNT"] = 0x90,
+            ["TASK_SP"] = 0x10, ["TASK_STACK_TOP"] = 0x18, ["TASK_SIZE"] = 0x40,
+        };
+        var machine = new X86Machine();
+        var kernel = KernelImageLoader.Load(machine, Image(constants), KernelLoadOptions.DefaultKernel);
+        ulong area = kernel.Symbol("cpu0_area");
+        Assert.Multiple(() =>
+        {
+            Assert.That(machine.Memory.ReadUInt64(area + 0xb0), Is.EqualTo(kernel.Symbol("task_user")), "current task");
+            Assert.That(machine.Memory.ReadUInt64(area + 0xa8), Is.EqualTo(kernel.InitTask.Stack.Top), "top of stack");
+            Assert.That(machine.Memory.ReadUInt64(area + 0x98), Is.EqualTo(kernel.IrqStack.Top), "IRQ stack");
+            Assert.That(machine.Memory.ReadUInt64(kernel.InitTask.StructAddress + 0x18), Is.EqualTo(kernel.InitTask.Stack.Top), "task stack top");
+        });
     }
 
     [Test]
