@@ -4,14 +4,14 @@ using EntryModel.Scenarios.Reporting;
 
 namespace EntryModel.Cli.Commands;
 
-/// <summary><c>list scenarios|strategies|symbols [--strategy &lt;name&gt;]</c>.</summary>
+/// <summary><c>list scenarios|strategies|symbols|constants [--strategy &lt;name&gt;]</c>.</summary>
 internal static class ListCommand
 {
     public static Command Create()
     {
         var what = new Argument<string>("what") { Description = $"What to list: {string.Join(", ", CatalogListing.Kinds)}." };
         var strategy = StrategyOption.Create(defaultValue: "none");
-        var command = new Command("list", "List the scenarios, the frame strategies, or the symbols of a strategy's image.") { what, strategy };
+        var command = new Command("list", "List the scenarios, the frame strategies, or the symbols or constants of a strategy's image.") { what, strategy };
         command.SetAction(parse => Invoke(parse, parse.GetRequiredValue(what), parse.GetValue(strategy)!));
         return command;
     }
@@ -28,12 +28,13 @@ internal static class ListCommand
                 lines = CatalogListing.Strategies();
                 break;
             case "symbols":
+            case "constants":
                 if (!StrategyOption.TryResolve(parse, strategyName, out var image))
                 {
                     return EntryModelCli.UnknownNameExitCode;
                 }
 
-                lines = CatalogListing.Symbols(image);
+                lines = what == "symbols" ? CatalogListing.Symbols(image) : CatalogListing.Constants(image);
                 break;
             default:
                 parse.InvocationConfiguration.Error.WriteLine(UnknownName.Message("list kind", what, CatalogListing.Kinds));

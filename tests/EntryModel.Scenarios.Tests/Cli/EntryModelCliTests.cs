@@ -80,6 +80,7 @@ public class EntryModelCliTests
     [TestCase("scenarios", "read-page-fault")]
     [TestCase("strategies", "pt-regs-frame")]
     [TestCase("symbols", "ffffffff8143c1be     c2 Function")]
+    [TestCase("constants", "RIP                          0x80 (128)")]
     public void List_prints_the_catalog(string what, string expected)
     {
         var (code, output, _) = CliHarness.Run("list", what);
