@@ -5,8 +5,9 @@ namespace EntryModel.Oracles.Tests.Differential.Generation;
 /// <summary>
 /// The table of instruction forms the differential corpus draws from: integer ALU, shifts and rotates,
 /// multiply and guarded divide, moves and extensions, lea, xchg, cmovcc/setcc, bit tests, push/pop,
-/// conversions and flag instructions, at 8/16/32/64 bits, with register, memory and immediate operands.
-/// Memory operands always address the data buffer through the reserved base register.
+/// conversions and flag instructions, xadd/cmpxchg, bsf/bsr, string instructions, loop*/jrcxz (forward),
+/// pushfq/popfq, at 8/16/32/64 bits, with register, memory and immediate operands. Memory operands always
+/// address the data buffer through the reserved base register (now and then plus a small index register).
 /// </summary>
 public static class InstructionForms
 {
