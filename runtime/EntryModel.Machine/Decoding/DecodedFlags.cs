@@ -17,4 +17,7 @@ internal enum DecodedFlags : byte
 
     /// <summary>The memory operand uses a 32-bit address size (0x67 prefix).</summary>
     Address32 = 8,
+
+    /// <summary>A REPNE prefix (CMPS/SCAS stop when ZF=1).</summary>
+    RepNe = 16,
 }

@@ -224,6 +224,53 @@ internal static class InstructionTranslator
             case Mnemonic.Stosd:
             case Mnemonic.Stosq:
                 return StringOp(i, ref d, Handler.Stos);
+            case Mnemonic.Lodsb:
+            case Mnemonic.Lodsw:
+            case Mnemonic.Lodsd:
+            case Mnemonic.Lodsq:
+                return StringOp(i, ref d, Handler.Lods);
+            case Mnemonic.Scasb:
+            case Mnemonic.Scasw:
+            case Mnemonic.Scasd:
+            case Mnemonic.Scasq:
+                return StringOp(i, ref d, Handler.Scas);
+            case Mnemonic.Cmpsb:
+            case Mnemonic.Cmpsw:
+            case Mnemonic.Cmpsq:
+                return StringOp(i, ref d, Handler.Cmps);
+            case Mnemonic.Cmpsd when i.Code == Code.Cmpsd_m32_m32:
+                return StringOp(i, ref d, Handler.Cmps);
+            case Mnemonic.Xadd:
+                return Binary(i, ref d) && d.Src == OperandKind.Register ? Handler.Xadd : Handler.Invalid;
+            case Mnemonic.Cmpxchg:
+                return Binary(i, ref d) && d.Src == OperandKind.Register ? Handler.Cmpxchg : Handler.Invalid;
+            case Mnemonic.Bsf:
+                return Binary(i, ref d) && d.Dst == OperandKind.Register && d.Src != OperandKind.Immediate ? Handler.Bsf : Handler.Invalid;
+            case Mnemonic.Bsr:
+                return Binary(i, ref d) && d.Dst == OperandKind.Register && d.Src != OperandKind.Immediate ? Handler.Bsr : Handler.Invalid;
+            case Mnemonic.Loop:
+            case Mnemonic.Loope:
+            case Mnemonic.Loopne:
+                if (i.Op0Kind != OpKind.NearBranch64 || i.Code is not (Code.Loop_rel8_64_RCX or Code.Loope_rel8_64_RCX or Code.Loopne_rel8_64_RCX))
+                {
+                    return Handler.Invalid; // the ECX-counted (0x67) forms are not modelled
+                }
+
+                d.Immediate = i.NearBranchTarget;
+                d.Condition = (byte)(i.Mnemonic == Mnemonic.Loope ? 1 : i.Mnemonic == Mnemonic.Loopne ? 2 : 0);
+                return Handler.Loop;
+            case Mnemonic.Jrcxz:
+            case Mnemonic.Jecxz:
+                if (i.Op0Kind != OpKind.NearBranch64)
+                {
+                    return Handler.Invalid;
+                }
+
+                d.Immediate = i.NearBranchTarget;
+                d.Size = (byte)(i.Mnemonic == Mnemonic.Jrcxz ? 8 : 4);
+                return Handler.Jrcxz;
+            case Mnemonic.Rdtsc:
+                return Handler.Rdtsc;
             case Mnemonic.Cpuid:
                 return Handler.Cpuid;
             case Mnemonic.Rdmsr:
@@ -372,26 +419,34 @@ internal static class InstructionTranslator
 
     private static Handler StringOp(in Instruction i, ref DecodedInstruction d, Handler h)
     {
-        if (i.HasRepnePrefix)
+        bool compares = h is Handler.Scas or Handler.Cmps;
+        if (i.HasRepnePrefix && !compares)
         {
             return Handler.Invalid;
         }
 
         d.Size = (byte)(i.Mnemonic switch
         {
-            Mnemonic.Movsb or Mnemonic.Stosb => 1,
-            Mnemonic.Movsw or Mnemonic.Stosw => 2,
-            Mnemonic.Movsd or Mnemonic.Stosd => 4,
+            Mnemonic.Movsb or Mnemonic.Stosb or Mnemonic.Lodsb or Mnemonic.Scasb or Mnemonic.Cmpsb => 1,
+            Mnemonic.Movsw or Mnemonic.Stosw or Mnemonic.Lodsw or Mnemonic.Scasw or Mnemonic.Cmpsw => 2,
+            Mnemonic.Movsd or Mnemonic.Stosd or Mnemonic.Lodsd or Mnemonic.Scasd or Mnemonic.Cmpsd => 4,
             _ => 8,
         });
-        if (i.HasRepPrefix)
+        if (i.HasRepPrefix || i.HasRepePrefix)
         {
             d.Flags |= DecodedFlags.Rep;
         }
-
-        if (i.Op0Kind is OpKind.MemoryESEDI or OpKind.MemorySegEDI || i.Op1Kind is OpKind.MemorySegESI)
+        else if (i.HasRepnePrefix)
         {
-            return Handler.Invalid; // 32-bit addressing of string operands is not modelled
+            d.Flags |= DecodedFlags.Rep | DecodedFlags.RepNe;
+        }
+
+        for (int n = 0; n < i.OpCount; n++)
+        {
+            if (i.GetOpKind(n) is OpKind.MemoryESEDI or OpKind.MemorySegEDI or OpKind.MemorySegESI or OpKind.MemorySegDI or OpKind.MemorySegSI or OpKind.MemoryESDI)
+            {
+                return Handler.Invalid; // 32-bit addressing of string operands is not modelled
+            }
         }
 
         d.Segment = SegmentNumber(i.MemorySegment);
@@ -575,7 +630,14 @@ internal static class InstructionTranslator
             case Handler.JmpIndirect:
             case Handler.CallIndirect:
             case Handler.MovToCr:
+            case Handler.Loop:
+            case Handler.Jrcxz:
+            case Handler.Rdtsc:
+            case Handler.Lods:
+            case Handler.Scas:
+            case Handler.Cmps:
                 return false;
+            case Handler.Xadd:
             case Handler.Xchg:
                 return (d.Dst == OperandKind.Register && d.DstReg == 4) || (d.Src == OperandKind.Register && d.SrcReg == 4);
             default:

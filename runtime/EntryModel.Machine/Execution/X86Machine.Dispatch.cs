@@ -235,6 +235,31 @@ public sealed partial class X86Machine
                 return MoveString(ref d);
             case Handler.Stos:
                 return StoreString(ref d);
+            case Handler.Lods:
+                return LoadString(ref d);
+            case Handler.Scas:
+                return CompareString(ref d, withSource: false);
+            case Handler.Cmps:
+                return CompareString(ref d, withSource: true);
+            case Handler.Xadd:
+                return ExchangeAndAdd(ref d);
+            case Handler.Cmpxchg:
+                return CompareExchange(ref d);
+            case Handler.Bsf:
+                return BitScan(ref d, reverse: false);
+            case Handler.Bsr:
+                return BitScan(ref d, reverse: true);
+            case Handler.Loop:
+                return Loop(ref d);
+            case Handler.Jrcxz:
+                if (ReadReg(1, d.Size) == 0)
+                {
+                    State.Rip = d.Immediate;
+                }
+
+                return true;
+            case Handler.Rdtsc:
+                return ReadTimeStampCounter();
             default:
                 return ExecuteSystem(ref d, handler);
         }

@@ -198,7 +198,7 @@ public class ExceptionDeliveryTests
         rig.EnterUser(Rig.UserCode);
         StopAssert.DeliveredTo(rig.Machine.Run(), ExceptionVector.InvalidOpcode);
 
-        foreach (byte[] bytes in new[] { new byte[] { 0x0F, 0x31 }, [0x0F, 0x0B], [0xC4] })
+        foreach (byte[] bytes in new[] { new byte[] { 0x0F, 0x01, 0xF9 }, [0x0F, 0x0B], [0xC4] })
         {
             rig = new Rig();
             rig.Load(Rig.KernelCode, a => a.nop());

@@ -16,9 +16,9 @@ public sealed class HostCpuVersusUnicornTests
     public void Host_cpu_and_unicorn_agree_on_the_generated_corpus()
     {
         using var host = new HostCpuExecutor();
-        using var unicorn = new UnicornExecutor();
+        using var unicorn = new FreshEngineUnicornExecutor();
         DifferentialReport report = DifferentialRun.Compare(
-            host, unicorn, SequenceGenerator.Corpus(DifferentialCorpus.FirstSeed, DifferentialCorpus.Count), UndefinedFlagPolicy.HostVersusUnicorn);
+            host, unicorn, SequenceGenerator.Corpus(DifferentialCorpus.FirstSeed, DifferentialCorpus.Count, forms: InstructionForms.ForUnicorn), UndefinedFlagPolicy.HostVersusUnicorn);
 
         Assert.That(report.Failures, Is.Zero, report.ToString());
     }

@@ -67,6 +67,12 @@ public sealed class GeneratedSequence
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Instructions.Count);
+        // A forward branch (jrcxz, loop) is never the last instruction of a prefix: its target must exist.
+        while (count < Instructions.Count && Instructions[count - 1].FlowControl == FlowControl.ConditionalBranch)
+        {
+            count++;
+        }
+
         return new GeneratedSequence(
             Seed, [.. Instructions.Take(count)], [.. FormNames.Take(count)], Initial, BaseRegisterIndex,
             [.. StatusAfter.Take(count)], EmittedForms, stackDepthAtEnd: -1);

@@ -48,15 +48,29 @@ public sealed class SequenceBuilder
 
     public bool CanRead(RflagsBits flags) => (UndefinedFlags & flags) == 0;
 
+    /// <summary>Bytes of code so far: the next instruction is encoded at <see cref="SandboxLayout.SequenceAddress"/> plus this.</summary>
+    public int CodeLength { get; private set; }
+
+    /// <summary>The address the next instruction will have (for forward branch targets).</summary>
+    public ulong NextAddress => SandboxLayout.SequenceAddress + (ulong)CodeLength;
+
+    /// <summary>DF may be 1 here (a popfq set it); the generator ends such a sequence with cld.</summary>
+    public bool DirectionMayBeSet { get; set; }
+
+    /// <summary>The encoded length of <paramref name="instruction"/> at <see cref="NextAddress"/>, or -1.</summary>
+    public int LengthOf(in Instruction instruction) =>
+        probe.TryEncode(instruction, NextAddress, out uint length, out _) ? (int)length : -1;
+
     /// <summary>Adds one instruction if Iced can encode it; false (nothing added) for combinations x86 forbids, e.g. %ah with REX.</summary>
     public bool TryAdd(in Instruction instruction, string formName, FlagEffect effect)
     {
-        if (!probe.TryEncode(instruction, SandboxLayout.SequenceAddress, out _, out string? error))
+        if (!probe.TryEncode(instruction, NextAddress, out uint length, out string? error))
         {
             LastEncodingError = $"{SequenceCode.FormatOne(instruction)} ({instruction.Code}): {error}";
             return false;
         }
 
+        CodeLength += (int)length;
         instructions.Add(instruction);
         formNames.Add(formName);
         UndefinedFlags = (UndefinedFlags & ~effect.Defines) | effect.Undefines;
@@ -106,9 +120,29 @@ public sealed class SequenceBuilder
         }
     }
 
-    /// <summary>[base + disp]: inside the data buffer for any access of up to 8 bytes.</summary>
+    /// <summary>
+    /// [base + disp], or now and then [base + index*scale + disp]: inside the data buffer for any access of up
+    /// to 8 bytes. The indexed shape first adds <c>mov index32, small</c> (0..63) so the address stays in the
+    /// buffer; the index is never rAX or rDX (guarded divides rewrite those between their guards and the divide).
+    /// </summary>
     public MemoryOperand DataOperand()
     {
+        if (Chance(4))
+        {
+            int index = Random.Next(SandboxState.RegisterCount);
+            if (IsWritable(index) && index is not (0 or 2))
+            {
+                int value = Random.Next(64);
+                if (TryAdd(Instruction.Create(Code.Mov_r32_imm32, Sized(index, 32), value), "index setup (mov r32, imm)", FlagEffect.None))
+                {
+                    int scale = 1 << Random.Next(4);
+                    int indexed = Random.Next(-0x3F0, 0x1F1);
+                    int indexedSize = indexed is >= -128 and <= 127 && Random.Next(4) != 0 ? 1 : 8;
+                    return new MemoryOperand(Sized(BaseRegisterIndex, 64), Sized(index, 64), scale, indexed, indexedSize);
+                }
+            }
+        }
+
         int displacement = Random.Next(-0x3F0, 0x3F1);
         // Iced's displacement size: 1 = shortest that fits, 8 = full disp32 with 64-bit addressing.
         int size = displacement is >= -128 and <= 127 && Random.Next(4) != 0 ? 1 : 8;

@@ -56,6 +56,13 @@ public static class SequenceGenerator
             }
         }
 
+        if (builder.DirectionMayBeSet)
+        {
+            // Leave DF as the harnesses expect it (clear), like a well-behaved function.
+            builder.TryAdd(Iced.Intel.Instruction.Create(Iced.Intel.Code.Cld), "cld (restore DF)", FlagEffect.None);
+            emittedForms.Add("cld (restore DF)");
+        }
+
         return new GeneratedSequence(
             seed,
             [.. builder.Instructions],
