@@ -47,6 +47,14 @@ public sealed unsafe class UnicornEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the translated blocks of [<paramref name="begin"/>, <paramref name="end"/>). Unicorn 2.0.1
+    /// does not always drop the blocks of code that uc_mem_write replaces (seen after string
+    /// instructions, loop/jrcxz and popfq): the next run at the same address would execute the old code.
+    /// </summary>
+    public void RemoveTranslations(ulong begin, ulong end) =>
+        Check("uc_ctl(UC_CTL_TB_REMOVE_CACHE)", UnicornNative.Control(Handle, UnicornNative.TbRemoveCacheControl, begin, end));
+
     public void ReadMemory(ulong address, Span<byte> bytes)
     {
         fixed (byte* p = bytes)

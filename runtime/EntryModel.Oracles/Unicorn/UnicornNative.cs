@@ -35,6 +35,16 @@ internal static unsafe partial class UnicornNative
     [LibraryImport(LibraryName, EntryPoint = "uc_reg_write")]
     public static partial UnicornError RegWrite(nint engine, UnicornX86Register register, ulong* value);
 
+    /// <summary>
+    /// uc_ctl with two 64-bit arguments after the control word (it is variadic; on x86-64 SysV a
+    /// fixed-argument call passes them in the same registers). Used for <see cref="TbRemoveCacheControl"/>.
+    /// </summary>
+    [LibraryImport(LibraryName, EntryPoint = "uc_ctl")]
+    public static partial UnicornError Control(nint engine, int control, ulong first, ulong second);
+
+    /// <summary>UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2): UC_CTL_TB_REMOVE_CACHE (9) | 2 arguments &lt;&lt; 26 | UC_CTL_IO_WRITE (1) &lt;&lt; 30.</summary>
+    public const int TbRemoveCacheControl = 9 | (2 << 26) | (1 << 30);
+
     [LibraryImport(LibraryName, EntryPoint = "uc_reg_read")]
     public static partial UnicornError RegRead(nint engine, UnicornX86Register register, ulong* value);
 

@@ -11,8 +11,8 @@ public sealed class DifferentialRunTests
     [Test]
     public void A_wrong_executor_is_caught_and_narrowed_to_the_first_bad_instruction()
     {
-        using var unicorn = new FreshEngineUnicornExecutor();
-        using var broken = new BrokenAfterThreeInstructions(new FreshEngineUnicornExecutor());
+        using var unicorn = new UnicornExecutor();
+        using var broken = new BrokenAfterThreeInstructions(new UnicornExecutor());
         GeneratedSequence[] corpus = [.. SequenceGenerator.Corpus(500, 200).Where(s => s.Instructions.Count >= 6).Take(10)];
 
         DifferentialReport report = DifferentialRun.Compare(unicorn, broken, corpus, UndefinedFlagPolicy.SdmDefined);
@@ -25,7 +25,7 @@ public sealed class DifferentialRunTests
     [Test]
     public void An_executor_that_stops_early_is_a_disagreement_not_a_crash()
     {
-        using var unicorn = new FreshEngineUnicornExecutor();
+        using var unicorn = new UnicornExecutor();
         using var stopping = new StopsEarly();
         GeneratedSequence[] corpus = [.. SequenceGenerator.Corpus(900, 3)];
 

@@ -16,7 +16,7 @@ public sealed class HostCpuVersusUnicornTests
     public void Host_cpu_and_unicorn_agree_on_the_generated_corpus()
     {
         using var host = new HostCpuExecutor();
-        using var unicorn = new FreshEngineUnicornExecutor();
+        using var unicorn = new UnicornExecutor();
         DifferentialReport report = DifferentialRun.Compare(
             host, unicorn, SequenceGenerator.Corpus(DifferentialCorpus.FirstSeed, DifferentialCorpus.Count, forms: InstructionForms.ForUnicorn), UndefinedFlagPolicy.HostVersusUnicorn);
 

@@ -29,7 +29,7 @@ public sealed class MachineVersusOraclesTests
     [Test]
     public void Machine_agrees_with_unicorn_on_the_generated_corpus()
     {
-        using var unicorn = new FreshEngineUnicornExecutor();
+        using var unicorn = new UnicornExecutor();
         using var machine = new MachineSandboxExecutor();
 
         // A different slice of seeds from the host comparison, so the two oracles see different cases.
@@ -45,7 +45,7 @@ public sealed class MachineVersusOraclesTests
         EntryHandlerWorkload workload = EntryHandlerWorkload.Build(SandboxLayout.SequenceAddress);
         SandboxState initial = EntryHandlerWorkloadTests.Initial();
         using var host = new HostCpuExecutor();
-        using var unicorn = new FreshEngineUnicornExecutor();
+        using var unicorn = new UnicornExecutor();
         using var machine = new MachineSandboxExecutor();
 
         SandboxState onMachine = machine.Run(workload.Code, initial);

@@ -39,6 +39,7 @@ public sealed class UnicornExecutor : ISandboxExecutor
         // of the page it writes (checked by UnicornExecutorTests), so reusing the address is safe.
         engine.WriteMemory(SandboxLayout.SequenceAddress, blankPage);
         engine.WriteMemory(SandboxLayout.SequenceAddress, code);
+        engine.RemoveTranslations(SandboxLayout.SequenceAddress, SandboxLayout.SequenceAddress + SandboxLayout.SequenceCapacity);
         engine.WriteMemory(SandboxLayout.DataAddress, initial.Data);
         engine.WriteMemory(SandboxLayout.StackWindowAddress, initial.StackWindow);
         engine.WriteGeneralRegisters(initial.Registers);

@@ -35,7 +35,7 @@ public sealed class SequenceGeneratorTests
     [Test]
     public void Sequences_never_write_the_base_register_and_keep_the_stack_balanced_to_their_depth()
     {
-        using var unicorn = new FreshEngineUnicornExecutor();
+        using var unicorn = new UnicornExecutor();
         foreach (GeneratedSequence sequence in SequenceGenerator.Corpus(777, 2_000))
         {
             SandboxState final = unicorn.Run(sequence.Code, sequence.Initial);
