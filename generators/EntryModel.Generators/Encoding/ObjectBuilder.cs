@@ -227,7 +227,7 @@ internal sealed class ObjectBuilder
             }
             else if (op.Kind == OperandKind.Memory && offsets.HasDisplacement)
             {
-                int kindCode = op.IsRipRelative ? RelocationKinds.Relative32 : RelocationKinds.Absolute32Signed;
+                int kindCode = op.IsRipRelative ? RelocationKinds.Relative32 : offsets.DisplacementSize == 8 ? RelocationKinds.Absolute64 : RelocationKinds.Absolute32Signed;
                 Add(f, ins.Offset + offsets.DisplacementOffset, (int)offsets.DisplacementSize, kindCode, op.IsRipRelative, end, v.Symbol!, addend, ins.Source, op);
             }
             else if (op.Kind == OperandKind.Immediate && offsets.HasImmediate)

@@ -32,6 +32,18 @@ public sealed class LinkerTests
     }
 
     [Test]
+    public void A_64_bit_absolute_address_is_filled_in_whole()
+    {
+        var result = Assemble(Code("f", Text, "movabsq data, %rax\nret"), Code("data", Text + 0x100, ".quad 7"));
+        var relocation = result.Relocations.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(relocation.Kind, Is.EqualTo(RelocationKinds.Absolute64));
+            Assert.That(BitConverter.ToUInt64(Bytes(result, Text + 2, 8)), Is.EqualTo(Text + 0x100));
+        });
+    }
+
+    [Test]
     public void A_jump_to_another_declaration_is_always_near_as_between_objects()
     {
         var result = Assemble(Code("a", Text, "jmp b"), Code("b", Text + 0x10, "ret"));

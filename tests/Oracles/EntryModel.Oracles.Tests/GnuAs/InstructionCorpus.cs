@@ -115,7 +115,7 @@ internal static class InstructionCorpus
     /// <summary>Forms that entry code and simple kernel functions use.</summary>
     private static readonly string[] Fixed =
     [
-        "movq $0xffffffff, %rax", "movq $0x123456789, %rax", "movabsq $0x123456789abcdef0, %rdx", "movabs $sym, %rax",
+        "movq $0xffffffff, %rax", "movq $0x123456789, %rax", "movabsq $0x123456789abcdef0, %rdx", "movabs $sym, %rax", "movabsq sym, %rax", "movabs %rax, sym", "movabsl sym, %eax",
         "movq $sym, %rax", "movq sym, %rax", "movq %rax, sym", "movq %gs:sym, %rsp", "movq %rsp, %gs:sym",
         "movzbl %al, %eax", "movzbl (%rdi), %ecx", "movzwl %ax, %edx", "movzbq %bl, %rbx", "movzwq 2(%rsi), %rax", "movzbw %al, %ax",
         "movsbl %al, %eax", "movsbq (%rdi), %rcx", "movswl %ax, %edx", "movswq %si, %rsi", "movslq %eax, %rax", "movslq 4(%rdi), %r8",
