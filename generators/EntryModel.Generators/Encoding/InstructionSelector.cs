@@ -50,6 +50,9 @@ internal static class InstructionSelector
         public string Message { get; }
     }
 
+    /// <summary>Whether an operand kind is a relative branch target (rel8 or rel32).</summary>
+    public static bool IsBranchTarget(OpCodeOperandKind kind) => kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br64_4;
+
     /// <summary>Whether an Iced mnemonic has any 64-bit legacy form (to tell "unknown mnemonic" from "bad operands").</summary>
     public static bool Knows(Mnemonic m) => CodesByMnemonic.ContainsKey(m);
 
@@ -455,7 +458,7 @@ internal static class InstructionSelector
                     return false;
                 }
 
-                return op.Kind == OperandKind.Memory ? !IsPlainTarget(op) || op.Indirect || !isBranch : op.Kind == OperandKind.Register && GprSize(op.Register) == KindSize(k);
+                return op.Kind == OperandKind.Memory || (op.Kind == OperandKind.Register && GprSize(op.Register) == KindSize(k));
             case OpCodeOperandKind.r8_reg:
             case OpCodeOperandKind.r8_opcode:
             case OpCodeOperandKind.r16_reg:
@@ -521,12 +524,7 @@ internal static class InstructionSelector
             return allowRelocatable;
         }
 
-        if (max == uint.MaxValue || max == ushort.MaxValue || max == 255)
-        {
-            // Also accept the all-ones spellings of negative numbers (0xffffffff for -1).
-            return v.Number >= min && v.Number <= max;
-        }
-
+        // The ranges take both spellings of a field: -1 and 0xffffffff both fit 32 bits.
         return v.Number >= min && v.Number <= max;
     }
 

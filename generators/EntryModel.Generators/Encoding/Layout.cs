@@ -169,7 +169,7 @@ internal sealed class Layout
         for (int i = 0; i < ins.Operands.Count; i++)
         {
             var k = kinds.GetOpKind(i);
-            if (k == OpCodeOperandKind.br64_1 || k == OpCodeOperandKind.br64_4 || ins.Operands[i].IsRipRelative)
+            if (InstructionSelector.IsBranchTarget(k) || ins.Operands[i].IsRipRelative)
             {
                 return false;
             }
@@ -324,7 +324,7 @@ internal sealed class Layout
 
             var op = ins.Operands[i];
             var kind = ins.Code.ToOpCode().GetOpKind(i);
-            bool branch = kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br64_4;
+            bool branch = InstructionSelector.IsBranchTarget(kind);
             long? standIn = null;
             if ((branch || op.IsRipRelative) && !IsLocalToFragmentOf(v.Symbol, ins))
             {
@@ -367,7 +367,7 @@ internal sealed class Layout
             OpCodeOperandKind.imm32sex64 => n >= int.MinValue && n <= int.MaxValue,
             _ => true,
         };
-        if (op.Kind == OperandKind.Memory && op.Base != Register.RIP && kind != OpCodeOperandKind.br64_1 && kind != OpCodeOperandKind.br64_4 && kind != OpCodeOperandKind.mem_offs)
+        if (op.Kind == OperandKind.Memory && op.Base != Register.RIP && !InstructionSelector.IsBranchTarget(kind) && kind != OpCodeOperandKind.mem_offs)
         {
             ok = n >= int.MinValue && n <= int.MaxValue;
         }

@@ -211,7 +211,7 @@ internal sealed class ObjectBuilder
 
             var op = ins.Operands[i];
             var kind = info.GetOpKind(i);
-            bool branch = kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br64_4;
+            bool branch = InstructionSelector.IsBranchTarget(kind);
             bool pcRelative = branch || op.IsRipRelative;
             if (pcRelative && layout.IsLocalTo(v.Symbol, f))
             {
