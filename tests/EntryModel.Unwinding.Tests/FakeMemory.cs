@@ -26,4 +26,19 @@ internal sealed class FakeMemory : IMemoryReader
         Reads++;
         return words.TryGetValue(address, out value);
     }
+
+    public bool TryRead(ulong address, Span<byte> destination)
+    {
+        for (int i = 0; i < destination.Length; i += 8)
+        {
+            if (destination.Length - i < 8 || !TryReadUInt64(address + (ulong)i, out ulong word))
+            {
+                return false;
+            }
+
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination[i..], word);
+        }
+
+        return true;
+    }
 }

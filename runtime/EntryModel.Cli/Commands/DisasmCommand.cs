@@ -20,13 +20,13 @@ internal static class DisasmCommand
     {
         if (!StrategyOption.TryResolve(parse, strategyName, out var image))
         {
-            return EntryModelCli.UnknownNameExitCode;
+            return EntryModelCli.UsageExitCode;
         }
 
         if (!image.Symbols.TryGet(symbolName, out var symbol))
         {
             parse.InvocationConfiguration.Error.WriteLine(UnknownName.Message("symbol", symbolName, image.Symbols.All.Select(s => s.Name).Order(StringComparer.Ordinal)));
-            return EntryModelCli.UnknownNameExitCode;
+            return EntryModelCli.UsageExitCode;
         }
 
         var output = parse.InvocationConfiguration.Output;

@@ -11,7 +11,7 @@ internal static class ListCommand
     {
         var what = new Argument<string>("what") { Description = $"What to list: {string.Join(", ", CatalogListing.Kinds)}." };
         var strategy = StrategyOption.Create(defaultValue: "none");
-        var command = new Command("list", "List the scenarios, the frame strategies, or the symbols or constants of a strategy's image.") { what, strategy };
+        var command = new Command("list", "List the scenarios, the frame strategies, the unwinders, or the symbols or constants of a strategy's image.") { what, strategy };
         command.SetAction(parse => Invoke(parse, parse.GetRequiredValue(what), parse.GetValue(strategy)!));
         return command;
     }
@@ -27,18 +27,21 @@ internal static class ListCommand
             case "strategies":
                 lines = CatalogListing.Strategies();
                 break;
+            case "unwinders":
+                lines = CatalogListing.Unwinders();
+                break;
             case "symbols":
             case "constants":
                 if (!StrategyOption.TryResolve(parse, strategyName, out var image))
                 {
-                    return EntryModelCli.UnknownNameExitCode;
+                    return EntryModelCli.UsageExitCode;
                 }
 
                 lines = what == "symbols" ? CatalogListing.Symbols(image) : CatalogListing.Constants(image);
                 break;
             default:
                 parse.InvocationConfiguration.Error.WriteLine(UnknownName.Message("list kind", what, CatalogListing.Kinds));
-                return EntryModelCli.UnknownNameExitCode;
+                return EntryModelCli.UsageExitCode;
         }
 
         foreach (string line in lines)

@@ -1,27 +1,55 @@
 using System.CommandLine;
 using EntryModel.Scenarios.Catalog;
 using EntryModel.Scenarios.Reporting;
+using EntryModel.Unwinding;
 
 namespace EntryModel.Cli.Commands;
 
-/// <summary><c>run &lt;scenario&gt; [--strategy &lt;name&gt;]</c>: runs a scenario and prints its outcome, traces and ground truth.</summary>
+/// <summary>
+/// <c>run &lt;scenario&gt; [--strategy S] [--unwinder U] [--reliable] [--printer classic|smart] [--regs]</c>:
+/// runs a scenario and prints its outcome, each captured stack as the unwinder sees it beside
+/// ground truth, reliable mode's answer, and each task's ground truth.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = $"Scenario: {string.Join(", ", ScenarioCatalog.Names)}." };
         var strategy = StrategyOption.Create(defaultValue: null);
-        var command = new Command("run", "Run a scenario on the machine under one frame strategy (or all) and print its traces.") { scenario, strategy };
-        command.SetAction(parse => Invoke(parse, parse.GetRequiredValue(scenario), parse.GetValue(strategy)));
+        var unwinder = new Option<string?>("--unwinder", "-u") { Description = $"Unwinder: {string.Join(", ", UnwinderCatalog.Names)}. Default: the strategy's own (see 'list strategies')." };
+        var reliable = new Option<bool>("--reliable") { Description = "Show reliable mode's answer (livepatch's): the trace only when every frame can be vouched for." };
+        var printer = new Option<string?>("--printer", "-p") { Description = "Printer: classic (the 2016 scan, '?' for addresses off the chain) or smart (the unwinder's frames, events named). Default: classic for guess and frame, smart otherwise." };
+        var registers = new Option<bool>("--regs") { Description = "With the smart printer: the registers saved at each event boundary." };
+        var command = new Command("run", "Run a scenario on the machine under one frame strategy (or all) and unwind the stacks it captures.") { scenario, strategy, unwinder, reliable, printer, registers };
+        command.SetAction(parse => Invoke(parse, parse.GetRequiredValue(scenario), parse.GetValue(strategy), parse.GetValue(unwinder), parse.GetValue(reliable), parse.GetValue(printer), parse.GetValue(registers)));
         return command;
     }
 
-    private static int Invoke(ParseResult parse, string scenarioName, string? strategyName)
+    private static int Invoke(ParseResult parse, string scenarioName, string? strategyName, string? unwinderName, bool reliable, string? printerName, bool registers)
     {
+        var error = parse.InvocationConfiguration.Error;
         if (!ScenarioCatalog.TryGet(scenarioName, out var scenario))
         {
-            parse.InvocationConfiguration.Error.WriteLine(UnknownName.Message("scenario", scenarioName, ScenarioCatalog.Names));
-            return EntryModelCli.UnknownNameExitCode;
+            error.WriteLine(UnknownName.Message("scenario", scenarioName, ScenarioCatalog.Names));
+            return EntryModelCli.UsageExitCode;
+        }
+
+        if (unwinderName is not null && !UnwinderCatalog.Names.Contains(unwinderName))
+        {
+            error.WriteLine(UnknownName.Message("unwinder", unwinderName, UnwinderCatalog.Names));
+            return EntryModelCli.UsageExitCode;
+        }
+
+        PrinterKind? printerKind = null;
+        if (printerName is not null)
+        {
+            printerKind = printerName switch { "classic" => PrinterKind.Classic, "smart" => PrinterKind.Smart, _ => null };
+            if (printerKind is null)
+            {
+                error.WriteLine(UnknownName.Message("printer", printerName, ["classic", "smart"]));
+                return EntryModelCli.UsageExitCode;
+            }
+
         }
 
         var images = new List<KernelImage>();
@@ -35,15 +63,16 @@ internal static class RunCommand
         }
         else
         {
-            return EntryModelCli.UnknownNameExitCode;
+            return EntryModelCli.UsageExitCode;
         }
 
+        var options = new ReportOptions(unwinderName, reliable, printerKind, registers);
         bool allAsExpected = true;
         foreach (var image in images)
         {
             var result = scenario.Run(image);
             allAsExpected &= result.OutcomeAsExpected;
-            foreach (string line in ScenarioReport.Format(result))
+            foreach (string line in ScenarioReport.Format(result, options))
             {
                 parse.InvocationConfiguration.Output.WriteLine(line);
             }

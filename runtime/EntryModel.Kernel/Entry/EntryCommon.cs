@@ -90,6 +90,7 @@ public static partial class DefaultKernel
             CALL_HANDLER *%rbx
             movq %rax, %rdi
             call sys_exit
+            ENTRY_REGS_RECORD
         1:
             cli
             jmp error_exit

@@ -28,6 +28,7 @@ public static partial class DefaultKernel
             PUSH_REGS
             UNWIND_HINT_REGS
             call trace_hardirqs_off_thunk
+            ENTRY_REGS_RECORD
             movq %gs:PCPU_CURRENT_TASK, %r11
             testl $_TIF_WORK_SYSCALL_ENTRY, TASK_TI_FLAGS(%r11)
             jnz entry_SYSCALL64_slow_path
@@ -42,6 +43,7 @@ public static partial class DefaultKernel
             movq %r10, %rcx
             CREATE_PT_REGS_FRAME
             call *sys_call_table(,%rax,8)
+            ENTRY_REGS_RECORD
             REMOVE_PT_REGS_FRAME
             movq %rax, RAX(%rsp)
         1:

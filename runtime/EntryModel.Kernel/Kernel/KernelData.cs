@@ -30,12 +30,21 @@ public static partial class DefaultKernel
             .quad 0
         """;
 
-    /// <summary>Kernel thread A (spins); with task B it forms the scheduler's ring.</summary>
+    /// <summary>Kernel thread A (spins); with tasks C and B it forms the scheduler's ring A, C, B.</summary>
     [GasCode("task_a", Kind = SymbolKind.Data, Section = ".data", Address = 0xffffffff81c01040)]
     public const string TaskA = """
             .quad 0, 0, 0, 0, 0
-            .quad task_b
+            .quad task_c
             .quad 2
+            .quad 0
+        """;
+
+    /// <summary>Kernel thread C (yields the CPU and sleeps in schedule()).</summary>
+    [GasCode("task_c", Kind = SymbolKind.Data, Section = ".data", Address = 0xffffffff81c010c0)]
+    public const string TaskC = """
+            .quad 0, 0, 0, 0, 0
+            .quad task_b
+            .quad 4
             .quad 0
         """;
 

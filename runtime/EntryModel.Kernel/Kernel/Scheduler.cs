@@ -115,6 +115,15 @@ public static partial class DefaultKernel
             jmp 1b
         """;
 
+    /// <summary>A kernel thread that gives the CPU away and sleeps in schedule(): a voluntary sleeper, no pt_regs but its first.</summary>
+    [GasCode("kthread_yield", Address = 0xffffffff81090080)]
+    public const string KthreadYield = """
+            FRAME_BEGIN
+        1:
+            call schedule
+            jmp 1b
+        """;
+
     /// <summary>A kernel thread that ends the run: the machine powers off with its argument as exit code.</summary>
     [GasCode("kthread_poweroff", Address = 0xffffffff81090040)]
     public const string KthreadPoweroff = """

@@ -62,6 +62,7 @@ public static partial class DefaultKernel
             subq $15*8, %rsp
             call error_entry
             call trace_hardirqs_off_thunk
+            ENTRY_REGS_RECORD
             UNWIND_HINT_REGS
             movq %rsp, %rdi
             movq ORIG_RAX(%rsp), %rsi

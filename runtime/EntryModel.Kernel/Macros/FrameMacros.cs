@@ -45,9 +45,28 @@ public static partial class DefaultKernel
         .endif
         .endm
 
+        # The section strategy's record of a call from entry code: its return address, and where
+        # pt_regs sits from the slot holding it (at slot+offset, or at the address stored there).
+        # Data in its own table; no code.
+        .macro ENTRY_REGS_RECORD offset=8, indirect=0
+        .ifdef CONFIG_ENTRY_SECTION
+        772:
+            .pushsection .entry_regs
+            .quad 772b, \offset, \indirect
+            .popsection
+        .endif
+        .endm
+
+        # Calls a handler with pt_regs at \regs: %rsp, or a register whose value entry code pushed
+        # just before (the handler then runs on another stack, the IRQ stack).
         .macro CALL_HANDLER handler, regs=%rsp
             CREATE_PT_REGS_FRAME \regs
             call \handler
+        .ifc \regs,%rsp
+            ENTRY_REGS_RECORD
+        .else
+            ENTRY_REGS_RECORD indirect=1
+        .endif
             REMOVE_PT_REGS_FRAME
         .endm
 

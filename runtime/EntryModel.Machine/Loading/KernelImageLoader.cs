@@ -57,7 +57,7 @@ public static class KernelImageLoader
         var ist = new Dictionary<int, StackInfo>();
         foreach (int index in image.Idt.Where(g => g.Ist != 0).Select(g => g.Ist).Distinct().Order())
         {
-            var s = stacks.AllocateKernel($"ist{index} stack", StackKind.Exception, options.IstStackPages, index);
+            var s = stacks.AllocateKernel($"ist{index} stack", StackKind.Ist, options.IstStackPages, index);
             memory.WriteUInt64(perCpu + (ulong)PerCpuLayout.TssIst(index), s.Top);
             ist[index] = s;
         }

@@ -22,6 +22,9 @@ public sealed class GuestMemory : IMemoryReader
     private readonly TlbEntry[] kernelWrite = NewTlb();
     private readonly TlbEntry[] userRead = NewTlb();
     private readonly TlbEntry[] userWrite = NewTlb();
+
+    // Host reads (unwinders, printers): a TLB of their own, kept exactly as the guest read TLBs are.
+    private readonly TlbEntry[] hostRead = NewTlb();
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
     private readonly List<Page> epochPages = [];
@@ -120,13 +123,15 @@ public sealed class GuestMemory : IMemoryReader
     // ---------------------------------------------------------------- host access (no permission checks)
 
     /// <summary>Copies guest bytes into <paramref name="destination"/>; false if any byte is unmapped.</summary>
-    public bool TryRead(ulong address, Span<byte> destination)
+    public bool TryRead(ulong address, Span<byte> destination) => CopyOut(root, address, destination);
+
+    private static bool CopyOut(PageDirectory root, ulong address, Span<byte> destination)
     {
         int done = 0;
         while (done < destination.Length)
         {
             ulong a = address + (ulong)done;
-            var page = IsCanonical(a) ? Lookup(a) : null;
+            var page = IsCanonical(a) ? Lookup(root, a) : null;
             if (page == null)
             {
                 return false;
@@ -186,11 +191,35 @@ public sealed class GuestMemory : IMemoryReader
         return TryRead(address, b) ? BinaryPrimitives.ReadUInt64LittleEndian(b) : throw new InvalidOperationException($"host read of unmapped memory at 0x{address:x}");
     }
 
+    /// <summary>A host read of 8 bytes (no permission checks): a TLB hit costs a tag compare, so unwinders can afford a read per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUInt64(ulong address, out ulong value)
+    {
+        ulong vpn = address >> 12;
+        ref TlbEntry e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hostRead), (int)(vpn & (TlbSize - 1)));
+        uint off = (uint)(address & PageMask);
+        if (e.Tag == vpn && off <= PageSize - 8)
+        {
+            value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off));
+            return true;
+        }
+
+        return SlowHostRead(address, out value);
+    }
+
+    private bool SlowHostRead(ulong address, out ulong value)
     {
         Span<byte> b = stackalloc byte[8];
         bool ok = TryRead(address, b);
         value = ok ? BinaryPrimitives.ReadUInt64LittleEndian(b) : 0;
+        if (ok && IsCanonical(address) && Lookup(address) is { } page)
+        {
+            ulong vpn = address >> 12;
+            ref var e = ref hostRead[(int)(vpn & (TlbSize - 1))];
+            e.Tag = vpn;
+            e.Data = page.Data;
+        }
+
         return ok;
     }
 
@@ -216,6 +245,12 @@ public sealed class GuestMemory : IMemoryReader
         ClearTlb(userWrite);
         return s;
     }
+
+    /// <summary>
+    /// A read-only view of memory as it is now that later writes do not change (a snapshot read
+    /// through the host path): what a captured stack trace keeps so it can be unwound again later.
+    /// </summary>
+    public IMemoryReader Freeze() => new FrozenMemory(Snapshot().Root);
 
     /// <summary>Returns the whole address space to <paramref name="snapshot"/> (which stays usable).</summary>
     public void Restore(MemorySnapshot snapshot)
@@ -371,6 +406,7 @@ public sealed class GuestMemory : IMemoryReader
 
     internal void FlushTlbs()
     {
+        ClearTlb(hostRead);
         ClearTlb(kernelRead);
         ClearTlb(kernelWrite);
         ClearTlb(userRead);
@@ -538,7 +574,9 @@ public sealed class GuestMemory : IMemoryReader
         epochCopies.Clear();
     }
 
-    private Page? Lookup(ulong address)
+    private Page? Lookup(ulong address) => Lookup(root, address);
+
+    private static Page? Lookup(PageDirectory root, ulong address)
     {
         ulong vpn = (address >> 12) & VpnMask;
         var d = root;
@@ -594,7 +632,7 @@ public sealed class GuestMemory : IMemoryReader
     private void InvalidateTlbSlot(ulong vpn, bool writesOnly)
     {
         int i = (int)(vpn & (TlbSize - 1));
-        foreach (var tlb in writesOnly ? [kernelWrite, userWrite] : new[] { kernelRead, kernelWrite, userRead, userWrite })
+        foreach (var tlb in writesOnly ? [kernelWrite, userWrite] : new[] { kernelRead, kernelWrite, userRead, userWrite, hostRead })
         {
             if (tlb[i].Tag == vpn)
             {
@@ -624,5 +662,19 @@ public sealed class GuestMemory : IMemoryReader
         {
             tlb[i] = new TlbEntry { Tag = TlbEntry.Invalid };
         }
+    }
+
+    /// <summary>Host reads from a frozen page tree (no TLB: captures are read rarely).</summary>
+    private sealed class FrozenMemory(PageDirectory root) : IMemoryReader
+    {
+        public bool TryReadUInt64(ulong address, out ulong value)
+        {
+            Span<byte> b = stackalloc byte[8];
+            bool ok = TryRead(address, b);
+            value = ok ? BinaryPrimitives.ReadUInt64LittleEndian(b) : 0;
+            return ok;
+        }
+
+        public bool TryRead(ulong address, Span<byte> destination) => CopyOut(root, address, destination);
     }
 }

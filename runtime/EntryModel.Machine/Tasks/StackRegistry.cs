@@ -1,9 +1,13 @@
 namespace EntryModel.Machine.Tasks;
 
-/// <summary>Every stack the machine knows, answering "which stack is this address on" for unwinders and ground truth.</summary>
+/// <summary>
+/// Every stack the machine knows: answers "which stack is this address on" for ground truth, and
+/// gives unwinders a <see cref="IStackInfoProvider"/> per task (<see cref="For"/>).
+/// </summary>
 public sealed class StackRegistry
 {
     private readonly List<StackInfo> stacks = [];
+    private readonly Dictionary<StackInfo, TaskStackProvider> providers = [];
 
     public IReadOnlyList<StackInfo> All => stacks;
 
@@ -19,6 +23,7 @@ public sealed class StackRegistry
         }
 
         stacks.Add(stack);
+        providers.Clear();
         return stack;
     }
 
@@ -50,9 +55,45 @@ public sealed class StackRegistry
         return null;
     }
 
+    /// <summary>
+    /// What a walk of the task whose kernel stack is <paramref name="taskStack"/> may use, as the
+    /// kernel's <c>get_stack_info(sp, task, ...)</c>: that task's stack and the CPU's IRQ and IST
+    /// stacks; never another task's stack or a user stack. Cached: asking again allocates nothing.
+    /// </summary>
+    public IStackInfoProvider For(StackInfo taskStack)
+    {
+        ArgumentNullException.ThrowIfNull(taskStack);
+        if (!providers.TryGetValue(taskStack, out var provider))
+        {
+            provider = new TaskStackProvider([taskStack, .. stacks.Where(s => s.Kind is StackKind.Irq or StackKind.Ist)]);
+            providers[taskStack] = provider;
+        }
+
+        return provider;
+    }
+
     internal void Restore(IEnumerable<StackInfo> saved)
     {
         stacks.Clear();
         stacks.AddRange(saved);
+        providers.Clear();
+    }
+
+    private sealed class TaskStackProvider(StackInfo[] usable) : IStackInfoProvider
+    {
+        public bool TryGet(ulong address, out StackInfo stack)
+        {
+            foreach (var s in usable)
+            {
+                if (s.Contains(address))
+                {
+                    stack = s;
+                    return true;
+                }
+            }
+
+            stack = null!;
+            return false;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using EntryModel.Machine.Cpu;
 using EntryModel.Machine.Execution;
 using EntryModel.Machine.GroundTruth;
 using EntryModel.Machine.Loading;
@@ -7,9 +8,11 @@ namespace EntryModel.Scenarios.Library;
 
 /// <summary>
 /// A timer interrupt preempts kernel thread A while it spins: the interrupt exit finds a reschedule
-/// pending and calls preempt_schedule_irq, __schedule switches to thread B, which starts through
-/// ret_from_fork and powers off with exit code 0. Thread A is left asleep with the interrupt's frame
-/// (pt_regs) on its stack; its stack is then printed from its saved RSP as show_stack(task) would.
+/// pending and calls preempt_schedule_irq, __schedule switches to thread C, which yields at once
+/// (schedule(), a voluntary sleep with no pt_regs on its stack but its first), and thread B runs
+/// and powers off with exit code 0. Thread A is left asleep with the interrupt's frame
+/// (pt_regs) on its stack; both sleepers' stacks are then captured from their saved RSPs, as show_stack(task) walks them. All threads
+/// start as new threads do, through ret_from_fork.
 /// </summary>
 public sealed class PreemptedTaskScenario : IScenario
 {
@@ -21,7 +24,7 @@ public sealed class PreemptedTaskScenario : IScenario
 
     public string Name => "preempted-task";
 
-    public string Description => "A timer interrupt preempts a spinning kernel thread (preempt_schedule_irq -> __schedule -> switch); it sleeps with an interrupt frame on its stack.";
+    public string Description => "A timer preempts a spinning kernel thread (it sleeps with an interrupt frame on its stack); a second thread sleeps voluntarily in schedule(); a third powers off.";
 
     public ScenarioResult Run(KernelImage image)
     {
@@ -29,28 +32,29 @@ public sealed class PreemptedTaskScenario : IScenario
         var session = ScenarioSession.Boot(image, options);
         var kernel = session.Kernel;
         var a = kernel.InitTask;
+        var c = kernel.Tasks.Adopt("c", kernel.Symbol("task_c"));
         var b = kernel.Tasks.Adopt("b", kernel.Symbol("task_b"));
-        KernelThreadLaunch.Prepare(image, session.Machine.Memory, b, kernel.Symbol("ret_from_fork"), kernel.Symbol("kthread_poweroff"), argument: 0);
+        ulong retFromFork = kernel.Symbol("ret_from_fork");
+        KernelThreadLaunch.Prepare(image, session.Machine.Memory, a, retFromFork, kernel.Symbol("kthread_spin"), argument: 0);
+        KernelThreadLaunch.Prepare(image, session.Machine.Memory, c, retFromFork, kernel.Symbol("kthread_yield"), argument: 0);
+        KernelThreadLaunch.Prepare(image, session.Machine.Memory, b, retFromFork, kernel.Symbol("kthread_poweroff"), argument: 0);
 
-        kernel.EnterKernel(kernel.Symbol("kthread_spin"));
+        // Thread A starts as a new thread does: in ret_from_fork with %rsp at its pt_regs and no previous task.
+        kernel.EnterKernel(retFromFork, a.Stack.Top - (ulong)image.Constant("SIZEOF_PTREGS"));
+        session.Machine.Cpu.Gpr[(int)Gpr.Rax] = 0;
         session.Machine.InjectInterrupt(TimerVector, TimerAfterInstructions);
         var stop = session.Run();
-
-        var memory = session.Machine.Memory;
-        ulong savedRsp = kernel.Tasks.SavedRsp(a);
-        // The sleeper's switch frame (the image's SWITCH_FRAME_* layout) holds its %rbp and where it resumes.
-        if (memory.TryReadUInt64(savedRsp + (ulong)image.Constant("SWITCH_FRAME_RBP"), out ulong savedRbp)
-            && memory.TryReadUInt64(savedRsp + (ulong)image.Constant("SWITCH_FRAME_RET"), out ulong resumeAt))
-        {
-            session.CaptureTrace($"sleeping task {a.Name}", resumeAt, savedRsp, savedRbp, a.Stack);
-        }
+        session.CaptureSleeping(a);
+        session.CaptureSleeping(c);
 
         var tasks = session.TaskGroundTruth();
         var sleeper = tasks.Single(t => t.Task == a);
+        var yielder = tasks.Single(t => t.Task == c);
         bool interruptFrame = !sleeper.Running && sleeper.Frames.Any(f => f.Kind == TrueFrameKind.Interrupt && f.Vector == TimerVector && a.Stack.Contains(f.Slot));
         ulong? exitCode = stop.Kind == StopKind.PowerOff ? stop.Code : null;
         string outcome = $"thread {b.Name} {(exitCode is { } code ? $"powered off with {code}" : $"did not finish ({stop})")}; thread {a.Name} is "
-            + (sleeper.Running ? "still running" : interruptFrame ? "asleep with the timer's interrupt frame on its stack" : "asleep without an interrupt frame on its stack");
-        return new ScenarioResult(Name, image.Strategy, stop, exitCode, outcome, exitCode == 0 && interruptFrame, session.Traces, tasks, session.Logged, session);
+            + (sleeper.Running ? "still running" : interruptFrame ? "asleep with the timer's interrupt frame on its stack" : "asleep without an interrupt frame on its stack")
+            + $"; thread {c.Name} is {(yielder.Running ? "still running" : "asleep in schedule()")}";
+        return new ScenarioResult(Name, image.Strategy, stop, exitCode, outcome, exitCode == 0 && interruptFrame && !yielder.Running, session.Stacks, tasks, session.Logged, session);
     }
 }

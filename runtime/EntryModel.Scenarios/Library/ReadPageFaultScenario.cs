@@ -32,11 +32,11 @@ public sealed class ReadPageFaultScenario : IScenario
         byte[] buffer = new byte[ExpectedText.Length];
         bool mapped = session.Machine.Memory.TryRead(UserBufferAddress, buffer);
         string read = mapped ? Encoding.ASCII.GetString(buffer) : string.Empty;
-        bool expected = exitCode == 0 && read == ExpectedText && session.Traces.Count == 1;
+        bool expected = exitCode == 0 && read == ExpectedText && session.Stacks.Count == 1;
         string outcome = mapped
-            ? $"the program read \"{Printable(read)}\" and {(exitCode is { } code ? $"exited with {code}" : $"did not finish ({stop})")}; {session.Traces.Count} stack dump(s)"
+            ? $"the program read \"{Printable(read)}\" and {(exitCode is { } code ? $"exited with {code}" : $"did not finish ({stop})")}; {session.Stacks.Count} stack dump(s)"
             : $"the buffer page was never mapped; {stop}";
-        return new ScenarioResult(Name, image.Strategy, stop, exitCode, outcome, expected, session.Traces, session.TaskGroundTruth(), session.Logged, session);
+        return new ScenarioResult(Name, image.Strategy, stop, exitCode, outcome, expected, session.Stacks, session.TaskGroundTruth(), session.Logged, session);
     }
 
     private static string Printable(string text) => new([.. text.Select(c => c is >= ' ' and <= '~' ? c : '.')]);

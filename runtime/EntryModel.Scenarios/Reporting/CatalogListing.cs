@@ -1,18 +1,52 @@
 using System.Globalization;
 using EntryModel.Scenarios.Catalog;
+using EntryModel.Unwinding;
+using EntryModel.Unwinding.Image;
 
 namespace EntryModel.Scenarios.Reporting;
 
-/// <summary>What the <c>list</c> command prints: scenarios, strategies, or an image's symbols or constants.</summary>
+/// <summary>What the <c>list</c> command prints: scenarios, strategies, unwinders, or an image's symbols or constants.</summary>
 public static class CatalogListing
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["scenarios", "strategies", "symbols", "constants"];
+    public static IReadOnlyList<string> Kinds { get; } = ["scenarios", "strategies", "unwinders", "symbols", "constants"];
 
     public static IEnumerable<string> Scenarios() =>
         ScenarioCatalog.All.Select(s => $"{s.Name,-18} {s.Description}");
 
-    public static IEnumerable<string> Strategies() =>
-        StrategyCatalog.Images.Select(i => $"{i.Strategy,-18} {i.Description}");
+    /// <summary>
+    /// Each strategy: its description, its unwinders (its own marked with *), and its entry code's
+    /// size from the image (the executable .entry* chunks) beside the none strategy's.
+    /// </summary>
+    public static IEnumerable<string> Strategies()
+    {
+        long baseline = StrategyCatalog.TryGet("none", out var none) ? EntryCodeBytes(none) : 0;
+        foreach (var image in StrategyCatalog.Images)
+        {
+            string? own = UnwinderCatalog.Own(image, out string? missing);
+            long bytes = EntryCodeBytes(image);
+            yield return $"{image.Strategy,-18} {image.Description}";
+            yield return string.Create(CultureInfo.InvariantCulture, $"{string.Empty,-18} entry code: {bytes} bytes ({bytes - baseline:+0;-0;+0} over none); unwinders: {string.Join(", ", UnwinderCatalog.For(image).Select(u => u == own ? u + "*" : u))}");
+            if (own is null)
+            {
+                yield return $"{string.Empty,-18} no unwinder of its own: {missing}";
+            }
+        }
+    }
+
+    /// <summary>Name, whether reliable mode may trust it, and what it does, for every unwinder.</summary>
+    public static IEnumerable<string> Unwinders()
+    {
+        var image = UnwindImage.For(StrategyCatalog.Images[0]);
+        return UnwinderCatalog.Names.Select(n => UnwinderCatalog.Create(n, image))
+            .Select(u => $"{u.Name,-14} {(u.CanVouch ? "can vouch" : "never vouches"),-13} {u.Description}");
+    }
+
+    /// <summary>Bytes of entry code in an image: its executable chunks in sections named .entry*.</summary>
+    public static long EntryCodeBytes(KernelImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return image.Chunks.Where(c => c.Section.StartsWith(".entry", StringComparison.Ordinal) && (c.Flags & SectionPermissions.Executable) != 0).Sum(c => (long)c.Bytes.Length);
+    }
 
     /// <summary>address, size, kind, section and name of every symbol, by address.</summary>
     public static IEnumerable<string> Symbols(KernelImage image)

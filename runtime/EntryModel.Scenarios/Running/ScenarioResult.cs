@@ -4,7 +4,7 @@ namespace EntryModel.Scenarios.Running;
 
 /// <summary>
 /// What a scenario run produced: why the machine stopped, the exit code when the guest powered off,
-/// the user-visible outcome and whether it is the one the scenario expects, the traces captured on
+/// the user-visible outcome and whether it is the one the scenario expects, the stacks captured on
 /// the way, each task's ground truth at the end, the values the guest logged, and the session
 /// (machine and loaded kernel) for further inspection.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed record ScenarioResult(
     ulong? ExitCode,
     string Outcome,
     bool OutcomeAsExpected,
-    IReadOnlyList<CapturedTrace> Traces,
+    IReadOnlyList<StackCapture> Stacks,
     IReadOnlyList<TaskGroundTruth> Tasks,
     IReadOnlyList<ulong> Logged,
     ScenarioSession Session)

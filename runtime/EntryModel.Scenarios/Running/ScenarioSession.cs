@@ -1,5 +1,6 @@
 using EntryModel.Machine.Cpu;
 using EntryModel.Machine.Execution;
+using EntryModel.Machine.GroundTruth;
 using EntryModel.Machine.Loading;
 using EntryModel.Machine.Tasks;
 using EntryModel.Unwinding.Printing;
@@ -8,9 +9,9 @@ namespace EntryModel.Scenarios.Running;
 
 /// <summary>
 /// A kernel image booted on a fresh machine, with the host side of the hypercall interface:
-/// MAP_PAGE, LOG and POWER_OFF as the project defines them, and DUMP_STACK answered by printing the
-/// current task's stack with the 2016 printer from the guest's own %rsp and %rbp. The printer sees
-/// guest memory and the image's symbols only; ground truth is recorded beside each trace, never fed to it.
+/// MAP_PAGE, LOG and POWER_OFF as the project defines them, and DUMP_STACK answered by capturing
+/// the current context's stack (registers, frozen memory, the task's stacks) with its ground truth.
+/// Unwinders and printers run on captures later; they never see ground truth.
 /// </summary>
 public sealed class ScenarioSession
 {
@@ -18,15 +19,13 @@ public sealed class ScenarioSession
     public const long DefaultInstructionBudget = 10_000_000;
 
     private readonly StandardHypercalls hypercalls = new();
-    private readonly List<CapturedTrace> traces = [];
-    private readonly ClassicStackPrinter printer;
+    private readonly List<StackCapture> stacks = [];
 
     private ScenarioSession(X86Machine machine, LoadedKernel kernel)
     {
         Machine = machine;
         Kernel = kernel;
-        printer = new ClassicStackPrinter(kernel.Image.Symbols, KernelTextRange.FromImage(kernel.Image));
-        hypercalls.DumpStack = m => traces.Add(CaptureCurrent(m));
+        hypercalls.DumpStack = m => stacks.Add(CaptureCurrent(m));
         machine.Hypercalls = hypercalls;
         machine.InstructionBudget = DefaultInstructionBudget;
     }
@@ -37,8 +36,8 @@ public sealed class ScenarioSession
 
     public KernelImage Image => Kernel.Image;
 
-    /// <summary>Traces captured so far (one per DUMP_STACK, plus any the scenario took itself).</summary>
-    public IReadOnlyList<CapturedTrace> Traces => traces;
+    /// <summary>Stacks captured so far (one per DUMP_STACK, plus any the scenario took itself).</summary>
+    public IReadOnlyList<StackCapture> Stacks => stacks;
 
     /// <summary>Values the guest passed to the LOG hypercall.</summary>
     public IReadOnlyList<ulong> Logged => hypercalls.Logged;
@@ -59,16 +58,15 @@ public sealed class ScenarioSession
         return Machine.Run();
     }
 
-    /// <summary>
-    /// Prints a stack from <paramref name="sp"/> with the frame-pointer walk starting at <paramref name="bp"/>,
-    /// as show_stack(task, sp) does for a task other than the current one; adds it to <see cref="Traces"/>.
-    /// </summary>
-    public CapturedTrace CaptureTrace(string title, ulong rip, ulong sp, ulong bp, StackInfo stack)
+    /// <summary>Captures a sleeping task's stack from the RSP its task struct saved, as show_stack(task) walks it; adds it to <see cref="Stacks"/>.</summary>
+    public StackCapture CaptureSleeping(KernelTask task)
     {
-        ArgumentNullException.ThrowIfNull(stack);
-        var trace = Capture(title, rip, sp, bp, stack);
-        traces.Add(trace);
-        return trace;
+        ArgumentNullException.ThrowIfNull(task);
+        ulong saved = Kernel.Tasks.SavedRsp(task);
+        var start = UnwindStart.FromSleepingTask(saved, Machine.Memory.Freeze(), Machine.Stacks.For(task.Stack), task.StructAddress);
+        var stack = new StackCapture($"sleeping task {task.Name}", start, task.Stack, UpToUserMode(Machine.GroundTruth.ChainOfTask(task.Stack)));
+        stacks.Add(stack);
+        return stack;
     }
 
     /// <summary>Each task's saved RSP and live frames, as the machine recorded them.</summary>
@@ -78,23 +76,40 @@ public sealed class ScenarioSession
         return [.. Kernel.Tasks.All.Select(t => new TaskGroundTruth(t, t == current, Kernel.Tasks.SavedRsp(t), Machine.GroundTruth.ChainOfTask(t.Stack)))];
     }
 
-    private CapturedTrace CaptureCurrent(X86Machine machine)
+    private StackCapture CaptureCurrent(X86Machine machine)
     {
         ulong sp = machine.Cpu.Gpr[(int)Gpr.Rsp];
         ulong bp = machine.Cpu.Gpr[(int)Gpr.Rbp];
 
-        // The current task's stack, unless the dump was asked for on another stack (IRQ or IST).
-        var task = Kernel.Tasks.Current();
-        var stack = task is not null && task.Stack.HoldsPointer(sp) ? task.Stack : machine.Stacks.FindByPointer(sp);
-        string title = $"DUMP_STACK from {BacktraceSymbolizer.Format(Image.Symbols, machine.Cpu.Rip)} on {stack?.Name ?? "no known stack"}";
-        return stack is null
-            ? new CapturedTrace(title, machine.Cpu.Rip, sp, bp, default, [], [])
-            : Capture(title, machine.Cpu.Rip, sp, bp, stack);
+        // The current task's walk, from whichever of its stacks the dump was asked for on.
+        var task = Kernel.Tasks.Current() ?? Kernel.InitTask;
+        var provider = machine.Stacks.For(task.Stack);
+        var stack = provider.TryGet(sp, out var found) || provider.TryGet(sp - 1, out found) ? found : task.Stack;
+        var start = UnwindStart.FromRegisters(machine.Cpu.Rip, sp, bp, machine.Memory.Freeze(), provider, task.StructAddress);
+        string title = $"DUMP_STACK from {BacktraceSymbolizer.FormatAddress(Image.Symbols, machine.Cpu.Rip)} on {stack.Name}";
+        return new StackCapture(title, start, stack, UpToUserMode(machine.GroundTruth.CurrentChain()));
     }
 
-    private CapturedTrace Capture(string title, ulong rip, ulong sp, ulong bp, StackInfo stack)
+    /// <summary>The live frames a kernel unwinder can reach: innermost first, through the first return to user mode.</summary>
+    private static TrueFrame[] UpToUserMode(IReadOnlyList<TrueFrame> chain)
     {
-        var lines = printer.Trace(Machine.Memory, stack.Bounds, sp, bp);
-        return new CapturedTrace(title, rip, sp, bp, stack.Bounds, lines, Machine.GroundTruth.LiveFrames(stack));
+        var frames = new List<TrueFrame>();
+        foreach (var frame in chain)
+        {
+            if (frame.Kind == TrueFrameKind.StackSwitch)
+            {
+                continue;
+            }
+
+            frames.Add(frame);
+            if (!IsKernelAddress(frame.ReturnAddress))
+            {
+                break;
+            }
+        }
+
+        return [.. frames];
     }
+
+    private static bool IsKernelAddress(ulong address) => (long)address < 0;
 }

@@ -13,6 +13,9 @@ public static class SeedTraces
 
     public const string Scenario = "read-page-fault";
 
+    /// <summary>The unwinder of the thread's next step: it reads the regs pointer beside the fake frame.</summary>
+    public const string IdealUnwinder = "frame-ptregs";
+
     public static IReadOnlyList<string> Before { get; } =
     [
         "[<ffffffff8143c243>] dump_stack+0x85/0xc2",

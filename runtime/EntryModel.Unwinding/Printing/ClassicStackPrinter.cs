@@ -1,73 +1,71 @@
+using EntryModel.Unwinding.Image;
+
 namespace EntryModel.Unwinding.Printing;
 
 /// <summary>
-/// The x86-64 stack dump of 2016 (<c>print_context_stack</c>): scans every word from the start
-/// stack pointer to the end of the stack; a kernel text address lying exactly in the return-address
-/// slot of the frame the frame-pointer walk expects next (<c>bp + 8</c>) is printed plain and the
-/// walk moves on to <c>[bp]</c>; any other kernel text address is printed with <c>?</c>.
-/// Bounded by the stack's extent: it never loops and never throws on bad memory.
+/// The x86-64 stack dump of 2016 (<c>print_context_stack</c>), rebuilt on an unwinder (the
+/// <c>frame</c> unwinder gives the 2016 output): every word from the start's stack pointer to the
+/// end of the stack is scanned, and then the stacks its link leads to; a kernel text address in the
+/// slot the unwinder reports next is on the chain and printed plain, and the unwinder moves on;
+/// any other kernel text address is printed with <c>?</c>. Bounded by the stacks' extent.
 /// </summary>
 public sealed class ClassicStackPrinter
 {
-    private readonly SymbolTable symbols;
-    private readonly KernelTextRange text;
+    private readonly UnwindImage image;
 
-    public ClassicStackPrinter(SymbolTable symbols, KernelTextRange text)
+    public ClassicStackPrinter(UnwindImage image)
     {
-        ArgumentNullException.ThrowIfNull(symbols);
-        this.symbols = symbols;
-        this.text = text;
+        ArgumentNullException.ThrowIfNull(image);
+        this.image = image;
     }
 
-    /// <summary>
-    /// The trace of <paramref name="stack"/> from <paramref name="sp"/> upward, with the frame-pointer
-    /// walk starting at <paramref name="bp"/> (the frame of the function that asked for the dump).
-    /// </summary>
-    public IReadOnlyList<StackTraceLine> Trace(IMemoryReader memory, StackBounds stack, ulong sp, ulong bp)
+    public IReadOnlyList<StackTraceLine> Trace(IUnwinder unwinder, in UnwindStart start)
     {
-        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(unwinder);
         var lines = new List<StackTraceLine>();
-        if (!stack.Contains(sp))
+        var state = default(UnwindState);
+        bool walking = unwinder.Start(ref state, start);
+        if (walking && state.Kind == UnwindFrameKind.Current)
+        {
+            walking = unwinder.NextFrame(ref state);
+        }
+
+        ulong from = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
+        if (!start.Stacks.TryGet(from, out var stack))
         {
             return lines;
         }
 
-        // Each step moves up by one word and stops at the stack's end: at most (High - Low) / 8 steps.
-        for (ulong slot = sp; stack.Contains(slot); slot += 8)
+        ulong visited = stack.VisitBit;
+        while (true)
         {
-            bool last = slot > ulong.MaxValue - 8;
-            if (!memory.TryReadUInt64(slot, out ulong word))
+            for (ulong slot = from; stack.Contains(slot, 8); slot += 8)
             {
-                break;
-            }
-
-            if (!text.Contains(word))
-            {
-                if (last)
+                if (!start.Memory.TryReadUInt64(slot, out ulong word) || !image.Text.Contains(word))
                 {
-                    break;
+                    continue;
                 }
 
-                continue;
+                bool onChain = walking && state.Slot == slot && state.Ip == word;
+                lines.Add(new StackTraceLine(word, onChain, slot, BacktraceSymbolizer.FormatReturnAddress(image.Symbols, word)));
+                if (onChain)
+                {
+                    walking = unwinder.NextFrame(ref state);
+                }
             }
 
-            bool reliable = bp <= ulong.MaxValue - 8 && slot == bp + 8;
-            if (reliable && !memory.TryReadUInt64(bp, out bp))
+            if (!stack.TryGetNextSp(start.Memory, out ulong next) || !start.Stacks.TryGet(next, out var nextStack) || (visited & nextStack.VisitBit) != 0)
             {
-                bp = 0;
+                return lines;
             }
 
-            lines.Add(new StackTraceLine(word, reliable, slot, BacktraceSymbolizer.Format(symbols, word)));
-            if (last)
-            {
-                break;
-            }
+            visited |= nextStack.VisitBit;
+            stack = nextStack;
+            from = next;
         }
-
-        return lines;
     }
 
     /// <summary>The trace's lines as text.</summary>
-    public IReadOnlyList<string> Print(IMemoryReader memory, StackBounds stack, ulong sp, ulong bp) =>
-        [.. Trace(memory, stack, sp, bp).Select(line => line.ToString())];
+    public IReadOnlyList<string> Print(IUnwinder unwinder, in UnwindStart start) =>
+        [.. Trace(unwinder, start).Select(line => line.ToString())];
 }

@@ -7,4 +7,7 @@ namespace EntryModel;
 public interface IMemoryReader
 {
     bool TryReadUInt64(ulong address, out ulong value);
+
+    /// <summary>Copies <paramref name="destination"/>.Length bytes from <paramref name="address"/>; false (contents unspecified) when any is unmapped.</summary>
+    bool TryRead(ulong address, Span<byte> destination);
 }

@@ -96,7 +96,7 @@ public class KernelImageLoaderTests
     {
         var machine = new X86Machine();
         var kernel = KernelImageLoader.Load(machine, Image());
-        Assert.That(machine.Stacks.All.Select(s => s.Kind), Is.EquivalentTo(new[] { StackKind.Task, StackKind.Irq, StackKind.Exception, StackKind.User }));
+        Assert.That(machine.Stacks.All.Select(s => s.Kind), Is.EquivalentTo(new[] { StackKind.Task, StackKind.Irq, StackKind.Ist, StackKind.User }));
         Assert.That(kernel.IstStacks[1].IstIndex, Is.EqualTo(1));
         Assert.That(machine.Memory.ReadUInt64(MachineLayout.PerCpuAddress + 0x24), Is.EqualTo(kernel.IstStacks[1].Top));
         Assert.That(machine.Memory.ReadUInt64(MachineLayout.PerCpuAddress + 4), Is.EqualTo(kernel.InitTask.Stack.Top));

@@ -39,7 +39,9 @@ public class DefaultKernelPreemptionScenarioTests
             machine.Memory.WriteUInt64(regs + PtRegsCs, Cpu.Selectors.KernelCs);
         }
 
+        // The ring user -> a -> b (the model's own ring goes a -> c -> b; c is not started here).
         machine.Memory.WriteUInt64(kernel.Symbol("task_user") + TaskNext, kernel.Symbol("task_a"));
+        machine.Memory.WriteUInt64(kernel.Symbol("task_a") + TaskNext, kernel.Symbol("task_b"));
         kernel.EnterUser(kernel.Symbol("_start"));
         machine.StartGroundTruth();
         machine.InjectInterrupt(TimerVector, afterInstructions: 10);

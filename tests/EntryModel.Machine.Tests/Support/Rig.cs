@@ -27,7 +27,7 @@ internal sealed class Rig
         var alloc = new StackAllocator(Machine.Memory, Machine.Stacks);
         Allocator = alloc;
         KernelStack = alloc.AllocateKernel("task 0", StackKind.Task, 4);
-        IstStack = alloc.AllocateKernel("ist1 stack", StackKind.Exception, 2, 1);
+        IstStack = alloc.AllocateKernel("ist1 stack", StackKind.Ist, 2, 1);
         IrqStack = alloc.AllocateKernel("irq stack", StackKind.Irq, 2);
         UserStack = alloc.AllocateUser("user stack", MachineLayout.UserStackTop, 2);
         Memory.Map(KernelData, 0x2000, PagePermissions.Writable);

@@ -3,11 +3,11 @@ using EntryModel.Scenarios.Seed;
 
 namespace EntryModel.Scenarios.Tests.Cli;
 
-/// <summary>The command line, run in-process: default run, run, list, disasm, help and unknown names.</summary>
+/// <summary>The command line, run in-process: default run, run, judge, list, disasm, help, usage errors and unknown names.</summary>
 public class EntryModelCliTests
 {
     [Test]
-    public void Default_run_prints_all_26_seed_lines_each_marked_as_matching()
+    public void Default_run_prints_all_26_seed_lines_each_marked_as_matching_and_the_ideal_trace_beside_ground_truth()
     {
         var (code, output, _) = CliHarness.Run();
         var lines = output.Split('\n');
@@ -18,18 +18,92 @@ public class EntryModelCliTests
             Assert.That(lines.Any(l => l.StartsWith($"  = {seedLine} ", StringComparison.Ordinal) && l.TrimEnd().EndsWith(seedLine, StringComparison.Ordinal)), Is.True, $"'{seedLine}' beside itself, marked '='");
         }
 
-        Assert.That(lines.Count(l => l.StartsWith("  = [<", StringComparison.Ordinal)), Is.EqualTo(26));
+        // The third trace: 11 return addresses and interrupted RIPs, and 2 event boundaries, each equal to ground truth.
+        Assert.That(lines.Count(l => l.StartsWith("  = [<", StringComparison.Ordinal)), Is.EqualTo(26 + 11));
+        Assert.That(lines, Has.Some.StartsWith("  = page fault, RIP=copy_page_to_iter+0x70/0x440 "));
+        Assert.That(lines, Has.Some.StartsWith("  = [<ffffffff81451560>] copy_page_to_iter+0x70/0x440 "));
+        Assert.That(lines, Has.Some.StartsWith("  = system call from user mode, RIP=0x"));
         Assert.That(lines.Count(l => l.StartsWith("  ! ", StringComparison.Ordinal)), Is.Zero);
     }
 
     [Test]
-    public void Run_prints_the_outcome_and_the_trace_of_a_scenario()
+    public void Run_unwinds_with_the_strategys_own_unwinder_beside_ground_truth()
     {
         var (code, output, _) = CliHarness.Run("run", "read-page-fault", "--strategy", "pt-regs-frame");
 
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("exited with 0"));
+        Assert.That(output, Does.Contain("unwinder: frame-ptregs (the strategy's own); printer: smart"));
+        Assert.That(output, Does.Contain("    page fault, RIP=copy_page_to_iter+0x70/0x440"));
+        Assert.That(output, Does.Contain("beside ground truth: exact (12 of 12 frames)"));
+        Assert.That(output, Does.Contain("reliable mode: refused: in-kernel pt_regs"));
+    }
+
+    [Test]
+    public void Run_with_the_frame_unwinder_and_the_classic_printer_prints_the_seed_after_trace_and_judges_it_wrong()
+    {
+        var (code, output, _) = CliHarness.Run("run", "read-page-fault", "-s", "pt-regs-frame", "--unwinder", "frame", "--printer", "classic");
+
+        Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("    " + SeedTraces.After[5]));
+        Assert.That(output, Does.Contain("beside ground truth: wrong"));
+        Assert.That(output, Does.Contain("reliable mode: refused: the frame unwinder cannot see pt_regs"));
+    }
+
+    [Test]
+    public void Run_with_regs_prints_the_registers_saved_at_each_boundary()
+    {
+        var (code, output, _) = CliHarness.Run("run", "read-page-fault", "-s", "encoded-rbp", "--regs");
+
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain(" RIP: 0010:copy_page_to_iter+0x70/0x440"));
+        Assert.That(output, Does.Contain(" RIP: 0033:main+"), "the user RIP saved by the syscall entry");
+        Assert.That(output, Does.Contain(" ORIG_RAX: "));
+    }
+
+    [Test]
+    public void Run_in_reliable_mode_vouches_for_the_voluntary_sleeper_and_refuses_the_preempted_one()
+    {
+        var (code, output, _) = CliHarness.Run("run", "preempted-task", "-s", "encoded-rbp", "--reliable");
+        var sections = output.Split("sleeping task ");
+
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(sections.Single(s => s.StartsWith("a:", StringComparison.Ordinal)), Does.Contain("reliable: refused: in-kernel pt_regs"));
+        Assert.That(sections.Single(s => s.StartsWith("c:", StringComparison.Ordinal)), Does.Contain("reliable: vouched, and the trace is exact").And.Contain("kthread_yield+"));
+    }
+
+    [Test]
+    public void Run_under_a_strategy_without_an_unwinder_says_so_instead_of_printing_a_scan()
+    {
+        var (code, output, _) = CliHarness.Run("run", "read-page-fault", "--strategy", "orc");
+
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("none unwound: strategy orc has no unwinder of its own yet"));
+        Assert.That(output, Does.Not.Contain("[<"));
+    }
+
+    [Test]
+    public void Judge_prints_every_strategy_and_unwinder_against_ground_truth()
+    {
+        var (code, output, _) = CliHarness.Run("judge", "--scenario", "read-page-fault");
+
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("| read-page-fault | none | DUMP_STACK from show_stack+0xc/0xe | frame (own) | wrong |"));
+        Assert.That(output, Does.Contain("| read-page-fault | pt-regs-frame | DUMP_STACK from show_stack+0xc/0xe | frame-ptregs (own) | exact |"));
+        Assert.That(output, Does.Not.Contain("WRONG while reliable"));
+    }
+
+    [TestCase("run", "read-page-fault", "--bogus")]
+    [TestCase("run")]
+    [TestCase("list")]
+    [TestCase("run", "read-page-fault", "--unwinder", "no-such-unwinder")]
+    [TestCase("run", "read-page-fault", "--printer", "fancy")]
+    public void Usage_errors_exit_2(params string[] args)
+    {
+        var (code, _, error) = CliHarness.Run(args);
+
+        Assert.That(code, Is.EqualTo(2), error);
+        Assert.That(error, Is.Not.Empty);
     }
 
     [TestCase("run", "no-such-scenario")]
@@ -81,6 +155,8 @@ public class EntryModelCliTests
     [TestCase("strategies", "pt-regs-frame")]
     [TestCase("symbols", "ffffffff8143c1be     c2 Function")]
     [TestCase("constants", "RIP                          0x80 (128)")]
+    [TestCase("unwinders", "frame-encoded  can vouch")]
+    [TestCase("strategies", "unwinders: guess, frame, frame-ptregs*")]
     public void List_prints_the_catalog(string what, string expected)
     {
         var (code, output, _) = CliHarness.Run("list", what);
@@ -93,6 +169,7 @@ public class EntryModelCliTests
     [TestCase("run")]
     [TestCase("list")]
     [TestCase("disasm")]
+    [TestCase("judge")]
     public void Every_command_has_help(params string[] command)
     {
         var (code, output, _) = CliHarness.Run([.. command, "--help"]);

@@ -2,6 +2,9 @@ using EntryModel.Machine.Execution;
 using EntryModel.Machine.GroundTruth;
 using EntryModel.Scenarios.Catalog;
 using EntryModel.Scenarios.Library;
+using EntryModel.Scenarios.Reporting;
+using EntryModel.Unwinding;
+using EntryModel.Unwinding.Image;
 using EntryModel.Scenarios.Running;
 
 namespace EntryModel.Scenarios.Tests.Library;
@@ -45,15 +48,29 @@ public class PreemptedTaskScenarioTests
     }
 
     [TestCaseSource(nameof(Strategies))]
-    public void Sleeping_thread_trace_is_printed_from_its_saved_stack_pointer(string strategy)
+    public void Both_sleepers_are_captured_from_their_saved_stack_pointers(string strategy)
     {
         var result = Run(strategy);
-        var trace = result.Traces.Single();
-        var sleeper = result.Tasks.Single(t => t.Task.Name == "a");
 
-        Assert.That(trace.Sp, Is.EqualTo(sleeper.SavedRsp));
-        Assert.That(trace.Text, Has.Some.Contains("__schedule+"), string.Join('\n', trace.Text));
-        Assert.That(trace.Text, Has.Some.Contains("kthread_spin+"), string.Join('\n', trace.Text));
+        Assert.That(result.Stacks.Select(s => s.Title), Is.EqualTo(new[] { "sleeping task a", "sleeping task c" }));
+        foreach (var capture in result.Stacks)
+        {
+            var sleeper = result.Tasks.Single(t => capture.Title.EndsWith(" " + t.Task.Name, StringComparison.Ordinal));
+            Assert.That(capture.Start.Kind, Is.EqualTo(UnwindStartKind.SleepingTask));
+            Assert.That(capture.Start.Address, Is.EqualTo(sleeper.SavedRsp));
+            Assert.That(capture.Start.TaskStruct, Is.EqualTo(sleeper.Task.StructAddress));
+        }
+    }
+
+    [TestCaseSource(nameof(Strategies))]
+    public void The_2016_printer_shows_the_scheduler_and_the_spinning_thread(string strategy)
+    {
+        var result = Run(strategy);
+        var image = UnwindImage.For(result.Session.Image);
+        var text = ScenarioReport.Print(image, result.Stacks[0], UnwinderCatalog.Create("guess", image), PrinterKind.Classic, registers: false);
+
+        Assert.That(text, Has.Some.Contains("__schedule+"), string.Join('\n', text));
+        Assert.That(text, Has.Some.Contains("kthread_spin+"), string.Join('\n', text));
     }
 
     [TestCaseSource(nameof(Strategies))]

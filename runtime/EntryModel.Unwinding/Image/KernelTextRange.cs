@@ -1,4 +1,4 @@
-namespace EntryModel.Unwinding.Printing;
+namespace EntryModel.Unwinding.Image;
 
 /// <summary>
 /// The kernel's <c>__kernel_text_address</c> test: one range from the first to the end of the last

@@ -1,0 +1,70 @@
+using System.Globalization;
+using EntryModel.Scenarios.Running;
+using EntryModel.Unwinding;
+using EntryModel.Unwinding.Image;
+using EntryModel.Unwinding.Printing;
+using EntryModel.Unwinding.Reliable;
+
+namespace EntryModel.Scenarios.Judging;
+
+/// <summary>
+/// The one place that holds ground truth and unwinder output side by side: walks a captured stack
+/// with an unwinder, in normal and in reliable mode, and classifies both against the live frames.
+/// </summary>
+public sealed class StackJudge
+{
+    private readonly UnwindImage image;
+    private readonly ReliableWalker reliable;
+
+    public StackJudge(KernelImage image)
+    {
+        this.image = UnwindImage.For(image);
+        reliable = new ReliableWalker(this.image);
+    }
+
+    /// <summary>The image's unwinding metadata.</summary>
+    public UnwindImage Image => image;
+
+    public StackJudgement Judge(StackCapture stack, IUnwinder unwinder)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(unwinder);
+        var trace = UnwindTrace.Collect(unwinder, stack.Start);
+        var unwound = trace.Reported.Select(ExpectedFrame.Of).ToArray();
+        var truth = stack.GroundTruth.Select(ExpectedFrame.Of).ToArray();
+        var verdict = Classify(unwound, truth, trace.Error);
+        var rows = Rows(unwound, truth);
+
+        var vouched = reliable.Walk(unwinder, stack.Start);
+        var reliableVerdict = !vouched.Reliable ? ReliableVerdict.Refused
+            : vouched.Frames.Where(f => f.Kind != UnwindFrameKind.Current).Select(ExpectedFrame.Of).SequenceEqual(truth) ? ReliableVerdict.Vouched
+            : ReliableVerdict.WrongWhileReliable;
+        return new StackJudgement(unwinder.Name, trace, rows, verdict, vouched, reliableVerdict);
+    }
+
+    public StackJudgement Judge(StackCapture stack, string unwinder) => Judge(stack, UnwinderCatalog.Create(unwinder, image));
+
+    /// <summary>A frame as trace text: a return address (<c>%pB</c>), or an event boundary with its saved RIP.</summary>
+    public string Describe(ExpectedFrame frame) =>
+        !frame.Boundary ? BacktraceSymbolizer.FormatReturnAddress(image.Symbols, frame.Ip)
+        : frame.UserMode ? string.Create(CultureInfo.InvariantCulture, $"user mode, RIP=0x{frame.Ip:x}")
+        : $"kernel mode, RIP={BacktraceSymbolizer.FormatAddress(image.Symbols, frame.Ip)}";
+
+    internal static TraceVerdict Classify(ExpectedFrame[] unwound, ExpectedFrame[] truth, UnwindError error)
+    {
+        if (unwound.AsSpan().SequenceEqual(truth) && error == UnwindError.None)
+        {
+            return TraceVerdict.Exact;
+        }
+
+        return unwound.Length <= truth.Length && truth.AsSpan(0, unwound.Length).SequenceEqual(unwound) ? TraceVerdict.Incomplete : TraceVerdict.Wrong;
+    }
+
+    private JudgedRow[] Rows(ExpectedFrame[] unwound, ExpectedFrame[] truth)
+    {
+        int n = Math.Max(unwound.Length, truth.Length);
+        return [.. Enumerable.Range(0, n).Select(i => new JudgedRow(
+            i < unwound.Length ? Describe(unwound[i]) : null,
+            i < truth.Length ? Describe(truth[i]) : null))];
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using EntryModel.Machine.GroundTruth;
+using EntryModel.Unwinding.Printing;
+
+namespace EntryModel.Scenarios.Judging;
+
+/// <summary>
+/// Ground truth in the smart printer's words: a return address per call, and at each event its name
+/// (from the event itself: the vector the machine delivered, or the syscall) with the saved RIP. The
+/// smart printer names events from entry code instead, so the two agree only when the unwinder does.
+/// </summary>
+public static class TruthPrinter
+{
+    public static IReadOnlyList<string> Print(KernelImage image, IReadOnlyList<TrueFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(frames);
+        var symbols = image.Symbols;
+        var lines = new List<string>();
+        foreach (var frame in frames)
+        {
+            if (!frame.IsBoundary)
+            {
+                lines.Add(new StackTraceLine(frame.ReturnAddress, true, frame.Slot, BacktraceSymbolizer.FormatReturnAddress(symbols, frame.ReturnAddress)).ToString());
+                continue;
+            }
+
+            string name = frame.Kind == TrueFrameKind.Syscall ? "system call" : EventBoundary.VectorName(frame.Vector);
+            if ((long)frame.ReturnAddress >= 0)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{name} from user mode, RIP=0x{frame.ReturnAddress:x}"));
+                continue;
+            }
+
+            lines.Add($"{name}, RIP={BacktraceSymbolizer.FormatAddress(symbols, frame.ReturnAddress)}");
+            lines.Add(new StackTraceLine(frame.ReturnAddress, true, frame.Slot, BacktraceSymbolizer.FormatAddress(symbols, frame.ReturnAddress)).ToString());
+        }
+
+        return lines;
+    }
+}

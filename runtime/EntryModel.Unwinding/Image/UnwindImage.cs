@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+
+namespace EntryModel.Unwinding.Image;
+
+/// <summary>
+/// What unwinders may know of an image, gathered once: its symbols and kernel text, the pt_regs
+/// and switch-frame layouts, where the fake <c>pt_regs</c> function is, which text is entry code,
+/// the <c>section</c> strategy's pt_regs records, the call sites, the task flag the
+/// <c>task-flag</c> strategy sets, the IDT and the syscall entry. Never ground truth.
+/// </summary>
+public sealed class UnwindImage
+{
+    /// <summary>The section whose rows (return address, offset, indirect: three quads) the <c>section</c> strategy's entry code emits.</summary>
+    public const string EntryRegsSection = ".entry_regs";
+
+    private readonly (ulong Start, ulong End)[] entryText;
+    private readonly Dictionary<ulong, EntryRegsRecord> entryRegs;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelImage, UnwindImage> Cache = [];
+
+    public UnwindImage(KernelImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        Image = image;
+        Symbols = image.Symbols;
+        Text = KernelTextRange.FromImage(image);
+        PtRegs = PtRegsLayout.FromImage(image);
+        SwitchFrame = SwitchFrameLayout.FromImage(image);
+        PtRegsMarkerReturn = image.Symbols.TryGet("pt_regs", out var marker) && marker.Kind == SymbolKind.Marker && marker.Size > 1 ? marker.Address + 1 : 0;
+        entryText = [.. image.Chunks
+            .Where(c => c.Section.StartsWith(".entry", StringComparison.Ordinal) && (c.Flags & SectionPermissions.Executable) != 0)
+            .Select(c => (c.Address, c.End))];
+        entryRegs = ReadEntryRegs(image);
+        CallSites = CallSites.FromImage(image, Text);
+        TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
+        PreemptIrqFlag = image.Constants.TryGetValue("PF_PREEMPT_IRQ", out long pf) ? (ulong)pf : 0;
+    }
+
+    public KernelImage Image { get; }
+
+    /// <summary>The metadata of <paramref name="image"/>, gathered once and shared.</summary>
+    public static UnwindImage For(KernelImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Cache.GetValue(image, i => new UnwindImage(i));
+    }
+
+    public SymbolTable Symbols { get; }
+
+    public KernelTextRange Text { get; }
+
+    public PtRegsLayout PtRegs { get; }
+
+    public SwitchFrameLayout SwitchFrame { get; }
+
+    /// <summary><c>pt_regs+1</c>, the return address of the seed's fake frames; 0 when the image has no pt_regs marker.</summary>
+    public ulong PtRegsMarkerReturn { get; }
+
+    public CallSites CallSites { get; }
+
+    /// <summary>Offset of the task flags in the task struct, or -1.</summary>
+    public long TaskFlagsOffset { get; }
+
+    /// <summary>The flag entry code sets on a task preempted from an interrupt; 0 when the image defines none.</summary>
+    public ulong PreemptIrqFlag { get; }
+
+    /// <summary>The <c>section</c> strategy's records, by return address.</summary>
+    public IReadOnlyDictionary<ulong, EntryRegsRecord> EntryRegs => entryRegs;
+
+    /// <summary>Whether <paramref name="address"/> lies in entry code (a section named .entry*).</summary>
+    public bool IsEntryText(ulong address)
+    {
+        foreach (var (start, end) in entryText)
+        {
+            if (address >= start && address < end)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool TryGetEntryRegs(ulong returnAddress, out EntryRegsRecord record) => entryRegs.TryGetValue(returnAddress, out record);
+
+    private static Dictionary<ulong, EntryRegsRecord> ReadEntryRegs(KernelImage image)
+    {
+        var records = new Dictionary<ulong, EntryRegsRecord>();
+        foreach (var chunk in image.Chunks.Where(c => c.Section == EntryRegsSection))
+        {
+            var bytes = chunk.Bytes.AsSpan();
+            for (int i = 0; i + 24 <= bytes.Length; i += 24)
+            {
+                ulong ret = BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..]);
+                long offset = BinaryPrimitives.ReadInt64LittleEndian(bytes[(i + 8)..]);
+                bool indirect = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(i + 16)..]) != 0;
+                records[ret] = new EntryRegsRecord(ret, offset, indirect);
+            }
+        }
+
+        return records;
+    }
+}

@@ -1,0 +1,32 @@
+namespace EntryModel.Unwinding;
+
+/// <summary>
+/// A whole walk, collected: its frames in order (frame 0 first), whether it reached the end of the
+/// task's stack, the error that stopped it otherwise, and what the unwinder could not vouch for.
+/// Collecting allocates; walking does not.
+/// </summary>
+public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Frames, bool Done, UnwindError Error, UnwindCaveat Caveats)
+{
+    /// <summary>More frames than any stack of the model can hold: a belt over the unwinders' own guarantee that walks end.</summary>
+    public const int MaxFrames = 1 << 16;
+
+    /// <summary>The frames a trace shows: every frame but a running start's own position.</summary>
+    public IEnumerable<UnwindFrame> Reported => Frames.Where(f => f.Kind != UnwindFrameKind.Current);
+
+    public static UnwindTrace Collect(IUnwinder unwinder, in UnwindStart start)
+    {
+        ArgumentNullException.ThrowIfNull(unwinder);
+        var frames = new List<UnwindFrame>();
+        var state = default(UnwindState);
+        if (unwinder.Start(ref state, start))
+        {
+            frames.Add(UnwindFrame.Of(state));
+            while (frames.Count < MaxFrames && unwinder.NextFrame(ref state))
+            {
+                frames.Add(UnwindFrame.Of(state));
+            }
+        }
+
+        return new UnwindTrace(unwinder.Name, frames, state.Done, state.Error, state.Caveats);
+    }
+}

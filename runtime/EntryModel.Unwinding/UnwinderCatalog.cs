@@ -1,0 +1,75 @@
+using EntryModel.Unwinding.Image;
+using EntryModel.Unwinding.Unwinders;
+
+namespace EntryModel.Unwinding;
+
+/// <summary>
+/// The unwinders by name, and which of them each strategy's image supports: <c>guess</c> always,
+/// <c>frame</c> with frame pointers, and the one that reads the strategy's own marks.
+/// </summary>
+public static class UnwinderCatalog
+{
+    private static readonly (string Define, string Unwinder)[] Marks =
+    [
+        ("CONFIG_PT_REGS_FRAME", "frame-ptregs"),
+        ("CONFIG_ENCODED_RBP", "frame-encoded"),
+        ("CONFIG_ENTRY_SECTION", "section"),
+        ("CONFIG_TASK_FLAG", "task-flag"),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = ["guess", "frame", "frame-ptregs", "frame-encoded", "section", "task-flag"];
+
+    public static bool TryCreate(string name, UnwindImage image, out IUnwinder unwinder)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        unwinder = name switch
+        {
+            "guess" => new GuessUnwinder(image),
+            "frame" => new FramePointerUnwinder(image),
+            "frame-ptregs" => new PtRegsFrameUnwinder(image),
+            "frame-encoded" => new EncodedFramePointerUnwinder(image),
+            "section" => new EntrySectionUnwinder(image),
+            "task-flag" => new TaskFlagUnwinder(image),
+            _ => null!,
+        };
+        return unwinder is not null;
+    }
+
+    public static IUnwinder Create(string name, UnwindImage image) =>
+        TryCreate(name, image, out var unwinder) ? unwinder : throw new ArgumentException($"unknown unwinder '{name}'", nameof(name));
+
+    /// <summary>The unwinders the image's strategy supports, the strategy's own last.</summary>
+    public static IReadOnlyList<string> For(KernelImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var names = new List<string> { "guess" };
+        if (image.Defines.Contains("CONFIG_FRAME_POINTER"))
+        {
+            names.Add("frame");
+        }
+
+        names.AddRange(Marks.Where(m => image.Defines.Contains(m.Define)).Select(m => m.Unwinder));
+        return names;
+    }
+
+    /// <summary>The unwinder made for the strategy (its marks, or the plain frame walk), or null with the reason in <paramref name="missing"/>.</summary>
+    public static string? Own(KernelImage image, out string? missing)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        missing = null;
+        if (Marks.FirstOrDefault(m => image.Defines.Contains(m.Define)) is { Unwinder: { } marked })
+        {
+            return marked;
+        }
+
+        if (image.Defines.Contains("CONFIG_FRAME_POINTER"))
+        {
+            return "frame";
+        }
+
+        missing = image.Defines.Contains("CONFIG_UNWINDER_ORC")
+            ? $"strategy {image.Strategy} has no unwinder of its own yet: it needs the ORC unwinder and tables (not built); without frame pointers only a scan (--unwinder guess) is possible"
+            : $"strategy {image.Strategy} keeps no frame pointers and marks nothing an unwinder here can read; only a scan (--unwinder guess) is possible";
+        return null;
+    }
+}

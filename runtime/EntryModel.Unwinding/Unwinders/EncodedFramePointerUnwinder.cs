@@ -1,0 +1,20 @@
+using EntryModel.Unwinding.Image;
+
+namespace EntryModel.Unwinding.Unwinders;
+
+/// <summary>
+/// <c>frame-encoded</c>: what Linux merged (ENCODE_FRAME_POINTER). Entry code points %rbp at
+/// pt_regs with the low bit set before calling a handler, so a saved %rbp that is odd is not a frame
+/// but <c>pt_regs + 1</c>: the walk continues from the registers saved there.
+/// </summary>
+public sealed class EncodedFramePointerUnwinder(UnwindImage image) : FramePointerUnwinder(image)
+{
+    public override string Name => "frame-encoded";
+
+    public override string Description => "The %rbp chain that decodes an odd %rbp as a pointer to pt_regs (Linux's ENCODE_FRAME_POINTER).";
+
+    public override bool CanVouch => true;
+
+    protected override bool Decode(ref UnwindState state, ulong bp) =>
+        (bp & 1) != 0 ? EnterRegs(ref state, bp - 1) : EnterFrame(ref state, bp);
+}

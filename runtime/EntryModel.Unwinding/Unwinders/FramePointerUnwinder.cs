@@ -1,0 +1,218 @@
+using EntryModel.Unwinding.Image;
+
+namespace EntryModel.Unwinding.Unwinders;
+
+/// <summary>
+/// <c>frame</c>: the classic %rbp chain of 2016 (the kernel's unwind_frame.c without pt_regs
+/// decoding). From a frame whose function has frame pointer <c>bp</c>, the caller's return address
+/// is at <c>bp+8</c> and the caller's frame pointer at <c>bp</c>. It sees pt_regs only at the top
+/// of a task's stack (the frame right below it is the task's last, as <c>is_last_task_frame</c>
+/// says); entry code that leaves %rbp alone makes it step over the function an event interrupted.
+/// The strategy-specific unwinders derive from it and decode their marks in <see cref="Decode"/>.
+/// </summary>
+public class FramePointerUnwinder : IUnwinder
+{
+    /// <summary>A saved %rbp record: the caller's %rbp, then the return address.</summary>
+    protected const ulong FrameRecordSize = 16;
+
+    public FramePointerUnwinder(UnwindImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        Image = image;
+    }
+
+    public virtual string Name => "frame";
+
+    public virtual string Description => "The %rbp chain (2016): follows saved frame pointers; steps over pt_regs it cannot see.";
+
+    public virtual bool CanVouch => false;
+
+    protected UnwindImage Image { get; }
+
+    public bool Start(ref UnwindState state, in UnwindStart start)
+    {
+        state = new UnwindState { Memory = start.Memory, Stacks = start.Stacks };
+        ArgumentNullException.ThrowIfNull(start.Memory);
+        ArgumentNullException.ThrowIfNull(start.Stacks);
+        ulong at = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
+        if (!start.Stacks.TryGet(at, out var stack) && !start.Stacks.TryGet(at - 1, out stack))
+        {
+            return state.Fail(UnwindError.UnknownStack);
+        }
+
+        state.Stack = stack;
+        state.StackMask = stack.VisitBit;
+        state.Floor = at;
+        OnStart(ref state, start);
+        switch (start.Kind)
+        {
+            case UnwindStartKind.Registers:
+                state.Kind = UnwindFrameKind.Current;
+                state.Ip = start.Ip;
+                state.Sp = start.Sp;
+                state.Bp = start.Bp;
+                return true;
+            case UnwindStartKind.SleepingTask:
+                return StartSleeping(ref state, start.Address);
+            default:
+                return EnterRegs(ref state, start.Address);
+        }
+    }
+
+    public bool NextFrame(ref UnwindState state)
+    {
+        if (state.Finished)
+        {
+            return false;
+        }
+
+        if (state.Kind == UnwindFrameKind.Regs && state.UserMode)
+        {
+            return state.Finish();
+        }
+
+        bool stepped;
+        if (state.Pending != 0)
+        {
+            ulong regs = state.Pending;
+            state.Pending = 0;
+            stepped = EnterRegs(ref state, regs);
+        }
+        else
+        {
+            stepped = Decode(ref state, state.Bp);
+        }
+
+        if (stepped)
+        {
+            state.Frames++;
+        }
+
+        return stepped;
+    }
+
+    /// <summary>Hook for a strategy that learns something at the start (the task flag).</summary>
+    protected virtual void OnStart(ref UnwindState state, in UnwindStart start)
+    {
+    }
+
+    /// <summary>
+    /// Decodes the frame <paramref name="bp"/> points at into the next state. The base reads a
+    /// plain frame record; strategies recognise their marks here first.
+    /// </summary>
+    protected virtual bool Decode(ref UnwindState state, ulong bp) => EnterFrame(ref state, bp);
+
+    /// <summary>
+    /// Hook for a strategy whose entry code leaves a recognisable frame record (the fake pt_regs
+    /// frame): null when <paramref name="ret"/> is an ordinary return address, else whether the walk
+    /// could follow the mark (the record has passed the bounds check).
+    /// </summary>
+    protected virtual bool? FollowMark(ref UnwindState state, ulong record, ulong ret) => null;
+
+    /// <summary>Moves to the plain frame record at <paramref name="record"/>: its return address becomes the frame's ip.</summary>
+    protected bool EnterFrame(ref UnwindState state, ulong record)
+    {
+        var from = state.Stack;
+        bool sawRegs = state.Kind == UnwindFrameKind.Regs && state.Regs >= from!.Low && state.Regs < from.High;
+        if (!state.Reach(record, FrameRecordSize)
+            || !state.Read(record, out ulong callerBp)
+            || !state.Read(record + 8, out ulong ret))
+        {
+            return false;
+        }
+
+        if (FollowMark(ref state, record, ret) is { } marked)
+        {
+            return marked;
+        }
+
+        if (!Image.Text.Contains(ret))
+        {
+            return state.Fail(UnwindError.NotKernelText);
+        }
+
+        if (state.Stack != from && from!.Kind is StackKind.Irq or StackKind.Ist && !sawRegs)
+        {
+            state.Caveats |= UnwindCaveat.CrossedStackWithoutRegs;
+        }
+
+        state.Kind = UnwindFrameKind.Call;
+        state.Regs = 0;
+        state.UserMode = false;
+        state.Ip = ret;
+        state.Slot = record + 8;
+        state.Sp = record + FrameRecordSize;
+        state.Bp = callerBp;
+        state.Floor = record + FrameRecordSize;
+
+        // The frame right below the task's top pt_regs is its last: the regs come next (is_last_task_frame).
+        if (state.Stack!.Kind == StackKind.Task && state.Stack.High - record == FrameRecordSize + (ulong)Image.PtRegs.Size)
+        {
+            state.Pending = record + FrameRecordSize;
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves to the pt_regs at <paramref name="regs"/>: an event boundary whose saved RIP becomes the frame's ip.</summary>
+    protected bool EnterRegs(ref UnwindState state, ulong regs)
+    {
+        var layout = Image.PtRegs;
+        if (!state.Reach(regs, (ulong)layout.Size)
+            || !state.Read(regs + (ulong)layout.Ip, out ulong ip)
+            || !state.Read(regs + (ulong)layout.Cs, out ulong cs)
+            || !state.Read(regs + (ulong)layout.Sp, out ulong sp)
+            || !state.Read(regs + (ulong)layout.Bp, out ulong bp))
+        {
+            return false;
+        }
+
+        bool user = (cs & 3) == 3;
+        bool taskTop = state.Stack!.Kind == StackKind.Task && state.Stack.High - regs == (ulong)layout.Size;
+        if (!user && taskTop)
+        {
+            // A kernel thread's first pt_regs: the end of its stack, not an interruption.
+            return state.Finish();
+        }
+
+        if (!user && !Image.Text.Contains(ip))
+        {
+            return state.Fail(UnwindError.BadRegs);
+        }
+
+        state.Kind = UnwindFrameKind.Regs;
+        state.Regs = regs;
+        state.UserMode = user;
+        state.Ip = ip;
+        state.Slot = regs + (ulong)layout.Ip;
+        state.Sp = sp;
+        state.Bp = bp;
+        state.Floor = regs + (ulong)layout.Size;
+        state.Pending = 0;
+        return true;
+    }
+
+    private bool StartSleeping(ref UnwindState state, ulong savedRsp)
+    {
+        var frame = Image.SwitchFrame;
+        if (!state.Reach(savedRsp, (ulong)frame.Size)
+            || !state.Read(savedRsp + (ulong)frame.Bp, out ulong bp)
+            || !state.Read(savedRsp + (ulong)frame.ReturnAddress, out ulong ret))
+        {
+            return false;
+        }
+
+        if (!Image.Text.Contains(ret))
+        {
+            return state.Fail(UnwindError.NotKernelText);
+        }
+
+        state.Kind = UnwindFrameKind.Call;
+        state.Ip = ret;
+        state.Slot = savedRsp + (ulong)frame.ReturnAddress;
+        state.Sp = state.Slot + 8;
+        state.Bp = bp;
+        state.Floor = savedRsp + (ulong)frame.Size;
+        return true;
+    }
+}

@@ -1,0 +1,30 @@
+using EntryModel.Unwinding.Image;
+
+namespace EntryModel.Unwinding.Unwinders;
+
+/// <summary>
+/// <c>frame-ptregs</c>: the seed's patch. Entry code pushes a fake frame (regs pointer,
+/// <c>pt_regs+1</c>, %rbp) before calling a handler; a frame record whose return address is
+/// <c>pt_regs+1</c> is that fake frame, and the pointer above it leads to the pt_regs, from whose
+/// saved RIP, RSP and RBP the walk goes on: the interrupted function is found, not skipped.
+/// </summary>
+public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinder(image)
+{
+    public override string Name => "frame-ptregs";
+
+    public override string Description => "The %rbp chain that recognises the fake pt_regs frame (return address pt_regs+1) and continues from the saved registers.";
+
+    public override bool CanVouch => true;
+
+    protected override bool? FollowMark(ref UnwindState state, ulong record, ulong ret)
+    {
+        if (ret != Image.PtRegsMarkerReturn || ret == 0)
+        {
+            return null;
+        }
+
+        return state.Reach(record, FrameRecordSize + 8)
+            && state.Read(record + FrameRecordSize, out ulong regs)
+            && EnterRegs(ref state, regs);
+    }
+}

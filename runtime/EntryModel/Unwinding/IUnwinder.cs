@@ -1,0 +1,27 @@
+namespace EntryModel;
+
+/// <summary>
+/// An unwinder, shaped like the kernel's unwind API: <see cref="Start"/> puts the state on the first
+/// frame, <see cref="NextFrame"/> moves to the next one and returns false when the walk is done or failed
+/// (<see cref="UnwindState.Done"/>, <see cref="UnwindState.Error"/>). Neither throws, neither loops:
+/// every step moves up a stack or across a stack link that is taken at most once.
+/// </summary>
+public interface IUnwinder
+{
+    /// <summary>The name commands use (<c>frame</c>, <c>frame-ptregs</c>, ...).</summary>
+    string Name { get; }
+
+    string Description { get; }
+
+    /// <summary>
+    /// Whether reliable mode may trust this unwinder at all: it sees every pt_regs its strategy marks.
+    /// An unwinder that cannot (a scan, a plain %rbp chain) is refused by reliable mode outright.
+    /// </summary>
+    bool CanVouch { get; }
+
+    /// <summary>Puts <paramref name="state"/> on the first frame; returns false when there is none (see the state's error).</summary>
+    bool Start(ref UnwindState state, in UnwindStart start);
+
+    /// <summary>Moves to the next frame; false when the walk is over.</summary>
+    bool NextFrame(ref UnwindState state);
+}

@@ -1,0 +1,119 @@
+namespace EntryModel;
+
+/// <summary>
+/// Where a walk stands, as the kernel's <c>struct unwind_state</c>: the frame's <see cref="Ip"/>,
+/// its stack and frame pointers, the pt_regs it came from, the stack it is on and the stacks
+/// already visited, and the error that ended it. A value type: walking allocates nothing.
+/// <see cref="Sp"/> and <see cref="Bp"/> are the registers' values for that frame as far as the
+/// unwinder knows them; <see cref="Floor"/> is the lowest address the next frame may use on
+/// <see cref="Stack"/> (stacks only unwind upward).
+/// </summary>
+public struct UnwindState
+{
+    public ulong Ip { get; set; }
+    public ulong Sp { get; set; }
+    public ulong Bp { get; set; }
+
+    /// <summary>Where <see cref="Ip"/> was read: the return-address slot (Call, Guess), the pt_regs RIP slot (Regs), 0 for Current.</summary>
+    public ulong Slot { get; set; }
+
+    /// <summary>The pt_regs of a <see cref="UnwindFrameKind.Regs"/> frame, 0 otherwise.</summary>
+    public ulong Regs { get; set; }
+
+    /// <summary>Whether the pt_regs of this frame were saved in user mode (CS RPL 3): the last frame of a walk.</summary>
+    public bool UserMode { get; set; }
+
+    public UnwindFrameKind Kind { get; set; }
+
+    public StackInfo? Stack { get; set; }
+
+    /// <summary>The lowest address the next frame may occupy on <see cref="Stack"/>.</summary>
+    public ulong Floor { get; set; }
+
+    /// <summary>Bits of the stacks visited (<see cref="StackInfo.VisitBit"/>): each is entered at most once.</summary>
+    public ulong StackMask { get; set; }
+
+    public UnwindError Error { get; set; }
+
+    public UnwindCaveat Caveats { get; set; }
+
+    /// <summary>Whether the walk reached the end of the task's stack (user-mode pt_regs, or a kernel thread's first frame).</summary>
+    public bool Done { get; set; }
+
+    /// <summary>Frames produced so far (the start's frame is frame 0).</summary>
+    public int Frames { get; set; }
+
+    /// <summary>Unwinder-private scratch (the guess unwinder's scan position, a pending pt_regs address).</summary>
+    public ulong Pending { get; set; }
+
+    public IMemoryReader Memory { get; set; }
+
+    public IStackInfoProvider Stacks { get; set; }
+
+    /// <summary>Whether the walk is over: done or failed.</summary>
+    public readonly bool Finished => Done || Error != UnwindError.None;
+
+    /// <summary>Ends the walk with <paramref name="error"/>; returns false so a step can <c>return state.Fail(...)</c>.</summary>
+    public bool Fail(UnwindError error)
+    {
+        Error = error;
+        Kind = UnwindFrameKind.None;
+        return false;
+    }
+
+    /// <summary>Ends the walk at the end of the task's stack.</summary>
+    public bool Finish()
+    {
+        Done = true;
+        Kind = UnwindFrameKind.None;
+        return false;
+    }
+
+    /// <summary>
+    /// The single bounds check every read goes through (the kernel's <c>stack_access_ok</c> with
+    /// <c>update_stack_state</c>): [<paramref name="address"/>, +<paramref name="length"/>) must lie on
+    /// the current stack at or above <see cref="Floor"/>, or on the stack the current one links to
+    /// (entered at most once, at or above the link's stack pointer). Moves to that stack when needed.
+    /// </summary>
+    public bool Reach(ulong address, ulong length)
+    {
+        if (Stack is null)
+        {
+            return Fail(UnwindError.UnknownStack);
+        }
+
+        if (Stack.Contains(address, length))
+        {
+            return address >= Floor || Fail(UnwindError.WrongDirection);
+        }
+
+        if (!Stack.TryGetNextSp(Memory, out ulong nextSp) || !Stacks.TryGet(nextSp, out var next) && !Stacks.TryGet(nextSp - 1, out next))
+        {
+            return Fail(Stack.Contains(address) ? UnwindError.OutOfBounds : UnwindError.EndOfStack);
+        }
+
+        if ((StackMask & next.VisitBit) != 0)
+        {
+            return Fail(UnwindError.StackRevisited);
+        }
+
+        if (!next.Contains(address, length))
+        {
+            return Fail(UnwindError.OutOfBounds);
+        }
+
+        if (address < nextSp)
+        {
+            return Fail(UnwindError.WrongDirection);
+        }
+
+        StackMask |= next.VisitBit;
+        Stack = next;
+        Floor = nextSp;
+        return true;
+    }
+
+    /// <summary>Reads a word at <paramref name="address"/> after <see cref="Reach"/> allowed it.</summary>
+    public bool Read(ulong address, out ulong value) =>
+        Memory.TryReadUInt64(address, out value) || Fail(UnwindError.UnreadableMemory);
+}
