@@ -50,7 +50,7 @@ public sealed class StackJudge
         : frame.UserMode ? string.Create(CultureInfo.InvariantCulture, $"user mode, RIP=0x{frame.Ip:x}")
         : $"kernel mode, RIP={BacktraceSymbolizer.FormatAddress(image.Symbols, frame.Ip)}";
 
-    internal static TraceVerdict Classify(ExpectedFrame[] unwound, ExpectedFrame[] truth, UnwindError error)
+    public static TraceVerdict Classify(ExpectedFrame[] unwound, ExpectedFrame[] truth, UnwindError error)
     {
         if (unwound.AsSpan().SequenceEqual(truth) && error == UnwindError.None)
         {
