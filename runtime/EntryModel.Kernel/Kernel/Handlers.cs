@@ -20,13 +20,14 @@ public static partial class DefaultKernel
             ret
         """;
 
-    /// <summary>do_nmi(regs, error_code): reports the NMI to the host.</summary>
+    /// <summary>
+    /// do_nmi(regs, error_code): an NMI backtrace, as nmi_cpu_backtrace prints one when another CPU
+    /// asks for it: dumps the stack of whatever the NMI interrupted, from the NMI's own IST stack.
+    /// </summary>
     [GasCode("do_nmi", Address = 0xffffffff81289040)]
     public const string DoNmi = """
             FRAME_BEGIN
-            movl $2, %edi
-            movl $HC_LOG, %eax
-            vmcall
+            call dump_stack
             FRAME_END
             ret
         """;

@@ -6,7 +6,7 @@ namespace EntryModel.Scenarios.Catalog;
 /// <summary>The scenarios the default model can run, by name.</summary>
 public static class ScenarioCatalog
 {
-    public static IReadOnlyList<IScenario> All { get; } = [new ReadPageFaultScenario(), new PreemptedTaskScenario()];
+    public static IReadOnlyList<IScenario> All { get; } = [new ReadPageFaultScenario(), new PreemptedTaskScenario(), new NmiInIrqScenario()];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(s => s.Name)];
 

@@ -53,13 +53,7 @@ public static class JudgementTable
                 _ => "**WRONG while reliable**",
             };
             string stopped = j.Trace.Error == UnwindError.None ? string.Empty : $" (stopped: {j.Trace.Error})";
-            yield return $"| {r.Scenario} | {r.Strategy} | {Short(r.Stack)} | {r.Unwinder}{(r.Own ? " (own)" : string.Empty)} | {j.Verdict.ToString().ToLowerInvariant()}{stopped} | {j.MatchingRows}/{j.Rows.Count} | {reliable} |";
+            yield return $"| {r.Scenario} | {r.Strategy} | {r.Stack} | {r.Unwinder}{(r.Own ? " (own)" : string.Empty)} | {j.Verdict.ToString().ToLowerInvariant()}{stopped} | {j.MatchingRows}/{j.Rows.Count} | {reliable} |";
         }
-    }
-
-    private static string Short(string title)
-    {
-        int on = title.IndexOf(" on ", StringComparison.Ordinal);
-        return on > 0 ? title[..on] : title;
     }
 }

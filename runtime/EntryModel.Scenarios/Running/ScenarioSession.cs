@@ -51,11 +51,26 @@ public sealed class ScenarioSession
         return new ScenarioSession(machine, kernel);
     }
 
-    /// <summary>Records ground truth from here on and runs until the guest stops (power off, an unhandled event, the budget).</summary>
+    /// <summary>Runs until the guest stops (power off, an unhandled event, the budget), recording ground truth from the first run on.</summary>
     public StopReason Run()
     {
-        Machine.StartGroundTruth();
+        StartRecording();
         return Machine.Run();
+    }
+
+    /// <summary>Runs until RIP reaches <paramref name="symbol"/> (or another stop), recording ground truth from the first run on; <see cref="Run"/> resumes.</summary>
+    public StopReason RunUntil(string symbol)
+    {
+        StartRecording();
+        return Machine.RunUntil(symbol);
+    }
+
+    private void StartRecording()
+    {
+        if (!Machine.GroundTruth.Enabled)
+        {
+            Machine.StartGroundTruth();
+        }
     }
 
     /// <summary>Captures a sleeping task's stack from the RSP its task struct saved, as show_stack(task) walks it; adds it to <see cref="Stacks"/>.</summary>

@@ -88,8 +88,8 @@ public class EntryModelCliTests
         var (code, output, _) = CliHarness.Run("judge", "--scenario", "read-page-fault");
 
         Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("| read-page-fault | none | DUMP_STACK from show_stack+0xc/0xe | frame (own) | wrong |"));
-        Assert.That(output, Does.Contain("| read-page-fault | pt-regs-frame | DUMP_STACK from show_stack+0xc/0xe | frame-ptregs (own) | exact |"));
+        Assert.That(output, Does.Contain("| read-page-fault | none | DUMP_STACK from show_stack+0xc/0xe on task 0 (user) | frame (own) | wrong |"));
+        Assert.That(output, Does.Contain("| read-page-fault | pt-regs-frame | DUMP_STACK from show_stack+0xc/0xe on task 0 (user) | frame-ptregs (own) | exact |"));
         Assert.That(output, Does.Not.Contain("WRONG while reliable"));
     }
 

@@ -25,6 +25,18 @@ public class JudgementTableTests
         Assert.That(row.Judgement.Rows.Select(r => r.Unwound), Does.Contain("generic_file_read_iter+0x26b/0x770"), "it goes on past the gap");
     }
 
+    [Test]
+    public void Under_none_the_frame_walk_from_the_nmi_skips_both_interrupted_functions_across_three_stacks()
+    {
+        var row = Row("nmi-in-irq", "none", "frame", "ist2 stack");
+        var unwound = row.Judgement.Rows.Select(r => r.Unwound ?? string.Empty).ToList();
+
+        Assert.That(row.Judgement.Verdict, Is.EqualTo(TraceVerdict.Wrong));
+        Assert.That(unwound, Has.Member("apic_timer_interrupt+0x2f/0x3e"), "it reached the IRQ stack");
+        Assert.That(unwound, Has.Member("user mode, RIP=0x400057"), "and the task stack's end");
+        Assert.That(unwound, Has.None.Contains("smp_apic_timer_interrupt").And.None.Contains("copy_page_to_iter"));
+    }
+
     [TestCase("pt-regs-frame", "frame-ptregs")]
     [TestCase("encoded-rbp", "frame-encoded")]
     [TestCase("section", "section")]
@@ -32,7 +44,7 @@ public class JudgementTableTests
     {
         var rows = Table.Value.Where(r => r.Strategy == strategy && r.Unwinder == unwinder).ToList();
 
-        Assert.That(rows, Has.Count.EqualTo(3), "the fault's dump and the two sleepers");
+        Assert.That(rows, Has.Count.EqualTo(5), "the fault's dump, the two sleepers, the NMI's and the second fault's dump");
         Assert.That(rows.Select(r => r.Judgement.Verdict), Has.All.EqualTo(TraceVerdict.Exact));
         Assert.That(rows.Select(r => r.Own), Has.All.True);
     }
@@ -74,8 +86,8 @@ public class JudgementTableTests
     [Test]
     public void No_unwinder_vouches_for_a_wrong_trace_anywhere_in_the_table()
     {
-        // read-page-fault: 1 dump x (5 strategies x 2-3 unwinders + orc's scan) = 15; preempted-task: 2 sleepers x 15.
-        Assert.That(Table.Value, Has.Count.EqualTo(45));
+        // Per captured stack: 5 strategies x 2-3 unwinders + orc's scan = 15 rows; read-page-fault 1 stack, preempted-task 2, nmi-in-irq 2.
+        Assert.That(Table.Value, Has.Count.EqualTo(5 * 15));
         Assert.That(Table.Value.Where(r => r.Judgement.ReliableVerdict == ReliableVerdict.WrongWhileReliable).Select(r => $"{r.Scenario}/{r.Strategy}/{r.Unwinder}/{r.Stack}"), Is.Empty);
     }
 
