@@ -25,7 +25,7 @@ public static class CatalogListing
             string? own = UnwinderCatalog.Own(image, out string? missing);
             long bytes = EntryCodeBytes(image);
             yield return $"{image.Strategy,-18} {image.Description}";
-            yield return string.Create(CultureInfo.InvariantCulture, $"{string.Empty,-18} entry code: {bytes} bytes ({bytes - baseline:+0;-0;+0} over none); unwinders: {string.Join(", ", UnwinderCatalog.For(image).Select(u => u == own ? u + "*" : u))}");
+            yield return string.Create(CultureInfo.InvariantCulture, $"{string.Empty,-18} entry code: {bytes} bytes ({bytes - baseline:+0;-0;+0} over none); unwind tables: {UnwindTableBytes(image)} bytes; unwinders: {string.Join(", ", UnwinderCatalog.For(image).Select(u => u == own ? u + "*" : u))}");
             if (own is null)
             {
                 yield return $"{string.Empty,-18} no unwinder of its own: {missing}";
@@ -39,6 +39,13 @@ public static class CatalogListing
         var image = UnwindImage.For(StrategyCatalog.Images[0]);
         return UnwinderCatalog.Names.Select(n => UnwinderCatalog.Create(n, image))
             .Select(u => $"{u.Name,-14} {(u.CanVouch ? "can vouch" : "never vouches"),-13} {u.Description}");
+    }
+
+    /// <summary>Bytes of the tables unwinders read from an image (the section strategy's <c>.entry_regs</c>).</summary>
+    public static long UnwindTableBytes(KernelImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return image.Chunks.Where(c => c.Section == UnwindImage.EntryRegsSection).Sum(c => (long)c.Bytes.Length);
     }
 
     /// <summary>Bytes of entry code in an image: its executable chunks in sections named .entry*.</summary>
