@@ -11,7 +11,7 @@ namespace EntryModel.Generators.Emit;
 /// </summary>
 internal static class ImageBlobWriter
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     public static byte[] Write(ModelSource model, AssemblyResult result)
     {
@@ -97,6 +97,9 @@ internal static class ImageBlobWriter
             body.Count(strings.IndexOf(constant.Name));
             body.Signed(constant.Value);
         }
+
+        // ORC tables: none until the validation pass writes them.
+        body.Count(0);
 
         // Header and string table go first, so the reader can resolve indices as it goes.
         var head = new Writer();

@@ -280,7 +280,15 @@ internal sealed class ObjectBuilder
             var v = expander.Evaluator.Evaluate(e);
             long n = v.Number;
             long at = data.Offset + (i * data.Unit);
-            if (v.Relocatable)
+            if (v.Relocatable && !v.Linear && data.Unit == 4 && TrySelfRelative(e, f) is { } pc)
+            {
+                // sym - . (a label of another section minus a place in this one): R_X86_64_PC32, as as emits it.
+                var (spanAt, spanLength) = SpanOf(e, pc.Symbol) ?? (e.Offset, e.Length);
+                var (decl, off, len) = Locate(data.Source, spanAt, spanLength);
+                fixups.Add(new ObjectFixup(index[f], at, 4, RelocationKinds.Relative32, true, pc.PlaceOffset, pc.Symbol, pc.Addend, decl, off, len));
+                n = 0;
+            }
+            else if (v.Relocatable)
             {
                 RequireLinear(v, data.Source, e.Offset, e.Length);
                 int kind = data.Unit switch { 1 => RelocationKinds.Absolute8, 2 => RelocationKinds.Absolute16, 4 => RelocationKinds.Absolute32, _ => RelocationKinds.Absolute64 };
@@ -303,6 +311,29 @@ internal sealed class ObjectBuilder
                 bytes[at + k] = (byte)(n >> (8 * k));
             }
         }
+    }
+
+    /// <summary>
+    /// <c>target - place</c> where place is a label of fragment <paramref name="f"/> and target a
+    /// symbol + constant anywhere else: the symbol, its addend, and place's offset in the fragment.
+    /// </summary>
+    private (string Symbol, long Addend, long PlaceOffset)? TrySelfRelative(Expression e, Fragment f)
+    {
+        if (e is not BinaryExpression { Operator: "-" } b)
+        {
+            return null;
+        }
+
+        var target = expander.Evaluator.Evaluate(b.Left);
+        var place = expander.Evaluator.Evaluate(b.Right);
+        if (!target.Relocatable || !target.Linear || target.Symbol is null || layout.IsLocalTo(target.Symbol, f)
+            || !place.Relocatable || !place.Linear || !layout.IsLocalTo(place.Symbol, f))
+        {
+            return null;
+        }
+
+        long placeAddress = place.Number;
+        return (target.Symbol, target.Number - layout.ProvisionalValue(target.Symbol), placeAddress - (long)f.Address);
     }
 
     private bool IsMacros(int d) => d >= 0 && d < parsed.Count && parsed[d].Source.Kind == DeclarationKind.Macros;

@@ -2,7 +2,8 @@ namespace EntryModel;
 
 /// <summary>
 /// What the generator produces for one frame strategy of a kernel model: code and data chunks at
-/// fixed addresses, symbols, relocations, a line map, the IDT and the syscall entry.
+/// fixed addresses, symbols, relocations, a line map, the IDT, the syscall entry and, when the
+/// strategy asks for them, ORC tables.
 /// </summary>
 public sealed class KernelImage
 {
@@ -17,7 +18,8 @@ public sealed class KernelImage
         IReadOnlyList<LineMapEntry> lines,
         IReadOnlyList<IdtGate> idt,
         string? syscallEntry,
-        IReadOnlyDictionary<string, long>? constants = null)
+        IReadOnlyDictionary<string, long>? constants = null,
+        OrcTable? orc = null)
     {
         Model = model;
         Strategy = strategy;
@@ -30,6 +32,7 @@ public sealed class KernelImage
         Idt = idt;
         SyscallEntry = syscallEntry;
         Constants = constants ?? new Dictionary<string, long>(StringComparer.Ordinal);
+        Orc = orc;
     }
 
     public string Model { get; }
@@ -58,6 +61,9 @@ public sealed class KernelImage
     /// <c>RIP</c>, ABI offsets): what code outside the image needs to agree with it on layouts.
     /// </summary>
     public IReadOnlyDictionary<string, long> Constants { get; }
+
+    /// <summary>The ORC tables the generator's validation pass wrote, for a strategy that asks for them (CONFIG_UNWINDER_ORC); null otherwise.</summary>
+    public OrcTable? Orc { get; }
 
     /// <summary>A constant the model must define; a clear error names it when it does not.</summary>
     public long Constant(string name) =>

@@ -7,14 +7,15 @@ namespace EntryModel;
 /// (base64 text in the generated source). Layout, little-endian, integers as LEB128 varints:
 /// magic "EMIB", version; string table; model, strategy, description, defines; chunks (section,
 /// address, permissions, bytes); symbols; relocations; line map; IDT gates; syscall entry; named
-/// constants (name, zigzag value).
+/// constants (name, zigzag value); ORC tables (present flag; text start and end, rows: zigzag address
+/// delta, 6 packed entry bytes).
 /// Addresses in the symbol, relocation and line tables are delta-coded (zigzag) from the previous entry.
 /// String references are table indices; index 0 with a "+1" field means null.
 /// </summary>
 public static class KernelImageBlob
 {
     /// <summary>The format version written by this release of the generator.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private static readonly byte[] Magic = "EMIB"u8.ToArray();
 
@@ -113,12 +114,30 @@ public static class KernelImageBlob
             constants[name] = r.Signed();
         }
 
+        OrcTable? orc = null;
+        if (r.Count() != 0)
+        {
+            ulong textStart = r.UInt64();
+            ulong textEnd = r.UInt64();
+            var ips = new ulong[r.Count()];
+            var entries = new OrcEntry[ips.Length];
+            at = textStart;
+            for (int i = 0; i < ips.Length; i++)
+            {
+                at = unchecked(at + (ulong)r.Signed());
+                ips[i] = at;
+                entries[i] = OrcEntry.Read(r.Bytes(OrcEntry.Size));
+            }
+
+            orc = new OrcTable(ips, entries, textStart, textEnd);
+        }
+
         if (!r.AtEnd)
         {
             throw new InvalidDataException("trailing bytes after the image");
         }
 
-        return new KernelImage(model, strategy, description, defines, chunks, new SymbolTable(symbols), relocations, lines, gates, syscall, constants);
+        return new KernelImage(model, strategy, description, defines, chunks, new SymbolTable(symbols), relocations, lines, gates, syscall, constants, orc);
     }
 
     private ref struct Reader

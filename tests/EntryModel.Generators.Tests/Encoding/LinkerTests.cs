@@ -32,6 +32,31 @@ public sealed class LinkerTests
     }
 
     [Test]
+    public void A_label_minus_a_place_in_another_section_is_a_32_bit_self_relative_field()
+    {
+        // The kernel's unwind hint record: `.long label - .` from .discard.unwind_hints into .text.
+        var result = Assemble(Code("f", Text, """
+            pushq %rbp
+            1:
+            .pushsection .discard.unwind_hints
+            .long 1b - .
+            .short 8
+            .popsection
+            nop
+            ret
+            """));
+        Assert.That(result.Diagnostics, Is.Empty);
+        var table = result.Chunks.Single(c => c.Section == ".discard.unwind_hints");
+        int field = BitConverter.ToInt32(table.Bytes.Items.ToArray(), 0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.Address + (ulong)(long)field, Is.EqualTo(Text + 1), "label - place, place being the field itself");
+            Assert.That(BitConverter.ToInt16(table.Bytes.Items.ToArray(), 4), Is.EqualTo(8));
+            Assert.That(result.Relocations.Single(r => r.Address == table.Address).Kind, Is.EqualTo(RelocationKinds.Relative32));
+        });
+    }
+
+    [Test]
     public void A_64_bit_absolute_address_is_filled_in_whole()
     {
         var result = Assemble(Code("f", Text, "movabsq data, %rax\nret"), Code("data", Text + 0x100, ".quad 7"));
