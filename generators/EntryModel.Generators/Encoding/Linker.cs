@@ -66,18 +66,22 @@ internal static class Linker
             .OrderBy(l => l.Address)
             .ToList();
 
+        var chunks = Chunks(placed, contents, sections);
         return new AssemblyResult(
             strategy.Name,
             strategy.Description,
             strategy.Defines,
-            new EquatableArray<AssembledChunk>(Chunks(placed, contents, sections)),
+            new EquatableArray<AssembledChunk>(chunks.Where(c => !IsDiscarded(c.Section))),
             new EquatableArray<AssembledSymbol>(VisibleSymbols(objects, where)),
             new EquatableArray<AssembledRelocation>(relocations.OrderBy(r => r.Address)),
             new EquatableArray<AssembledLine>(lines),
             new EquatableArray<AssembledGate>(gates.OrderBy(g => g.Vector)),
             syscall,
             new EquatableArray<AsmDiagnostic>(diagnostics.Distinct()),
-            new EquatableArray<AssembledConstant>(Constants(objects)));
+            new EquatableArray<AssembledConstant>(Constants(objects)))
+        {
+            Discarded = new EquatableArray<AssembledChunk>(chunks.Where(c => IsDiscarded(c.Section))),
+        };
     }
 
     /// <summary>The shared header's constants (the macros' object's), by name.</summary>
@@ -197,6 +201,10 @@ internal static class Linker
         RelocationKinds.Relative8 => v >= sbyte.MinValue && v <= sbyte.MaxValue,
         _ => false,
     };
+
+    /// <summary>Sections named <c>.discard</c> or <c>.discard.*</c>, which ld drops from the image (objtool reads them from objects).</summary>
+    private static bool IsDiscarded(string section) =>
+        section == ".discard" || section.StartsWith(".discard.", StringComparison.Ordinal);
 
     private static void CheckOverlaps(List<Placed> placed, IReadOnlyList<ParsedDeclaration> parsed, List<AsmDiagnostic> diagnostics)
     {

@@ -39,4 +39,7 @@ internal sealed record AssemblyResult(
     EquatableArray<AssembledConstant> Constants)
 {
     public bool HasErrors => Diagnostics.Count > 0;
+
+    /// <summary>The <c>.discard.*</c> sections (unwind hints and other annotations): read by validation, never loaded into the image.</summary>
+    public EquatableArray<AssembledChunk> Discarded { get; init; } = EquatableArray<AssembledChunk>.Empty;
 }
