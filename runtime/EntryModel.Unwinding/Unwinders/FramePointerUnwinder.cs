@@ -168,11 +168,19 @@ public class FramePointerUnwinder : IUnwinder
         }
 
         bool user = (cs & 3) == 3;
-        bool taskTop = state.Stack!.Kind == StackKind.Task && state.Stack.High - regs == (ulong)layout.Size;
+        bool top = state.Stack!.High - regs == (ulong)layout.Size;
+        bool taskTop = top && state.Stack.Kind == StackKind.Task;
         if (!user && taskTop)
         {
             // A kernel thread's first pt_regs: the end of its stack, not an interruption.
             return state.Finish();
+        }
+
+        if (user && !(top && state.Stack.Kind is StackKind.Task or StackKind.Ist))
+        {
+            // User-mode regs are the frame the CPU pushed on entry, at the top of the stack it
+            // switched to (the task's, or an IST stack): anywhere else they are not the end.
+            return state.Fail(UnwindError.BadRegs);
         }
 
         if (!user && !Image.Text.Contains(ip))

@@ -23,7 +23,7 @@ public enum UnwindError
     /// <summary>A return address (or saved RIP in kernel mode) is not kernel text.</summary>
     NotKernelText,
 
-    /// <summary>A pt_regs frame was expected but none can be read where the image says it is.</summary>
+    /// <summary>A pt_regs frame was expected but none can be read where the image says it is, or what it holds cannot have been saved there (a kernel-mode RIP outside kernel text, user mode below the top of a stack).</summary>
     BadRegs,
 
     /// <summary>A return address into entry code that the image records no pt_regs offset for.</summary>
