@@ -11,10 +11,10 @@ public static class UnwinderCatalog
 {
     private static readonly (string Define, string Unwinder)[] Marks =
     [
-        ("CONFIG_PT_REGS_FRAME", "frame-ptregs"),
-        ("CONFIG_ENCODED_RBP", "frame-encoded"),
-        ("CONFIG_ENTRY_SECTION", "section"),
-        ("CONFIG_TASK_FLAG", "task-flag"),
+        (StrategyMarks.PtRegsFrame, "frame-ptregs"),
+        (StrategyMarks.EncodedRbp, "frame-encoded"),
+        (StrategyMarks.EntrySection, "section"),
+        (StrategyMarks.TaskFlag, "task-flag"),
     ];
 
     public static IReadOnlyList<string> Names { get; } = ["guess", "frame", "frame-ptregs", "frame-encoded", "section", "task-flag"];
@@ -43,7 +43,7 @@ public static class UnwinderCatalog
     {
         ArgumentNullException.ThrowIfNull(image);
         var names = new List<string> { "guess" };
-        if (image.Defines.Contains("CONFIG_FRAME_POINTER"))
+        if (image.Defines.Contains(StrategyMarks.FramePointer))
         {
             names.Add("frame");
         }
@@ -62,12 +62,12 @@ public static class UnwinderCatalog
             return marked;
         }
 
-        if (image.Defines.Contains("CONFIG_FRAME_POINTER"))
+        if (image.Defines.Contains(StrategyMarks.FramePointer))
         {
             return "frame";
         }
 
-        missing = image.Defines.Contains("CONFIG_UNWINDER_ORC")
+        missing = image.Defines.Contains(StrategyMarks.Orc)
             ? $"strategy {image.Strategy} has no unwinder of its own yet: it needs the ORC unwinder and tables (not built); without frame pointers only a scan (--unwinder guess) is possible"
             : $"strategy {image.Strategy} keeps no frame pointers and marks nothing an unwinder here can read; only a scan (--unwinder guess) is possible";
         return null;

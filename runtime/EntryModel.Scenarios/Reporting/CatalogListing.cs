@@ -33,12 +33,17 @@ public static class CatalogListing
         }
     }
 
-    /// <summary>Name, whether reliable mode may trust it, and what it does, for every unwinder.</summary>
+    /// <summary>Name, where reliable mode may trust it, and what it does, for every unwinder.</summary>
     public static IEnumerable<string> Unwinders()
     {
-        var image = UnwindImage.For(StrategyCatalog.Images[0]);
-        return UnwinderCatalog.Names.Select(n => UnwinderCatalog.Create(n, image))
-            .Select(u => $"{u.Name,-14} {(u.CanVouch ? "can vouch" : "never vouches"),-13} {u.Description}");
+        // Each unwinder on the image of a strategy it belongs to (where it can vouch at all, if anywhere).
+        foreach (string name in UnwinderCatalog.Names)
+        {
+            var home = StrategyCatalog.Images.Where(i => UnwinderCatalog.For(i).Contains(name)).OrderBy(i => UnwinderCatalog.Own(i, out _) == name ? 0 : 1).FirstOrDefault();
+            var unwinder = UnwinderCatalog.Create(name, UnwindImage.For(home ?? StrategyCatalog.Images[0]));
+            string vouches = unwinder.CanVouch ? $"vouches on {home!.Strategy}" : "never vouches";
+            yield return $"{name,-14} {vouches,-25} {unwinder.Description}";
+        }
     }
 
     /// <summary>Bytes of the tables unwinders read from an image (the section strategy's <c>.entry_regs</c>).</summary>

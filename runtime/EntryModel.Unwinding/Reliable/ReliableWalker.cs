@@ -27,7 +27,7 @@ public sealed class ReliableWalker
         var frames = new List<UnwindFrame>();
         if (!unwinder.CanVouch)
         {
-            return Refuse(unwinder, frames, ReliableRefusal.UnwinderCannotVouch, $"the {unwinder.Name} unwinder cannot see pt_regs, so it cannot vouch for any trace");
+            return Refuse(unwinder, frames, ReliableRefusal.UnwinderCannotVouch, $"the {unwinder.Name} unwinder cannot see pt_regs on this image ({image.Image.Strategy}), so it cannot vouch for any trace");
         }
 
         var state = default(UnwindState);

@@ -13,7 +13,8 @@ public sealed class EncodedFramePointerUnwinder(UnwindImage image) : FramePointe
 
     public override string Description => "The %rbp chain that decodes an odd %rbp as a pointer to pt_regs (Linux's ENCODE_FRAME_POINTER).";
 
-    public override bool CanVouch => true;
+    /// <summary>Only where the strategy encodes %rbp: elsewhere an odd %rbp is just corruption.</summary>
+    public override bool CanVouch => Image.Marks(StrategyMarks.EncodedRbp);
 
     protected override bool Decode(ref UnwindState state, ulong bp) =>
         (bp & 1) != 0 ? EnterRegs(ref state, bp - 1) : EnterFrame(ref state, bp);

@@ -14,7 +14,8 @@ public sealed class EntrySectionUnwinder(UnwindImage image) : FramePointerUnwind
 
     public override string Description => "The %rbp chain plus the image's table of entry-code call sites: a return address there is followed by pt_regs at the recorded offset.";
 
-    public override bool CanVouch => true;
+    /// <summary>Only where the strategy records its entry call sites.</summary>
+    public override bool CanVouch => Image.Marks(StrategyMarks.EntrySection) && Image.EntryRegs.Count > 0;
 
     protected override bool Decode(ref UnwindState state, ulong bp)
     {

@@ -176,10 +176,11 @@ public class FramePointerUnwinder : IUnwinder
             return state.Finish();
         }
 
-        if (user && !(top && state.Stack.Kind is StackKind.Task or StackKind.Ist))
+        if (user && (!(top && state.Stack.Kind is StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(sp)))
         {
             // User-mode regs are the frame the CPU pushed on entry, at the top of the stack it
-            // switched to (the task's, or an IST stack): anywhere else they are not the end.
+            // switched to (the task's, or an IST stack), and hold user addresses: anything else
+            // is not the end of the walk.
             return state.Fail(UnwindError.BadRegs);
         }
 
@@ -199,6 +200,9 @@ public class FramePointerUnwinder : IUnwinder
         state.Pending = 0;
         return true;
     }
+
+    /// <summary>Whether an address lies in the upper (kernel) half of the canonical address space.</summary>
+    private static bool IsKernelHalf(ulong address) => (long)address < 0;
 
     private bool StartSleeping(ref UnwindState state, ulong savedRsp)
     {

@@ -14,7 +14,8 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinde
 
     public override string Description => "The %rbp chain that recognises the fake pt_regs frame (return address pt_regs+1) and continues from the saved registers.";
 
-    public override bool CanVouch => true;
+    /// <summary>Only where the strategy pushes the fake frame and the image has the pt_regs function it returns to.</summary>
+    public override bool CanVouch => Image.Marks(StrategyMarks.PtRegsFrame) && Image.PtRegsMarkerReturn != 0;
 
     protected override bool? FollowMark(ref UnwindState state, ulong record, ulong ret)
     {

@@ -15,7 +15,8 @@ public sealed class TaskFlagUnwinder(UnwindImage image) : FramePointerUnwinder(i
 
     public override string Description => "The %rbp chain plus the PF_PREEMPT_IRQ task flag: a flagged sleeping task has an in-kernel pt_regs on its stack.";
 
-    public override bool CanVouch => true;
+    /// <summary>Only where the strategy sets the flag and the image says where task flags are.</summary>
+    public override bool CanVouch => Image.Marks(StrategyMarks.TaskFlag) && Image.TaskFlagsOffset >= 0 && Image.PreemptIrqFlag != 0;
 
     protected override void OnStart(ref UnwindState state, in UnwindStart start)
     {

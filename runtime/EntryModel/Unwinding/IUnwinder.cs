@@ -14,8 +14,9 @@ public interface IUnwinder
     string Description { get; }
 
     /// <summary>
-    /// Whether reliable mode may trust this unwinder at all: it sees every pt_regs its strategy marks.
-    /// An unwinder that cannot (a scan, a plain %rbp chain) is refused by reliable mode outright.
+    /// Whether reliable mode may trust this unwinder on its image at all: the image's strategy marks
+    /// every pt_regs in the way this unwinder reads. One that cannot (a scan, a plain %rbp chain, or an
+    /// unwinder made for another strategy's marks) is refused by reliable mode outright.
     /// </summary>
     bool CanVouch { get; }
 

@@ -155,7 +155,7 @@ public class EntryModelCliTests
     [TestCase("strategies", "pt-regs-frame")]
     [TestCase("symbols", "ffffffff8143c1be     c2 Function")]
     [TestCase("constants", "RIP                          0x80 (128)")]
-    [TestCase("unwinders", "frame-encoded  can vouch")]
+    [TestCase("unwinders", "frame-encoded  vouches on encoded-rbp")]
     [TestCase("strategies", "unwinders: guess, frame, frame-ptregs*")]
     public void List_prints_the_catalog(string what, string expected)
     {

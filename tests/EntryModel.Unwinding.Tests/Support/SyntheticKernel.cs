@@ -213,7 +213,7 @@ internal static class SyntheticKernel
             new(14, "page_fault_entry", PageFaultEntry, "handler", true, 0, false, 0),
             new(0xef, "irq_entry", IrqEntry, "handler", false, 0, true, 0),
         };
-        return new KernelImage("synthetic", "synthetic", "hand-built for unwinder tests", ["CONFIG_FRAME_POINTER"], chunks, new SymbolTable(symbols), [], lines, idt, "syscall_entry", values);
+        return new KernelImage("synthetic", "synthetic", "hand-built for unwinder tests", ["CONFIG_FRAME_POINTER", "CONFIG_PT_REGS_FRAME", "CONFIG_ENCODED_RBP", "CONFIG_ENTRY_SECTION", "CONFIG_TASK_FLAG"], chunks, new SymbolTable(symbols), [], lines, idt, "syscall_entry", values);
     }
 
     private static Symbol Function(string name, ulong address) => new(name, address, FunctionSize, SymbolKind.Function, ".text");

@@ -186,6 +186,7 @@ public sealed class UnwindErrorTests
         var scene = Scenes.Ist(Marks.EncodedBp);
         scene.Memory[scene.KernelRegs + PtRegsRip] = UserRip;
         scene.Memory[scene.KernelRegs + 0x88] = UserCs;
+        scene.Memory[scene.KernelRegs + 0x98] = 0x7ffffffde000; // the user RSP
 
         var trace = scene.Walk("frame-encoded");
 
@@ -194,5 +195,17 @@ public sealed class UnwindErrorTests
             Current(HandlerDump, StackKind.Ist), Call(PageFaultEntryRet, scene.EntrySlot, StackKind.Ist), Regs(UserRip, scene.KernelRegs, user: true, StackKind.Ist),
         ]));
         Assert.That((trace.Done, trace.Error), Is.EqualTo((true, UnwindError.None)));
+    }
+
+    [Test]
+    public void User_mode_cs_with_kernel_rip_or_rsp_is_not_the_end_of_the_walk()
+    {
+        // A CS that says user mode, beside a kernel RIP and RSP: not a frame the CPU pushed on entry from user mode.
+        var scene = Scenes.Ist(Marks.EncodedBp);
+        scene.Memory[scene.KernelRegs + 0x88] = UserCs;
+
+        var trace = scene.Walk("frame-encoded");
+
+        Assert.That((trace.Done, trace.Error), Is.EqualTo((false, UnwindError.BadRegs)));
     }
 }
