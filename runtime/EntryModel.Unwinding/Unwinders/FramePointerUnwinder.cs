@@ -31,18 +31,11 @@ public class FramePointerUnwinder : IUnwinder
 
     public bool Start(ref UnwindState state, in UnwindStart start)
     {
-        state = new UnwindState { Memory = start.Memory, Stacks = start.Stacks };
-        ArgumentNullException.ThrowIfNull(start.Memory);
-        ArgumentNullException.ThrowIfNull(start.Stacks);
-        ulong at = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
-        if (!start.Stacks.TryGet(at, out var stack) && !start.Stacks.TryGet(at - 1, out stack))
+        if (!UnwindState.TryBegin(start, out state, out _))
         {
-            return state.Fail(UnwindError.UnknownStack);
+            return false;
         }
 
-        state.Stack = stack;
-        state.StackMask = stack.VisitBit;
-        state.Floor = at;
         OnStart(ref state, start);
         switch (start.Kind)
         {

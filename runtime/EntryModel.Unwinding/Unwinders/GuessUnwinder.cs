@@ -26,20 +26,13 @@ public sealed class GuessUnwinder : IUnwinder
 
     public bool Start(ref UnwindState state, in UnwindStart start)
     {
-        state = new UnwindState { Memory = start.Memory, Stacks = start.Stacks };
-        ArgumentNullException.ThrowIfNull(start.Memory);
-        ArgumentNullException.ThrowIfNull(start.Stacks);
-        ulong at = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
-        if (!start.Stacks.TryGet(at, out var stack) && !start.Stacks.TryGet(at - 1, out stack))
+        if (!UnwindState.TryBegin(start, out state, out ulong at))
         {
-            return state.Fail(UnwindError.UnknownStack);
+            return false;
         }
 
-        state.Stack = stack;
-        state.StackMask = stack.VisitBit;
         state.Sp = at;
         state.Bp = start.Bp;
-        state.Floor = at;
         state.Pending = at;
         if (start.Kind == UnwindStartKind.Registers)
         {

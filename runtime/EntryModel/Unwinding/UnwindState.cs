@@ -50,6 +50,29 @@ public struct UnwindState
 
     public IStackInfoProvider Stacks { get; set; }
 
+    /// <summary>
+    /// A fresh state over <paramref name="start"/>'s memory and stacks, on the stack that holds where
+    /// the walk starts (<paramref name="at"/>: the stack pointer, the saved RSP or the pt_regs; a
+    /// pointer at a stack's very top counts as that stack), floored there. False, with the state's
+    /// error set, when no stack the walk may use holds it.
+    /// </summary>
+    public static bool TryBegin(in UnwindStart start, out UnwindState state, out ulong at)
+    {
+        ArgumentNullException.ThrowIfNull(start.Memory);
+        ArgumentNullException.ThrowIfNull(start.Stacks);
+        state = new UnwindState { Memory = start.Memory, Stacks = start.Stacks };
+        at = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
+        if (!start.Stacks.TryGet(at, out var stack) && !start.Stacks.TryGet(at - 1, out stack))
+        {
+            return state.Fail(UnwindError.UnknownStack);
+        }
+
+        state.Stack = stack;
+        state.StackMask = stack.VisitBit;
+        state.Floor = at;
+        return true;
+    }
+
     /// <summary>Whether the walk is over: done or failed.</summary>
     public readonly bool Finished => Done || Error != UnwindError.None;
 
