@@ -23,8 +23,10 @@ public sealed class GuestMemory : IMemoryReader
     private readonly TlbEntry[] userRead = NewTlb();
     private readonly TlbEntry[] userWrite = NewTlb();
 
-    // Host reads (unwinders, printers): a TLB of their own, kept exactly as the guest read TLBs are.
+    // Host reads (unwinders, printers): a TLB of their own, kept exactly as the guest read TLBs are,
+    // and a copy of the entry the last host read used (invalidated with it).
     private readonly TlbEntry[] hostRead = NewTlb();
+    private TlbEntry hostLast = new() { Tag = TlbEntry.Invalid };
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
     private readonly List<Page> epochPages = [];
@@ -191,15 +193,33 @@ public sealed class GuestMemory : IMemoryReader
         return TryRead(address, b) ? BinaryPrimitives.ReadUInt64LittleEndian(b) : throw new InvalidOperationException($"host read of unmapped memory at 0x{address:x}");
     }
 
-    /// <summary>A host read of 8 bytes (no permission checks): a TLB hit costs a tag compare, so unwinders can afford a read per step.</summary>
+    /// <summary>
+    /// A host read of 8 bytes (no permission checks): a hit on the page of the last host read costs a
+    /// tag compare, so unwinders can afford a read per step; another page costs a host TLB lookup.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUInt64(ulong address, out ulong value)
+    {
+        // A stack walk reads one page over and over, each address depending on the last value read:
+        // the last page's data at hand keeps the TLB's index and entry load off that chain.
+        uint off = (uint)(address & PageMask);
+        if (hostLast.Tag == address >> 12 && off <= PageSize - 8)
+        {
+            value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hostLast.Data!), off));
+            return true;
+        }
+
+        return HostReadOtherPage(address, out value);
+    }
+
+    private bool HostReadOtherPage(ulong address, out ulong value)
     {
         ulong vpn = address >> 12;
         ref TlbEntry e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hostRead), (int)(vpn & (TlbSize - 1)));
         uint off = (uint)(address & PageMask);
         if (e.Tag == vpn && off <= PageSize - 8)
         {
+            hostLast = e;
             value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off));
             return true;
         }
@@ -407,6 +427,7 @@ public sealed class GuestMemory : IMemoryReader
     internal void FlushTlbs()
     {
         ClearTlb(hostRead);
+        hostLast = new TlbEntry { Tag = TlbEntry.Invalid };
         ClearTlb(kernelRead);
         ClearTlb(kernelWrite);
         ClearTlb(userRead);
@@ -632,6 +653,11 @@ public sealed class GuestMemory : IMemoryReader
     private void InvalidateTlbSlot(ulong vpn, bool writesOnly)
     {
         int i = (int)(vpn & (TlbSize - 1));
+        if (!writesOnly && hostLast.Tag == vpn)
+        {
+            hostLast = new TlbEntry { Tag = TlbEntry.Invalid };
+        }
+
         foreach (var tlb in writesOnly ? [kernelWrite, userWrite] : new[] { kernelRead, kernelWrite, userRead, userWrite, hostRead })
         {
             if (tlb[i].Tag == vpn)

@@ -13,15 +13,17 @@ public sealed record PtRegsLayout(IReadOnlyDictionary<string, int> Offsets, int 
     /// <summary>Linux x86-64's layout: 21 words in <see cref="Fields"/> order.</summary>
     public static PtRegsLayout Linux { get; } = new(Fields.Select((f, i) => (f, i * 8)).ToDictionary(p => p.f, p => p.Item2, StringComparer.Ordinal), Fields.Count * 8);
 
-    public int Ip => Offsets["RIP"];
+    // The offsets unwinders read on every pt_regs frame, looked up once (a string-keyed lookup each
+    // time cost more than the rest of the frame).
+    public int Ip { get; } = Offsets["RIP"];
 
-    public int Cs => Offsets["CS"];
+    public int Cs { get; } = Offsets["CS"];
 
-    public int Sp => Offsets["RSP"];
+    public int Sp { get; } = Offsets["RSP"];
 
-    public int Bp => Offsets["RBP"];
+    public int Bp { get; } = Offsets["RBP"];
 
-    public int OrigAx => Offsets["ORIG_RAX"];
+    public int OrigAx { get; } = Offsets["ORIG_RAX"];
 
     /// <summary>The layout the image's constants give, or Linux's when it names none of them.</summary>
     public static PtRegsLayout FromImage(KernelImage image)

@@ -27,9 +27,9 @@ public sealed class UnwindImage
         PtRegs = PtRegsLayout.FromImage(image);
         SwitchFrame = SwitchFrameLayout.FromImage(image);
         PtRegsMarkerReturn = image.Symbols.TryGet("pt_regs", out var marker) && marker.Kind == SymbolKind.Marker && marker.Size > 1 ? marker.Address + 1 : 0;
-        entryText = [.. image.Chunks
+        entryText = MergeRanges(image.Chunks
             .Where(c => c.Section.StartsWith(".entry", StringComparison.Ordinal) && (c.Flags & SectionPermissions.Executable) != 0)
-            .Select(c => (c.Address, c.End))];
+            .Select(c => (c.Address, c.End)));
         entryRegs = ReadEntryRegs(image);
         CallSites = CallSites.FromImage(image, Text);
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
@@ -70,18 +70,51 @@ public sealed class UnwindImage
     /// <summary>Whether <paramref name="address"/> lies in entry code (a section named .entry*).</summary>
     public bool IsEntryText(ulong address)
     {
-        foreach (var (start, end) in entryText)
+        // Asked on every frame by the section unwinder: most addresses are outside all of entry code;
+        // the rest are found by a binary search of the sorted, disjoint ranges (one per entry chunk).
+        var ranges = entryText;
+        if (ranges.Length == 0 || address < ranges[0].Start || address >= ranges[^1].End)
         {
-            if (address >= start && address < end)
+            return false;
+        }
+
+        int lo = 0, hi = ranges.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (ranges[mid].Start <= address)
             {
-                return true;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 
-        return false;
+        return hi >= 0 && address < ranges[hi].End;
     }
 
     public bool TryGetEntryRegs(ulong returnAddress, out EntryRegsRecord record) => entryRegs.TryGetValue(returnAddress, out record);
+
+    /// <summary>The ranges sorted by start, overlapping or touching ones merged.</summary>
+    private static (ulong Start, ulong End)[] MergeRanges(IEnumerable<(ulong Start, ulong End)> ranges)
+    {
+        var merged = new List<(ulong Start, ulong End)>();
+        foreach (var (start, end) in ranges.Where(r => r.Start < r.End).OrderBy(r => r.Start))
+        {
+            if (merged.Count > 0 && start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, end));
+            }
+            else
+            {
+                merged.Add((start, end));
+            }
+        }
+
+        return [.. merged];
+    }
 
     private static Dictionary<ulong, EntryRegsRecord> ReadEntryRegs(KernelImage image)
     {

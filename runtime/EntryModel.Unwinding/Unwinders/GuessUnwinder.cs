@@ -9,7 +9,6 @@ namespace EntryModel.Unwinding.Unwinders;
 /// </summary>
 public sealed class GuessUnwinder : IUnwinder
 {
-    private const int WindowWords = 32;
     private readonly KernelTextRange text;
 
     public GuessUnwinder(UnwindImage image)
@@ -51,46 +50,43 @@ public sealed class GuessUnwinder : IUnwinder
             return false;
         }
 
-        Span<ulong> window = stackalloc ulong[WindowWords];
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(window);
+        // Word by word through the reader's 8-byte read (a TLB hit on the live machine's memory): a
+        // window copied per frame cost more than the words it let the scan skip reading.
+        var memory = state.Memory;
+        ulong textStart = text.Start, textSize = text.End - text.Start;
         while (true)
         {
             var stack = state.Stack!;
             ulong at = state.Pending;
-            if (!stack.Contains(at, 8))
+            if (at >= stack.Low && stack.High >= 8)
             {
-                if (!LeaveStack(ref state))
+                for (ulong last = stack.High - 8; at <= last; at += 8)
                 {
-                    return false;
-                }
+                    if (!memory.TryReadUInt64(at, out ulong word))
+                    {
+                        state.Pending = at;
+                        return state.Fail(UnwindError.UnreadableMemory);
+                    }
 
-                continue;
-            }
-
-            // A window of words up to the stack's end and the page's end (one host read, then a scan).
-            ulong pageEnd = (at | 0xfff) + 1;
-            ulong end = Math.Min(stack.High, Math.Min(pageEnd, at + (WindowWords * 8)));
-            int words = (int)((end - at) / 8);
-            if (words == 0 || !state.Memory.TryRead(at, bytes[..(words * 8)]))
-            {
-                return state.Fail(UnwindError.UnreadableMemory);
-            }
-
-            for (int i = 0; i < words; i++)
-            {
-                if (text.Contains(window[i]))
-                {
-                    state.Kind = UnwindFrameKind.Guess;
-                    state.Ip = window[i];
-                    state.Slot = at + ((ulong)i * 8);
-                    state.Sp = state.Slot + 8;
-                    state.Pending = state.Slot + 8;
-                    state.Frames++;
-                    return true;
+                    // text.Contains(word), as one unsigned compare.
+                    if (word - textStart < textSize)
+                    {
+                        state.Kind = UnwindFrameKind.Guess;
+                        state.Ip = word;
+                        state.Slot = at;
+                        state.Sp = at + 8;
+                        state.Pending = at + 8;
+                        state.Frames++;
+                        return true;
+                    }
                 }
             }
 
-            state.Pending = at + ((ulong)words * 8);
+            state.Pending = at;
+            if (!LeaveStack(ref state))
+            {
+                return false;
+            }
         }
     }
 
