@@ -180,7 +180,7 @@ internal sealed class CorruptStacks
                     // An event on this stack: pt_regs, its mark, the entry's call to the handler, the handler's frame.
                     ulong regs = w.PushPtRegs(EventRip(op.A), op.A % 5 == 0 ? UserCs : KernelCs, w.Sp, w.Bp);
                     regsFrames.Add(regs);
-                    Mark(w, (Marks)(op.B % 4), regs);
+                    Scenes.Mark(w, (Marks)(op.B % 4), regs);
                     w.Call(EntryReturns[op.A % 4]);
                     records.Add(w.Enter());
                     break;
@@ -194,7 +194,7 @@ internal sealed class CorruptStacks
                     stack = Irq;
                     w = new StackWriter(writerMemory, Irq.High) { Bp = w.Bp };
                     w.Push(interrupted);
-                    Mark(w, (Marks)(op.B % 4), interrupted);
+                    Scenes.Mark(w, (Marks)(op.B % 4), interrupted);
                     w.Call(IrqEntryRet);
                     records.Add(w.Enter());
                     break;
@@ -208,7 +208,7 @@ internal sealed class CorruptStacks
                     sidesUsed.Add(Ist);
                     stack = Ist;
                     w = ist;
-                    Mark(w, (Marks)(op.B % 4), istRegs);
+                    Scenes.Mark(w, (Marks)(op.B % 4), istRegs);
                     w.Call(EntryReturns[op.A % 4]);
                     records.Add(w.Enter());
                     break;
@@ -263,25 +263,6 @@ internal sealed class CorruptStacks
 
     private static ulong EventRip(int a) => (a % 3) switch { 0 => InnerFault, 1 => ReturnAddresses[a % ReturnAddresses.Length], _ => UserRip };
 
-    private static void Mark(StackWriter w, Marks marks, ulong regs)
-    {
-        switch (marks)
-        {
-            case Marks.FakeFrame:
-                w.Push(regs);
-                w.Push(PtRegsMarkerRet);
-                w.Enter();
-                break;
-            case Marks.EncodedBp:
-                w.Bp = regs + 1;
-                break;
-            case Marks.RegsPointer:
-                w.Push(regs);
-                break;
-            default:
-                break;
-        }
-    }
 
     /// <summary>Copies what a writer pushed onto the stacks into <see cref="Memory"/>.</summary>
     private void Flush(FakeMemory from)

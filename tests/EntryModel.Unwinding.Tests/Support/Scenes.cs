@@ -189,7 +189,8 @@ internal static class Scenes
         return w;
     }
 
-    private static void Mark(StackWriter w, Marks marks, ulong regs)
+    /// <summary>Leaves a strategy's mark of the pt_regs at <paramref name="regs"/> where entry code would, before it calls the handler.</summary>
+    internal static void Mark(StackWriter w, Marks marks, ulong regs)
     {
         switch (marks)
         {
