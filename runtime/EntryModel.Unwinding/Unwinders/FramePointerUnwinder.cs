@@ -15,10 +15,16 @@ public class FramePointerUnwinder : IUnwinder
     /// <summary>A saved %rbp record: the caller's %rbp, then the return address.</summary>
     protected const ulong FrameRecordSize = 16;
 
+    // Read on every frame: kept at hand rather than reached through the image's properties.
+    private readonly KernelTextRange text;
+    private readonly ulong lastFrameDepth;
+
     public FramePointerUnwinder(UnwindImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         Image = image;
+        text = image.Text;
+        lastFrameDepth = FrameRecordSize + (ulong)image.PtRegs.Size;
     }
 
     public virtual string Name => "frame";
@@ -106,7 +112,6 @@ public class FramePointerUnwinder : IUnwinder
     protected bool EnterFrame(ref UnwindState state, ulong record)
     {
         var from = state.Stack;
-        bool sawRegs = state.Kind == UnwindFrameKind.Regs && state.Regs >= from!.Low && state.Regs < from.High;
         if (!state.Reach(record, FrameRecordSize)
             || !state.Read(record, out ulong callerBp)
             || !state.Read(record + 8, out ulong ret))
@@ -119,12 +124,14 @@ public class FramePointerUnwinder : IUnwinder
             return marked;
         }
 
-        if (!Image.Text.Contains(ret))
+        if (!text.Contains(ret))
         {
             return state.Fail(UnwindError.NotKernelText);
         }
 
-        if (state.Stack != from && from!.Kind is StackKind.Irq or StackKind.Ist && !sawRegs)
+        // Left an IRQ or IST stack on a frame record: unless the frame before was that stack's pt_regs, an event boundary went unseen.
+        if (state.Stack != from && from!.Kind is StackKind.Irq or StackKind.Ist
+            && !(state.Kind == UnwindFrameKind.Regs && state.Regs >= from.Low && state.Regs < from.High))
         {
             state.Caveats |= UnwindCaveat.CrossedStackWithoutRegs;
         }
@@ -139,7 +146,7 @@ public class FramePointerUnwinder : IUnwinder
         state.Floor = record + FrameRecordSize;
 
         // The frame right below the task's top pt_regs is its last: the regs come next (is_last_task_frame).
-        if (state.Stack!.Kind == StackKind.Task && state.Stack.High - record == FrameRecordSize + (ulong)Image.PtRegs.Size)
+        if (state.Stack!.Kind == StackKind.Task && state.Stack.High - record == lastFrameDepth)
         {
             state.Pending = record + FrameRecordSize;
         }
@@ -177,7 +184,7 @@ public class FramePointerUnwinder : IUnwinder
             return state.Fail(UnwindError.BadRegs);
         }
 
-        if (!user && !Image.Text.Contains(ip))
+        if (!user && !text.Contains(ip))
         {
             return state.Fail(UnwindError.BadRegs);
         }
@@ -207,7 +214,7 @@ public class FramePointerUnwinder : IUnwinder
             return false;
         }
 
-        if (!Image.Text.Contains(ret))
+        if (!text.Contains(ret))
         {
             return state.Fail(UnwindError.NotKernelText);
         }
