@@ -26,13 +26,13 @@ public static class TruthPrinter
             }
 
             string name = frame.Kind == TrueFrameKind.Syscall ? "system call" : EventBoundary.VectorName(frame.Vector);
-            if ((long)frame.ReturnAddress >= 0)
+            bool user = (long)frame.ReturnAddress >= 0;
+            lines.Add(EventBoundary.Line(name, frame.ReturnAddress, user, symbols));
+            if (user)
             {
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{name} from user mode, RIP=0x{frame.ReturnAddress:x}"));
                 continue;
             }
 
-            lines.Add($"{name}, RIP={BacktraceSymbolizer.FormatAddress(symbols, frame.ReturnAddress)}");
             lines.Add(new StackTraceLine(frame.ReturnAddress, true, frame.Slot, BacktraceSymbolizer.FormatAddress(symbols, frame.ReturnAddress)).ToString());
         }
 

@@ -28,7 +28,7 @@ public static class SeedReproduction
         [
             (before, new TraceComparison($"Before (strategy {SeedTraces.BeforeStrategy}, 2016 printer)", Printed(before, "frame", PrinterKind.Classic), SeedTraces.Before)),
             (after, new TraceComparison($"After (strategy {SeedTraces.AfterStrategy}, 2016 printer)", Printed(after, "frame", PrinterKind.Classic), SeedTraces.After)),
-            (after, new TraceComparison($"Ideal (strategy {SeedTraces.AfterStrategy}, unwinder {SeedTraces.IdealUnwinder}, smart printer)", Printed(after, SeedTraces.IdealUnwinder, PrinterKind.Smart), Truth(after))),
+            (after, new TraceComparison($"Ideal (strategy {SeedTraces.AfterStrategy}, unwinder {SeedTraces.IdealUnwinder}, smart printer)", Printed(after, SeedTraces.IdealUnwinder, PrinterKind.Smart), Truth(after), "ground truth")),
         ];
     }
 
@@ -38,8 +38,7 @@ public static class SeedReproduction
         ArgumentNullException.ThrowIfNull(runs);
         foreach (var (result, comparison) in runs)
         {
-            bool ideal = comparison.Title.StartsWith("Ideal", StringComparison.Ordinal);
-            foreach (string line in comparison.Format($"model ({result.Strategy})", ideal ? "ground truth" : "seed"))
+            foreach (string line in comparison.Format($"model ({result.Strategy})", comparison.ExpectedSource))
             {
                 yield return line;
             }

@@ -9,8 +9,9 @@ public readonly record struct TraceComparisonRow(string? Actual, string? Expecte
 /// <summary>A trace compared line by line with the trace it should equal.</summary>
 public sealed class TraceComparison
 {
-    public TraceComparison(string title, IReadOnlyList<string> actual, IReadOnlyList<string> expected)
+    public TraceComparison(string title, IReadOnlyList<string> actual, IReadOnlyList<string> expected, string expectedSource = "seed")
     {
+        ExpectedSource = expectedSource;
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(expected);
         Title = title;
@@ -19,6 +20,9 @@ public sealed class TraceComparison
     }
 
     public string Title { get; }
+
+    /// <summary>What the expected lines are: the seed's traces, or ground truth.</summary>
+    public string ExpectedSource { get; }
 
     public IReadOnlyList<TraceComparisonRow> Rows { get; }
 

@@ -37,6 +37,14 @@ public sealed class EventBoundary
         return gates.Count == 0 ? "exception" : VectorName(gates.MaxBy(g => g.Address).Vector);
     }
 
+    /// <summary>
+    /// The line a trace prints at an event: <c>page fault, RIP=copy_page_to_iter+0x70/0x440</c>, or
+    /// <c>system call from user mode, RIP=0x400057</c>. One format for every printer of events.
+    /// </summary>
+    public static string Line(string name, ulong rip, bool userMode, SymbolTable symbols) => userMode
+        ? string.Create(CultureInfo.InvariantCulture, $"{name} from user mode, RIP=0x{rip:x}")
+        : $"{name}, RIP={BacktraceSymbolizer.FormatAddress(symbols, rip)}";
+
     public static string VectorName(int vector) => vector switch
     {
         0 => "divide error",

@@ -39,9 +39,7 @@ public sealed class SmartStackPrinter
                     break;
                 case UnwindFrameKind.Regs:
                     string name = boundaries.Name(previous);
-                    lines.Add(StackTraceLine.Note(frame.UserMode
-                        ? string.Create(CultureInfo.InvariantCulture, $"{name} from user mode, RIP=0x{frame.Ip:x}")
-                        : $"{name}, RIP={BacktraceSymbolizer.FormatAddress(image.Symbols, frame.Ip)}"));
+                    lines.Add(StackTraceLine.Note(EventBoundary.Line(name, frame.Ip, frame.UserMode, image.Symbols)));
                     if (ShowRegisters)
                     {
                         lines.AddRange(SavedRegisters(start.Memory, frame.Regs).Select(StackTraceLine.Note));
