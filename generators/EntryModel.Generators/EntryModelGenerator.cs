@@ -10,6 +10,7 @@ using EntryModel.Generators.Extraction;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Pipeline;
 using EntryModel.Generators.Syntax;
+using EntryModel.Generators.Validation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -97,9 +98,20 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .Select((job, ct) => LinkSafely(job, ct))
             .WithTrackingName(StepNames.Assemble);
 
+        // Validation per strategy: planning is cheap and runs on every new link; the walk runs only
+        // when a strategy's kernel text, symbols or hints changed.
+        var validationJobs = outcomes
+            .Select(static (o, _) => PlanSafely(o))
+            .WithTrackingName(StepNames.PlanValidation);
+
+        var validations = validationJobs
+            .Select(static (job, ct) => ValidateSafely(job, ct))
+            .WithTrackingName(StepNames.Validate);
+
         var emitInputs = models
             .Combine(outcomes.Collect())
-            .Select(static (pair, _) => Group(pair.Left, pair.Right))
+            .Combine(validations.Collect())
+            .Select(static (pair, _) => Group(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(StepNames.GroupStrategies);
 
         var generated = emitInputs
@@ -284,7 +296,54 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static EmitInput Group(ModelInput model, ImmutableArray<StrategyOutcome> all)
+    private static ValidationJob PlanSafely(StrategyOutcome outcome)
+    {
+        if (!outcome.Succeeded)
+        {
+            return new ValidationJob(outcome.ModelKey, outcome.StrategyIndex, null, EquatableArray<ValidationFinding>.Empty);
+        }
+
+        try
+        {
+            var result = outcome.Result!;
+            return new ValidationJob(
+                outcome.ModelKey,
+                outcome.StrategyIndex,
+                ValidationPlanner.Plan(outcome.ModelKey, outcome.StrategyIndex, result),
+                new EquatableArray<ValidationFinding>(ValidationPlanner.StrayHints(result)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ValidationJob(outcome.ModelKey, outcome.StrategyIndex, null, EquatableArray<ValidationFinding>.Empty)
+            {
+                InternalError = Describe($"planning the validation of frame strategy '{outcome.Strategy.Name}'", ex),
+            };
+        }
+    }
+
+    private static TextValidation ValidateSafely(ValidationJob job, CancellationToken cancellationToken)
+    {
+        var none = new TextValidation(job.ModelKey, job.StrategyIndex, job.Planned, EquatableArray<OrcRow>.Empty, 0, job.InternalError);
+        if (job.Unit is null)
+        {
+            return none;
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var validation = FrameValidator.Validate(job.Unit);
+            return job.Planned.Count == 0
+                ? validation
+                : validation with { Findings = new EquatableArray<ValidationFinding>(job.Planned.Items.AddRange(validation.Findings.Items)) };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return none with { InternalError = Describe("validating the stack frames", ex) };
+        }
+    }
+
+    private static EmitInput Group(ModelInput model, ImmutableArray<StrategyOutcome> all, ImmutableArray<TextValidation> validated)
     {
         string key = model.Key;
         var outcomes = new StrategyOutcome?[model.Model.Strategies.Count];
@@ -303,7 +362,21 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             builder.Add(outcomes[i] ?? new StrategyOutcome(key, i, model.Model.Strategies[i], null, "no assembly outcome reached the emitter", EquatableArray<AsmDiagnostic>.Empty));
         }
 
-        return new EmitInput(model, new EquatableArray<StrategyOutcome>(builder.MoveToImmutable()));
+        var validations = new TextValidation[outcomes.Length];
+        foreach (var v in validated)
+        {
+            if (v.ModelKey == key && v.StrategyIndex < validations.Length)
+            {
+                validations[v.StrategyIndex] = v;
+            }
+        }
+
+        for (int i = 0; i < validations.Length; i++)
+        {
+            validations[i] ??= new TextValidation(key, i, EquatableArray<ValidationFinding>.Empty, EquatableArray<OrcRow>.Empty, 0, "no validation outcome reached the emitter");
+        }
+
+        return new EmitInput(model, new EquatableArray<StrategyOutcome>(builder.MoveToImmutable()), new EquatableArray<TextValidation>(validations));
     }
 
     private static GeneratedModel EmitSafely(EmitInput input)

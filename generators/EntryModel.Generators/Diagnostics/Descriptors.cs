@@ -6,12 +6,13 @@ namespace EntryModel.Generators.Diagnostics;
 /// <summary>
 /// The Roslyn descriptor of every id in <see cref="DiagnosticIds"/>. Each message is "{0}": the
 /// assembler or the extractor writes the full sentence, the descriptor adds id, title and severity.
-/// Every problem is an error: an image built from text the generator could not understand would be
-/// a wrong image.
+/// Every assembler problem is an error: an image built from text the generator could not understand
+/// would be a wrong image. Stack-validation findings are warnings (a strategy can raise or hide them).
 /// </summary>
 internal static class Descriptors
 {
     private const string Category = "EntryModel";
+    private const string ValidationCategory = "EntryModel.StackValidation";
 
     public static readonly DiagnosticDescriptor UnknownMnemonic = Create(DiagnosticIds.UnknownMnemonic, "Unknown mnemonic");
     public static readonly DiagnosticDescriptor BadOperand = Create(DiagnosticIds.BadOperand, "Bad operand");
@@ -43,13 +44,33 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor DuplicateSection = Create(DiagnosticIds.DuplicateSection, "Duplicate section");
     public static readonly DiagnosticDescriptor InternalError = Create(DiagnosticIds.InternalError, "EntryModel generator internal error");
 
+    // Validation findings are warnings: the image is still right, its frames are what is in question.
+    public static readonly DiagnosticDescriptor CallWithoutFrame = Warning(DiagnosticIds.CallWithoutFrame, "Call without frame pointer save/setup");
+    public static readonly DiagnosticDescriptor ReturnWithModifiedFrame = Warning(DiagnosticIds.ReturnWithModifiedFrame, "Return with modified stack frame");
+    public static readonly DiagnosticDescriptor StackStateMismatch = Warning(DiagnosticIds.StackStateMismatch, "Stack state mismatch between paths");
+    public static readonly DiagnosticDescriptor FramePointerMismatch = Warning(DiagnosticIds.FramePointerMismatch, "Frame-pointer state mismatch between paths");
+    public static readonly DiagnosticDescriptor UnreachableInstruction = Warning(DiagnosticIds.UnreachableInstruction, "Unreachable instruction");
+    public static readonly DiagnosticDescriptor UndefinedStackState = Warning(DiagnosticIds.UndefinedStackState, "Undefined stack state");
+    public static readonly DiagnosticDescriptor UnsupportedStackPointerUse = Warning(DiagnosticIds.UnsupportedStackPointerUse, "Unsupported stack-pointer use");
+    public static readonly DiagnosticDescriptor MissingHint = Warning(DiagnosticIds.MissingHint, "Missing unwind hint");
+    public static readonly DiagnosticDescriptor FallsThrough = Warning(DiagnosticIds.FallsThrough, "Function falls through to the next function");
+    public static readonly DiagnosticDescriptor SiblingCallWithModifiedFrame = Warning(DiagnosticIds.SiblingCallWithModifiedFrame, "Tail call with modified stack frame");
+    public static readonly DiagnosticDescriptor BpScratch = Warning(DiagnosticIds.BpScratch, "%rbp used as a scratch register");
+    public static readonly DiagnosticDescriptor EndOfSection = Warning(DiagnosticIds.EndOfSection, "Code runs off the end of its section");
+    public static readonly DiagnosticDescriptor DirectionFlag = Warning(DiagnosticIds.DirectionFlag, "Direction flag set across a call or return");
+    public static readonly DiagnosticDescriptor BadHint = Warning(DiagnosticIds.BadHint, "Bad unwind hint");
+    public static readonly DiagnosticDescriptor BadDestination = Warning(DiagnosticIds.BadDestination, "Branch, call or bytes validation cannot follow");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = Index(
         UnknownMnemonic, BadOperand, UndefinedSymbol, DuplicateSymbol, MacroArity, UnknownMacroParameter,
         UnbalancedConditional, SizeOverflow, OverlappingAddresses, SyntaxError, UnknownDirective, ValueOutOfRange,
         MacroRecursion, BadDeclaration, UnbalancedMacro, UnknownRegister, LayoutError, AssemblerError,
         ModelNotStaticPartial, DeclarationNotConstString, NoFrameStrategy, DuplicateStrategy, DeclarationOutsideModel,
         ConflictingDeclarationAttributes, InvalidAttributeValue, StrategyNameConflict, UnsupportedModelShape,
-        DuplicateSection, InternalError);
+        DuplicateSection, InternalError,
+        CallWithoutFrame, ReturnWithModifiedFrame, StackStateMismatch, FramePointerMismatch, UnreachableInstruction,
+        UndefinedStackState, UnsupportedStackPointerUse, MissingHint, FallsThrough, SiblingCallWithModifiedFrame, BpScratch,
+        EndOfSection, DirectionFlag, BadHint, BadDestination);
 
     /// <summary>Every descriptor, one per id.</summary>
     public static IReadOnlyCollection<DiagnosticDescriptor> All => ById.Values;
@@ -63,6 +84,9 @@ internal static class Descriptors
 
     private static DiagnosticDescriptor Create(string id, string title) =>
         new(id, title, "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title) =>
+        new(id, title, "{0}", ValidationCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
     {

@@ -34,5 +34,22 @@ internal static class DiagnosticIds
     public const string UnsupportedModelShape = "EM0028";
     public const string DuplicateSection = "EM0029";
 
+    // Stack validation (objtool's rules), warnings by default: see Validation/ValidationRule.cs.
+    public const string CallWithoutFrame = "EM0201";
+    public const string ReturnWithModifiedFrame = "EM0202";
+    public const string StackStateMismatch = "EM0203";
+    public const string FramePointerMismatch = "EM0204";
+    public const string UnreachableInstruction = "EM0205";
+    public const string UndefinedStackState = "EM0206";
+    public const string UnsupportedStackPointerUse = "EM0207";
+    public const string MissingHint = "EM0208";
+    public const string FallsThrough = "EM0209";
+    public const string SiblingCallWithModifiedFrame = "EM0210";
+    public const string BpScratch = "EM0211";
+    public const string EndOfSection = "EM0212";
+    public const string DirectionFlag = "EM0213";
+    public const string BadHint = "EM0214";
+    public const string BadDestination = "EM0215";
+
     public const string InternalError = "EM0099";
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using EntryModel.Generators.Model;
+using EntryModel.Generators.Validation;
 
 namespace EntryModel.Generators.Emit;
 
@@ -11,9 +12,9 @@ namespace EntryModel.Generators.Emit;
 /// </summary>
 internal static class ImageBlobWriter
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
-    public static byte[] Write(ModelSource model, AssemblyResult result)
+    public static byte[] Write(ModelSource model, AssemblyResult result, TextValidation? validation = null)
     {
         var strings = new StringTable();
         var body = new Writer();
@@ -98,8 +99,16 @@ internal static class ImageBlobWriter
             body.Signed(constant.Value);
         }
 
-        // ORC tables: none until the validation pass writes them.
-        body.Count(0);
+        WriteOrc(body, result, validation);
+        var findings = validation?.Findings ?? EquatableArray<ValidationFinding>.Empty;
+        body.Count(findings.Count);
+        foreach (var finding in findings)
+        {
+            body.Count(strings.IndexOf(ValidationDiagnostics.IdOf(finding.Rule)));
+            body.Count(strings.IndexOf(finding.Rule.ToString()));
+            body.UInt64(finding.Address);
+            body.Count(strings.IndexOf(finding.Message));
+        }
 
         // Header and string table go first, so the reader can resolve indices as it goes.
         var head = new Writer();
@@ -114,6 +123,64 @@ internal static class ImageBlobWriter
 
         return head.Concat(body);
     }
+
+    /// <summary>
+    /// The ORC rows, when the strategy asked for them: the kernel text's bounds (the lookup table's
+    /// range), then each row's address as a delta and its packed <c>struct orc_entry</c>. Rows at the
+    /// same address keep the last (a run's end meeting the next run's start).
+    /// </summary>
+    private static void WriteOrc(Writer body, AssemblyResult result, TextValidation? validation)
+    {
+        if (validation is null || validation.Orc.Count == 0)
+        {
+            body.Count(0);
+            return;
+        }
+
+        ulong start = ulong.MaxValue, end = 0;
+        foreach (var chunk in result.Chunks)
+        {
+            if ((chunk.Permissions & 2) != 0 && (chunk.Permissions & 4) == 0)
+            {
+                start = Math.Min(start, chunk.Address);
+                end = Math.Max(end, chunk.Address + (ulong)chunk.Bytes.Count);
+            }
+        }
+
+        var rows = new List<OrcRow>();
+        foreach (var row in validation.Orc)
+        {
+            if (rows.Count > 0 && rows[rows.Count - 1].Address == row.Address)
+            {
+                rows[rows.Count - 1] = row;
+            }
+            else
+            {
+                rows.Add(row);
+            }
+        }
+
+        body.Count(1);
+        body.UInt64(start);
+        body.UInt64(end);
+        body.Count(rows.Count);
+        ulong at = start;
+        foreach (var row in rows)
+        {
+            body.Signed(unchecked((long)(row.Address - at)));
+            at = row.Address;
+            body.Bytes(Pack(row));
+        }
+    }
+
+    /// <summary>The kernel's little-endian <c>struct orc_entry</c>: s16 sp_offset, s16 bp_offset, sp_reg:4 bp_reg:4, type:2 end:1.</summary>
+    public static byte[] Pack(OrcRow row) =>
+    [
+        (byte)row.SpOffset, (byte)(row.SpOffset >> 8),
+        (byte)row.BpOffset, (byte)(row.BpOffset >> 8),
+        (byte)((row.SpReg & 0xf) | ((row.BpReg & 0xf) << 4)),
+        (byte)((row.Type & 0x3) | (row.End ? 0x4 : 0)),
+    ];
 
     private sealed class Writer
     {

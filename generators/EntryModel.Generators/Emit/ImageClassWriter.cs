@@ -1,5 +1,6 @@
 using System;
 using EntryModel.Generators.Model;
+using EntryModel.Generators.Validation;
 
 namespace EntryModel.Generators.Emit;
 
@@ -9,9 +10,9 @@ namespace EntryModel.Generators.Emit;
 /// </summary>
 internal static class ImageClassWriter
 {
-    public static void Write(SourceWriter writer, string className, ModelSource model, AssemblyResult result)
+    public static void Write(SourceWriter writer, string className, ModelSource model, AssemblyResult result, TextValidation? validation)
     {
-        var blob = ImageBlobWriter.Write(model, result);
+        var blob = ImageBlobWriter.Write(model, result, validation);
         writer.Line($"private static class {className}");
         writer.Open();
         writer.Line($"// {result.Chunks.Count} chunk(s), {result.Symbols.Count} symbols, {result.Relocations.Count} relocations, {result.Lines.Count} line-map entries, {result.Gates.Count} IDT gates; {blob.Length} bytes.");

@@ -64,6 +64,16 @@ internal static class StrategyDiagnostics
             diagnostics.Add(new DiagnosticInfo(key.Id, message, location));
         }
 
+        diagnostics.AddRange(ValidationDiagnostics.Collect(input));
+        foreach (var validation in input.Validations)
+        {
+            if (validation.InternalError is { } error && !internalErrors.Contains(error))
+            {
+                internalErrors.Add(error);
+                diagnostics.Add(new DiagnosticInfo(DiagnosticIds.InternalError, error, classLocation));
+            }
+        }
+
         return new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable());
     }
 

@@ -62,7 +62,7 @@ internal static class Linker
         CheckOverlaps(placed, parsed, diagnostics);
         var (gates, syscall) = Entries(parsed, where, table, diagnostics);
         var lines = placed
-            .SelectMany(p => p.Fragment.Lines.Select(l => new AssembledLine(p.Address + (ulong)l.Offset, l.Length, l.Declaration, l.Line, l.Text, l.MacroStack)))
+            .SelectMany(p => p.Fragment.Lines.Select(l => new AssembledLine(p.Address + (ulong)l.Offset, l.Length, l.Declaration, l.Line, l.Text, l.MacroStack, l.SourceOffset, l.SourceLength)))
             .OrderBy(l => l.Address)
             .ToList();
 

@@ -132,7 +132,7 @@ internal sealed class ObjectBuilder
 
             if (item.Size > 0 && item is not AlignItem && item is not OrgItem)
             {
-                lines.Add(new ObjectLine(item.Offset, item.Size, item.Source.Declaration, item.Source.Line, item.Source.Text, item.Source.MacroStack));
+                lines.Add(new ObjectLine(item.Offset, item.Size, item.Source.Declaration, item.Source.Line, item.Source.Text, item.Source.MacroStack, item.Source.Offset, item.Source.Text.Length));
             }
         }
 

@@ -27,8 +27,8 @@ internal sealed record ObjectFragment(
     EquatableArray<byte> Bytes,
     EquatableArray<ObjectLine> Lines);
 
-/// <summary>A line-map entry at an offset of its fragment.</summary>
-internal sealed record ObjectLine(long Offset, int Length, int Declaration, int Line, string Text, string MacroStack);
+/// <summary>A line-map entry at an offset of its fragment, with its statement's span in the declaration.</summary>
+internal sealed record ObjectLine(long Offset, int Length, int Declaration, int Line, string Text, string MacroStack, int SourceOffset = -1, int SourceLength = 0);
 
 /// <summary>
 /// A label (<see cref="Fragment"/> &gt;= 0, at <see cref="Offset"/>) or an absolute constant

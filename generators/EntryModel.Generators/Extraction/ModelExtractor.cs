@@ -130,7 +130,7 @@ internal static class ModelExtractor
             }
 
             properties.Add(property, name);
-            strategies.Add(new StrategySource(name, AttributeArguments.NamedString(attribute, "Description", null), new EquatableArray<string>(defines)));
+            strategies.Add(new StrategySource(name, AttributeArguments.NamedString(attribute, "Description", null), new EquatableArray<string>(defines), (int)AttributeArguments.NamedInteger(attribute, "Validation", 0)));
         }
 
         if (!sawAttribute)

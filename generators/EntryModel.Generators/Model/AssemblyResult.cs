@@ -9,8 +9,11 @@ internal sealed record AssembledSymbol(string Name, ulong Address, ulong Size, i
 /// <summary>A resolved symbolic reference (Kind is the runtime's <c>RelocationKind</c>).</summary>
 internal sealed record AssembledRelocation(ulong Address, int Kind, string Symbol, long Addend);
 
-/// <summary>One assembled instruction or data directive and the declaration line it came from.</summary>
-internal sealed record AssembledLine(ulong Address, int Length, int DeclarationIndex, int Line, string Text, string MacroStack);
+/// <summary>
+/// One assembled instruction or data directive and the declaration line it came from, with the
+/// span of its statement in the declaration's text (value offsets; the macro call's for expanded lines).
+/// </summary>
+internal sealed record AssembledLine(ulong Address, int Length, int DeclarationIndex, int Line, string Text, string MacroStack, int SourceOffset = -1, int SourceLength = 0);
 
 /// <summary>An IDT gate of the image.</summary>
 internal sealed record AssembledGate(int Vector, string Stub, ulong Address, string? Handler, bool ErrorCode, int Ist, bool Interrupt, int Dpl);

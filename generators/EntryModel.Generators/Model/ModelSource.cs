@@ -1,7 +1,7 @@
 namespace EntryModel.Generators.Model;
 
-/// <summary>A strategy (build configuration) of a model: its name and the symbols it defines.</summary>
-internal sealed record StrategySource(string Name, string? Description, EquatableArray<string> Defines);
+/// <summary>A frame strategy: its name, description, defines, and how its validation findings are reported (the runtime's <c>ValidationSeverity</c>).</summary>
+internal sealed record StrategySource(string Name, string? Description, EquatableArray<string> Defines, int ValidationSeverity = 0);
 
 /// <summary>A section declared on the model class (address and runtime <c>SectionPermissions</c> bits).</summary>
 internal sealed record SectionSource(string Name, ulong Address, int Permissions);

@@ -13,6 +13,8 @@ internal static class StepNames
     public const string AssembleObject = nameof(AssembleObject);
     public const string Strategies = nameof(Strategies);
     public const string Assemble = nameof(Assemble);
+    public const string PlanValidation = nameof(PlanValidation);
+    public const string Validate = nameof(Validate);
     public const string GroupStrategies = nameof(GroupStrategies);
     public const string Emit = nameof(Emit);
     public const string OrphanDeclarations = nameof(OrphanDeclarations);

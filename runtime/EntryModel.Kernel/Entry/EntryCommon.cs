@@ -8,7 +8,7 @@ public static partial class DefaultKernel
     /// </summary>
     [GasCode("error_entry", Kind = SymbolKind.Entry, Section = ".entry.text", Address = 0xffffffff81885000)]
     public const string ErrorEntry = """
-            UNWIND_HINT_EMPTY
+            UNWIND_HINT_FUNC
             movq %rdi, RDI+8(%rsp)
             movq %rsi, RSI+8(%rsp)
             movq %rdx, RDX+8(%rsp)
@@ -70,6 +70,7 @@ public static partial class DefaultKernel
         1:
             POP_REGS
             addq $8, %rsp
+            UNWIND_HINT_IRET_REGS
             iretq
         """;
 
@@ -104,6 +105,7 @@ public static partial class DefaultKernel
     /// </summary>
     [GasCode("__switch_to_asm", Kind = SymbolKind.Entry, Section = ".entry.text", Address = 0xffffffff81885400)]
     public const string SwitchToAsm = """
+            UNWIND_HINT_FUNC
             pushq %rbp
             pushq %rbx
             pushq %r12

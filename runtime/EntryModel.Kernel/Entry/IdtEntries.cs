@@ -100,6 +100,7 @@ public static partial class DefaultKernel
     /// </summary>
     [IdtEntry("apic_timer_interrupt", 0xef, Handler = "smp_apic_timer_interrupt", Interrupt = true, Address = 0xffffffff81885580)]
     public const string ApicTimerInterrupt = """
+            UNWIND_HINT_IRET_REGS
             pushq $~\vector
             ASM_CLAC
             cld
@@ -112,6 +113,7 @@ public static partial class DefaultKernel
             movq %gs:PCPU_IRQ_STACK_PTR, %rsp
         1:
             pushq %rdi
+            UNWIND_HINT_REGS indirect=1
             CALL_HANDLER \handler, %rdi
             decq %gs:PCPU_IRQ_COUNT
             popq %rsp

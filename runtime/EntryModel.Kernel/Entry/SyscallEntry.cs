@@ -54,10 +54,12 @@ public static partial class DefaultKernel
             jnz 2f
             POP_REGS
             addq $8, %rsp
+            UNWIND_HINT_IRET_REGS
             popq %rcx
             addq $8, %rsp
             popq %r11
             popq %rsp
+            UNWIND_HINT_EMPTY
             swapgs
             sysretq
         2:
@@ -77,6 +79,7 @@ public static partial class DefaultKernel
             cli
             POP_REGS
             addq $8, %rsp
+            UNWIND_HINT_IRET_REGS
             swapgs
             iretq
         """;

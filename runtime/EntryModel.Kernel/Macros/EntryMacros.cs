@@ -54,6 +54,7 @@ public static partial class DefaultKernel
         .endm
 
         .macro idtentry do_sym, has_error_code=0, orig=-1, exit=error_exit
+            UNWIND_HINT_IRET_REGS offset=\has_error_code*8
         .if \has_error_code == 0
             pushq $\orig
         .endif

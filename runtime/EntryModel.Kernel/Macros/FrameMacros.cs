@@ -7,7 +7,7 @@ public static partial class DefaultKernel
     /// the strategy has frame pointers. The pt_regs frame (the seed's patch) is a fake frame whose
     /// return address is <c>pt_regs+1</c>, pushed just before entry code calls a handler; the
     /// encoded-rbp variant instead points %rbp at pt_regs with the low bit set. The unwind hints
-    /// mark where pt_regs starts for an ORC-style unwinder; the generator emits no bytes for them.
+    /// mark where pt_regs starts, as records stack validation reads and the image does not load.
     /// </summary>
     [GasMacros]
     public const string FrameMacros = """
@@ -70,14 +70,79 @@ public static partial class DefaultKernel
             REMOVE_PT_REGS_FRAME
         .endm
 
-        # Unwind hints: where the CFA is in entry code. Annotations only; they assemble to nothing.
-        .macro UNWIND_HINT_REGS base=%rsp, offset=0
+        # Unwind hints, the kernel's struct unwind_hint: a 12-byte record in .discard.unwind_hints naming
+        # the next instruction (a self-relative .long), the CFA there (an ORC register code and an
+        # offset), the hint's type and whether the stack ends there. Stack validation reads them; the
+        # image does not load them.
+        .set ORC_REG_UNDEFINED, 0
+        .set ORC_REG_DX, 2
+        .set ORC_REG_DI, 3
+        .set ORC_REG_BP, 4
+        .set ORC_REG_SP, 5
+        .set ORC_REG_R10, 6
+        .set ORC_REG_SP_INDIRECT, 9
+        .set UNWIND_HINT_TYPE_CALL, 0
+        .set UNWIND_HINT_TYPE_REGS, 1
+        .set UNWIND_HINT_TYPE_REGS_PARTIAL, 2
+        .set UNWIND_HINT_TYPE_FUNC, 3
+
+        .macro UNWIND_HINT type, sp_reg=ORC_REG_UNDEFINED, sp_offset=0, end=0
+        773:
+            .pushsection .discard.unwind_hints
+            .long 773b - .
+            .short \sp_offset
+            .byte \sp_reg
+            .byte \type
+            .byte \end
+            .balign 4
+            .popsection
         .endm
 
+        # pt_regs (or with partial=1 only its hardware iret frame) at \base+\offset; with indirect=1
+        # the word at %rsp points at it.
+        .macro UNWIND_HINT_REGS base=%rsp, offset=0, indirect=0, partial=0
+        .ifc \base,%rsp
+        .if \indirect
+            UNWIND_HINT_REGS_AT ORC_REG_SP_INDIRECT, \offset, \partial
+        .else
+            UNWIND_HINT_REGS_AT ORC_REG_SP, \offset, \partial
+        .endif
+        .endif
+        .ifc \base,%rbp
+            UNWIND_HINT_REGS_AT ORC_REG_BP, \offset, \partial
+        .endif
+        .ifc \base,%rdi
+            UNWIND_HINT_REGS_AT ORC_REG_DI, \offset, \partial
+        .endif
+        .ifc \base,%rdx
+            UNWIND_HINT_REGS_AT ORC_REG_DX, \offset, \partial
+        .endif
+        .ifc \base,%r10
+            UNWIND_HINT_REGS_AT ORC_REG_R10, \offset, \partial
+        .endif
+        .endm
+
+        .macro UNWIND_HINT_REGS_AT sp_reg, offset, partial
+        .if \partial
+            UNWIND_HINT UNWIND_HINT_TYPE_REGS_PARTIAL, \sp_reg, \offset
+        .else
+            UNWIND_HINT UNWIND_HINT_TYPE_REGS, \sp_reg, \offset
+        .endif
+        .endm
+
+        # Only the hardware's iret frame (RIP, CS, RFLAGS, RSP, SS) at \base+\offset.
         .macro UNWIND_HINT_IRET_REGS base=%rsp, offset=0
+            UNWIND_HINT_REGS \base, \offset, partial=1
         .endm
 
+        # Nothing known: entry code before it has a stack of its own, or the end of one.
         .macro UNWIND_HINT_EMPTY
+            UNWIND_HINT UNWIND_HINT_TYPE_CALL, ORC_REG_UNDEFINED, 0, 1
+        .endm
+
+        # A callable function's entry state (the return address at %rsp), for code reached otherwise.
+        .macro UNWIND_HINT_FUNC
+            UNWIND_HINT UNWIND_HINT_TYPE_FUNC, ORC_REG_SP, 8
         .endm
         """;
 }

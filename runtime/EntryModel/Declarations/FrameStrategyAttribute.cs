@@ -21,4 +21,7 @@ public sealed class FrameStrategyAttribute : Attribute
 
     /// <summary>One line saying what the strategy does to the stack.</summary>
     public string? Description { get; set; }
+
+    /// <summary>How the generator reports this strategy's stack-validation findings (objtool's rules).</summary>
+    public ValidationSeverity Validation { get; set; }
 }

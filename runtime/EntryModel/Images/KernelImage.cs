@@ -19,7 +19,8 @@ public sealed class KernelImage
         IReadOnlyList<IdtGate> idt,
         string? syscallEntry,
         IReadOnlyDictionary<string, long>? constants = null,
-        OrcTable? orc = null)
+        OrcTable? orc = null,
+        IReadOnlyList<ValidationFinding>? validation = null)
     {
         Model = model;
         Strategy = strategy;
@@ -33,6 +34,7 @@ public sealed class KernelImage
         SyscallEntry = syscallEntry;
         Constants = constants ?? new Dictionary<string, long>(StringComparer.Ordinal);
         Orc = orc;
+        Validation = validation ?? [];
     }
 
     public string Model { get; }
@@ -64,6 +66,9 @@ public sealed class KernelImage
 
     /// <summary>The ORC tables the generator's validation pass wrote, for a strategy that asks for them (CONFIG_UNWINDER_ORC); null otherwise.</summary>
     public OrcTable? Orc { get; }
+
+    /// <summary>What the generator's stack validation found in this image's kernel text (empty: it validated cleanly).</summary>
+    public IReadOnlyList<ValidationFinding> Validation { get; }
 
     /// <summary>A constant the model must define; a clear error names it when it does not.</summary>
     public long Constant(string name) =>

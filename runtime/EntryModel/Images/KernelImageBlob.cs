@@ -8,14 +8,14 @@ namespace EntryModel;
 /// magic "EMIB", version; string table; model, strategy, description, defines; chunks (section,
 /// address, permissions, bytes); symbols; relocations; line map; IDT gates; syscall entry; named
 /// constants (name, zigzag value); ORC tables (present flag; text start and end, rows: zigzag address
-/// delta, 6 packed entry bytes).
+/// delta, 6 packed entry bytes); stack-validation findings (id, rule, address, message).
 /// Addresses in the symbol, relocation and line tables are delta-coded (zigzag) from the previous entry.
 /// String references are table indices; index 0 with a "+1" field means null.
 /// </summary>
 public static class KernelImageBlob
 {
     /// <summary>The format version written by this release of the generator.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private static readonly byte[] Magic = "EMIB"u8.ToArray();
 
@@ -132,12 +132,21 @@ public static class KernelImageBlob
             orc = new OrcTable(ips, entries, textStart, textEnd);
         }
 
+        var findings = new ValidationFinding[r.Count()];
+        for (int i = 0; i < findings.Length; i++)
+        {
+            string id = strings[r.Count()];
+            string rule = strings[r.Count()];
+            ulong address = r.UInt64();
+            findings[i] = new ValidationFinding(id, rule, address, strings[r.Count()]);
+        }
+
         if (!r.AtEnd)
         {
             throw new InvalidDataException("trailing bytes after the image");
         }
 
-        return new KernelImage(model, strategy, description, defines, chunks, new SymbolTable(symbols), relocations, lines, gates, syscall, constants, orc);
+        return new KernelImage(model, strategy, description, defines, chunks, new SymbolTable(symbols), relocations, lines, gates, syscall, constants, orc, findings);
     }
 
     private ref struct Reader

@@ -25,6 +25,17 @@ public sealed class GeneratedImageTests
                 pushq %rbp
                 movq %rsp, %rbp
                 .endm
+                .macro HINT type, reg, offset=0, end=0
+                771:
+                .pushsection .discard.unwind_hints
+                .long 771b - .
+                .short \offset
+                .byte \reg
+                .byte \type
+                .byte \end
+                .balign 4
+                .popsection
+                .endm
                 """;
 
             [GasCode("pt_regs", Kind = SymbolKind.Marker, Address = 0xffffffff81887860, Size = 0x10)]
@@ -40,6 +51,7 @@ public sealed class GeneratedImageTests
 
             [IdtEntry("page_fault", 14, ErrorCode = true, Handler = "do_work")]
             public const string PageFault = """
+                HINT 2, 5, 8
                 .ifdef CONFIG_PT_REGS_FRAME
                 CREATE_PT_REGS_FRAME
                 .endif
@@ -48,7 +60,7 @@ public sealed class GeneratedImageTests
                 """;
 
             [SyscallEntry("entry_SYSCALL_64")]
-            public const string Syscall = "swapgs\nsysretq";
+            public const string Syscall = "HINT 0, 0, 0, 1\nswapgs\nsysretq";
         }
         """";
 

@@ -54,11 +54,23 @@ public sealed class InternalErrorTests
     {
         var capture = new ModelSourceCapture();
         AssemblyResult Broken(ModelSource m, EquatableArray<ParsedDeclaration> p, StrategySource s) =>
-            capture.Assemble(m, p, s) with { Chunks = new EquatableArray<AssembledChunk>([null!]) };
+            capture.Assemble(m, p, s) with { Lines = new EquatableArray<AssembledLine>([null!]) };
         var outcome = GeneratorHarness.Run(GeneratorHarness.With(ModelSourceCapture.Unsplit, Broken), Model);
 
         AssertInternalError(outcome, "emitting", 1);
         Assert.That(outcome.Result.GeneratedSources, Is.Empty);
+    }
+
+    [Test]
+    public void Assembler_result_that_breaks_validation_becomes_EM0099_and_no_image()
+    {
+        var capture = new ModelSourceCapture();
+        AssemblyResult Broken(ModelSource m, EquatableArray<ParsedDeclaration> p, StrategySource s) =>
+            capture.Assemble(m, p, s) with { Chunks = new EquatableArray<AssembledChunk>([null!]) };
+        var outcome = GeneratorHarness.Run(GeneratorHarness.With(ModelSourceCapture.Unsplit, Broken), Model);
+
+        AssertInternalError(outcome, "planning the validation", 2);
+        AssertNoImageIsUsable(outcome);
     }
 
     [Test]

@@ -59,11 +59,17 @@ internal static partial class Objtool
         }
     }
 
+    /// <summary>
+    /// Every warning line: <c>func+0xoff: message</c> when objtool names a place, otherwise the
+    /// whole message with no function and offset -1 (falls-through, end of section, fatal ones).
+    /// </summary>
     private static List<ObjtoolWarning> Warnings(string output) =>
-        [.. WarningLine().Matches(output).Select(m => new ObjtoolWarning(
-            m.Groups["func"].Value,
-            long.Parse(m.Groups["off"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-            m.Groups["msg"].Value.Trim()))];
+        [.. AnyWarning().Matches(output).Select(m => WarningLine().Match(m.Value) is { Success: true } placed
+            ? new ObjtoolWarning(
+                placed.Groups["func"].Value,
+                long.Parse(placed.Groups["off"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                placed.Groups["msg"].Value.Trim())
+            : new ObjtoolWarning(string.Empty, -1, m.Groups["msg"].Value.Trim()))];
 
     private static List<ObjtoolOrcRow> Rows(string output) =>
         [.. OrcLine().Matches(output).Select(m => new ObjtoolOrcRow(
@@ -96,6 +102,9 @@ internal static partial class Objtool
 
     [GeneratedRegex(@"warning: objtool: (?<func>[^\s+:]+)\+0x(?<off>[0-9a-f]+): (?<msg>[^\n]*)")]
     private static partial Regex WarningLine();
+
+    [GeneratedRegex(@"warning: objtool: (?<msg>[^\n]*)")]
+    private static partial Regex AnyWarning();
 
     [GeneratedRegex(@"^(?<sec>[^\s+:]+)\+(?<off>[0-9a-f]+):(?<row> sp:[^\n]*)$", RegexOptions.Multiline)]
     private static partial Regex OrcLine();

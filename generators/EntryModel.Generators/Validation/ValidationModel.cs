@@ -1,0 +1,46 @@
+using EntryModel.Generators.Model;
+
+namespace EntryModel.Generators.Validation;
+
+/// <summary>A symbol of the image as validation sees it: functions are what objtool calls STT_FUNC (with a size).</summary>
+internal sealed record ValidationSymbol(string Name, ulong Address, ulong Size, bool IsFunction);
+
+/// <summary>
+/// One record of <c>.discard.unwind_hints</c> (the kernel's <c>struct unwind_hint</c>): the
+/// instruction it is about, and the CFA (ORC register code + offset), type and end flag it declares.
+/// </summary>
+internal sealed record UnwindHint(ulong Address, int SpOffset, int SpReg, int Type, bool End);
+
+/// <summary>A contiguous run of a section's bytes (sections of a model may have gaps between fixed addresses).</summary>
+internal sealed record CodeChunk(string Section, ulong Address, EquatableArray<byte> Bytes)
+{
+    public ulong End => Address + (ulong)Bytes.Count;
+}
+
+/// <summary>
+/// What one validation job needs: the kernel text of one strategy's linked image (as objtool sees
+/// one object: every text section, so entry code is followed across them), every symbol of the
+/// image, its hints, and which checks the strategy asks for: frame-pointer rules (objtool's
+/// <c>--stackval</c>) and ORC rows (<c>--orc</c>). A value: an edit that leaves a strategy's text,
+/// symbols and hints as they were re-validates nothing.
+/// </summary>
+internal sealed record ValidationUnit(
+    string ModelKey,
+    int StrategyIndex,
+    EquatableArray<CodeChunk> Chunks,
+    EquatableArray<ValidationSymbol> Symbols,
+    EquatableArray<UnwindHint> Hints,
+    bool FrameRules,
+    bool Orc);
+
+/// <summary>One ORC row (the kernel's <c>struct orc_entry</c>, ORC register codes) and the address it starts at.</summary>
+internal sealed record OrcRow(ulong Address, int SpReg, int SpOffset, int BpReg, int BpOffset, int Type, bool End);
+
+/// <summary>What validating one strategy's kernel text found: findings, ORC rows when asked, how many instructions it decoded.</summary>
+internal sealed record TextValidation(
+    string ModelKey,
+    int StrategyIndex,
+    EquatableArray<ValidationFinding> Findings,
+    EquatableArray<OrcRow> Orc,
+    int Instructions,
+    string? InternalError);
