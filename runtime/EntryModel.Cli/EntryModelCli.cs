@@ -5,7 +5,7 @@ namespace EntryModel.Cli;
 
 /// <summary>
 /// The command line: with no arguments it reproduces the seed's traces and the smart unwinder's
-/// ideal one; <c>run</c>, <c>judge</c>, <c>list</c> and <c>disasm</c> reach everything else.
+/// ideal one; <c>run</c>, <c>judge</c>, <c>list</c>, <c>disasm</c> and <c>dump-orc</c> reach everything else.
 /// Wiring only: the work happens in EntryModel.Scenarios and EntryModel.Unwinding.
 /// </summary>
 public static class EntryModelCli
@@ -24,6 +24,7 @@ public static class EntryModelCli
         root.Subcommands.Add(JudgeCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
+        root.Subcommands.Add(DumpOrcCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

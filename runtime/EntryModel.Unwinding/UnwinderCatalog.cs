@@ -5,7 +5,8 @@ namespace EntryModel.Unwinding;
 
 /// <summary>
 /// The unwinders by name, and which of them each strategy's image supports: <c>guess</c> always,
-/// <c>frame</c> with frame pointers, and the one that reads the strategy's own marks.
+/// <c>frame</c> with frame pointers, <c>orc</c> with ORC tables, and the one that reads the
+/// strategy's own marks.
 /// </summary>
 public static class UnwinderCatalog
 {
@@ -17,7 +18,7 @@ public static class UnwinderCatalog
         (StrategyMarks.TaskFlag, "task-flag"),
     ];
 
-    public static IReadOnlyList<string> Names { get; } = ["guess", "frame", "frame-ptregs", "frame-encoded", "section", "task-flag"];
+    public static IReadOnlyList<string> Names { get; } = ["guess", "frame", "frame-ptregs", "frame-encoded", "section", "task-flag", "orc"];
 
     public static bool TryCreate(string name, UnwindImage image, out IUnwinder unwinder)
     {
@@ -30,6 +31,7 @@ public static class UnwinderCatalog
             "frame-encoded" => new EncodedFramePointerUnwinder(image),
             "section" => new EntrySectionUnwinder(image),
             "task-flag" => new TaskFlagUnwinder(image),
+            "orc" => new OrcUnwinder(image),
             _ => null!,
         };
         return unwinder is not null;
@@ -49,14 +51,25 @@ public static class UnwinderCatalog
         }
 
         names.AddRange(Marks.Where(m => image.Defines.Contains(m.Define)).Select(m => m.Unwinder));
+        if (image.Orc is not null)
+        {
+            names.Add("orc");
+        }
+
         return names;
     }
 
-    /// <summary>The unwinder made for the strategy (its marks, or the plain frame walk), or null with the reason in <paramref name="missing"/>.</summary>
+    /// <summary>The unwinder made for the strategy (its ORC tables, its marks, or the plain frame walk), or null with the reason in <paramref name="missing"/>.</summary>
     public static string? Own(KernelImage image, out string? missing)
     {
         ArgumentNullException.ThrowIfNull(image);
         missing = null;
+        bool orc = image.Defines.Contains(StrategyMarks.Orc);
+        if (orc && image.Orc is not null)
+        {
+            return "orc";
+        }
+
         if (Marks.FirstOrDefault(m => image.Defines.Contains(m.Define)) is { Unwinder: { } marked })
         {
             return marked;
@@ -67,8 +80,8 @@ public static class UnwinderCatalog
             return "frame";
         }
 
-        missing = image.Defines.Contains(StrategyMarks.Orc)
-            ? $"strategy {image.Strategy} has no unwinder of its own yet: it needs the ORC unwinder and tables (not built); without frame pointers only a scan (--unwinder guess) is possible"
+        missing = orc
+            ? $"strategy {image.Strategy} has no unwinder of its own yet: its image carries no ORC tables for the orc unwinder to read; without frame pointers only a scan (--unwinder guess) is possible"
             : $"strategy {image.Strategy} keeps no frame pointers and marks nothing an unwinder here can read; only a scan (--unwinder guess) is possible";
         return null;
     }

@@ -6,7 +6,7 @@ namespace EntryModel.Unwinding.Image;
 /// What unwinders may know of an image, gathered once: its symbols and kernel text, the pt_regs
 /// and switch-frame layouts, where the fake <c>pt_regs</c> function is, which text is entry code,
 /// the <c>section</c> strategy's pt_regs records, the call sites, the task flag the
-/// <c>task-flag</c> strategy sets, the IDT and the syscall entry. Never ground truth.
+/// <c>task-flag</c> strategy sets, the ORC tables, the IDT and the syscall entry. Never ground truth.
 /// </summary>
 public sealed class UnwindImage
 {
@@ -34,6 +34,8 @@ public sealed class UnwindImage
         CallSites = CallSites.FromImage(image, Text);
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
         PreemptIrqFlag = image.Constants.TryGetValue("PF_PREEMPT_IRQ", out long pf) ? (ulong)pf : 0;
+        Orc = image.Orc;
+        RetFromFork = image.Symbols.TryGet("ret_from_fork", out var fork) ? fork.Address : 0;
     }
 
     public KernelImage Image { get; }
@@ -63,6 +65,12 @@ public sealed class UnwindImage
 
     /// <summary>The flag entry code sets on a task preempted from an interrupt; 0 when the image defines none.</summary>
     public ulong PreemptIrqFlag { get; }
+
+    /// <summary>The image's ORC tables, for the <c>orc</c> unwinder; null when the image has none.</summary>
+    public OrcTable? Orc { get; }
+
+    /// <summary>Where a new task first runs (<c>ret_from_fork</c>); 0 when the image has no such symbol.</summary>
+    public ulong RetFromFork { get; }
 
     /// <summary>The <c>section</c> strategy's records, by return address.</summary>
     public IReadOnlyDictionary<ulong, EntryRegsRecord> EntryRegs => entryRegs;

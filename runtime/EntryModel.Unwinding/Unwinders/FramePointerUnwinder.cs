@@ -167,8 +167,32 @@ public class FramePointerUnwinder : IUnwinder
             return false;
         }
 
+        if (!AcceptRegs(ref state, regs, ip, cs, sp))
+        {
+            return false;
+        }
+
+        state.Kind = UnwindFrameKind.Regs;
+        state.Regs = regs;
+        state.UserMode = (cs & 3) == 3;
+        state.Ip = ip;
+        state.Slot = regs + (ulong)layout.Ip;
+        state.Sp = sp;
+        state.Bp = bp;
+        state.Floor = regs + (ulong)layout.Size;
+        state.Pending = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether registers saved at <paramref name="regs"/> (already reached) can be an event boundary:
+    /// false, with the walk finished or failed, when they are a kernel thread's first pt_regs (the
+    /// end of its stack) or cannot have been saved there.
+    /// </summary>
+    protected bool AcceptRegs(ref UnwindState state, ulong regs, ulong ip, ulong cs, ulong sp)
+    {
         bool user = (cs & 3) == 3;
-        bool top = state.Stack!.High - regs == (ulong)layout.Size;
+        bool top = state.Stack!.High - regs == (ulong)Image.PtRegs.Size;
         bool taskTop = top && state.Stack.Kind == StackKind.Task;
         if (!user && taskTop)
         {
@@ -184,21 +208,7 @@ public class FramePointerUnwinder : IUnwinder
             return state.Fail(UnwindError.BadRegs);
         }
 
-        if (!user && !text.Contains(ip))
-        {
-            return state.Fail(UnwindError.BadRegs);
-        }
-
-        state.Kind = UnwindFrameKind.Regs;
-        state.Regs = regs;
-        state.UserMode = user;
-        state.Ip = ip;
-        state.Slot = regs + (ulong)layout.Ip;
-        state.Sp = sp;
-        state.Bp = bp;
-        state.Floor = regs + (ulong)layout.Size;
-        state.Pending = 0;
-        return true;
+        return user || text.Contains(ip) || state.Fail(UnwindError.BadRegs);
     }
 
     /// <summary>Whether an address lies in the upper (kernel) half of the canonical address space.</summary>

@@ -31,4 +31,14 @@ public enum UnwindError
 
     /// <summary>The stack ended (or left for no known stack) before the walk reached the end of the task's stack.</summary>
     EndOfStack,
+
+    /// <summary>No ORC row covers the frame's address (the ORC unwinder).</summary>
+    MissingOrcRow,
+
+    /// <summary>
+    /// The frame's ORC row cannot be followed: it is undefined without marking the end of the stack,
+    /// or its stack pointer is based on a register that no pt_regs just crossed holds, or it names a
+    /// base register or type the unwinder does not know.
+    /// </summary>
+    UnusableOrcRow,
 }

@@ -20,6 +20,20 @@ public struct UnwindState
     /// <summary>The pt_regs of a <see cref="UnwindFrameKind.Regs"/> frame, 0 otherwise.</summary>
     public ulong Regs { get; set; }
 
+    /// <summary>
+    /// Whether only the hardware (iret) frame of <see cref="Regs"/> is known to be there: RIP, CS,
+    /// RFLAGS, RSP, SS; the words below RIP belong to whatever the stack held (the ORC unwinder's
+    /// partial regs).
+    /// </summary>
+    public bool PartialRegs { get; set; }
+
+    /// <summary>
+    /// With <see cref="PartialRegs"/>, the whole pt_regs of the frame before, if it was one: early
+    /// entry code interrupted by an NMI has not saved the registers yet, so the NMI's pt_regs still
+    /// hold them (the ORC unwinder's <c>prev_regs</c>). 0 otherwise.
+    /// </summary>
+    public ulong PreviousRegs { get; set; }
+
     /// <summary>Whether the pt_regs of this frame were saved in user mode (CS RPL 3): the last frame of a walk.</summary>
     public bool UserMode { get; set; }
 

@@ -3,7 +3,7 @@ using EntryModel.Scenarios.Seed;
 
 namespace EntryModel.Scenarios.Tests.Cli;
 
-/// <summary>The command line, run in-process: default run, run, judge, list, disasm, help, usage errors and unknown names.</summary>
+/// <summary>The command line, run in-process: default run, run, judge, list, disasm, dump-orc, help, usage errors and unknown names.</summary>
 public class EntryModelCliTests
 {
     [Test]
@@ -98,6 +98,7 @@ public class EntryModelCliTests
     [TestCase("list")]
     [TestCase("run", "read-page-fault", "--unwinder", "no-such-unwinder")]
     [TestCase("run", "read-page-fault", "--printer", "fancy")]
+    [TestCase("dump-orc", "--bogus")]
     public void Usage_errors_exit_2(params string[] args)
     {
         var (code, _, error) = CliHarness.Run(args);
@@ -110,6 +111,7 @@ public class EntryModelCliTests
     [TestCase("run", "read-page-fault", "--strategy", "no-such-strategy")]
     [TestCase("list", "symbols", "-s", "no-such-strategy")]
     [TestCase("disasm", "dump_stack", "--strategy", "no-such-strategy")]
+    [TestCase("dump-orc", "--strategy", "no-such-strategy")]
     public void Unknown_scenario_or_strategy_exits_2_listing_the_valid_names(params string[] args)
     {
         var (code, _, error) = CliHarness.Run(args);
@@ -151,6 +153,16 @@ public class EntryModelCliTests
         Assert.That(output, Does.Contain("jmp    error_exit"));
     }
 
+    [Test]
+    public void Dump_orc_on_an_image_without_orc_tables_says_so_and_exits_1()
+    {
+        var (code, output, error) = CliHarness.Run("dump-orc", "--strategy", "none");
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("the image of strategy none has no ORC tables"));
+        Assert.That(output, Is.Empty, "nothing stands in for the rows");
+    }
+
     [TestCase("scenarios", "read-page-fault")]
     [TestCase("strategies", "pt-regs-frame")]
     [TestCase("symbols", "ffffffff8143c1be     c2 Function")]
@@ -170,6 +182,7 @@ public class EntryModelCliTests
     [TestCase("list")]
     [TestCase("disasm")]
     [TestCase("judge")]
+    [TestCase("dump-orc")]
     public void Every_command_has_help(params string[] command)
     {
         var (code, output, _) = CliHarness.Run([.. command, "--help"]);
