@@ -73,13 +73,14 @@ public class EntryModelCliTests
     }
 
     [Test]
-    public void Run_under_a_strategy_without_an_unwinder_says_so_instead_of_printing_a_scan()
+    public void Run_under_orc_walks_the_seed_event_with_the_generated_orc_tables_exactly()
     {
         var (code, output, _) = CliHarness.Run("run", "read-page-fault", "--strategy", "orc");
 
         Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("none unwound: strategy orc has no unwinder of its own yet"));
-        Assert.That(output, Does.Not.Contain("[<"));
+        Assert.That(output, Does.Contain("unwinder: orc (the strategy's own)"));
+        Assert.That(output, Does.Contain("page fault, RIP=copy_page_to_iter+0x6c/0x440"));
+        Assert.That(output, Does.Contain("beside ground truth: exact (12 of 12 frames)"));
     }
 
     [Test]
