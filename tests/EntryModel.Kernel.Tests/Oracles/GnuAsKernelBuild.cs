@@ -25,6 +25,9 @@ internal sealed partial class GnuAsKernelBuild
 
     public Dictionary<string, ulong> Symbols { get; }
 
+    /// <summary>The relocatable object GNU as made (each declaration in its own section <c>name.N</c>), before ld.</summary>
+    public byte[] Object { get; private init; } = [];
+
     public List<(ulong Address, int Length, string Text)> Instructions { get; }
 
     /// <summary>Assembled length of each fixed-address declaration (ld drops empty ones: length 0).</summary>
@@ -55,7 +58,11 @@ internal sealed partial class GnuAsKernelBuild
                 var a = decls[i].Attribute;
                 string section = $"{a.Section}.{i}";
                 string flags = a.Kind != SymbolKind.Data ? "ax" : a.Section == ".rodata" ? "a" : "aw";
-                source.AppendLine(CultureInfo.InvariantCulture, $".section {section},\"{flags}\",@progbits\n.globl {a.Name}\n{a.Name}:\n{decls[i].ExpandedText}");
+                // Functions are STT_FUNC with their size, as objtool wants them; entry code stays STT_NOTYPE.
+                bool function = a.Kind == SymbolKind.Function;
+                string type = function ? $".type {a.Name}, @function\n" : string.Empty;
+                string size = function ? $"\n.size {a.Name}, .-{a.Name}" : string.Empty;
+                source.AppendLine(CultureInfo.InvariantCulture, $".section {section},\"{flags}\",@progbits\n.globl {a.Name}\n{type}{a.Name}:\n{decls[i].ExpandedText}{size}");
                 if (a.Address != 0)
                 {
                     script.AppendLine(CultureInfo.InvariantCulture, $"  .o{i} 0x{a.Address:x} : {{ *({section}) }}");
@@ -122,7 +129,7 @@ internal sealed partial class GnuAsKernelBuild
             }
 
             var sections = ElfSections.Read(File.ReadAllBytes(Path.Combine(dir, "k.elf")));
-            return new GnuAsKernelBuild(symbols, instructions, lengths, ends, sections);
+            return new GnuAsKernelBuild(symbols, instructions, lengths, ends, sections) { Object = File.ReadAllBytes(Path.Combine(dir, "k.o")) };
         }
         finally
         {

@@ -32,6 +32,24 @@ internal static partial class Objtool
         }
     }
 
+    /// <summary>Runs objtool on a copy of an object GNU as already made (objtool writes ORC sections into what it checks).</summary>
+    public static ObjtoolReport CheckObject(byte[] elf, bool orc)
+    {
+        string tool = Path;
+        string dir = Directory.CreateTempSubdirectory("entrymodel-objtool-").FullName;
+        try
+        {
+            string o = System.IO.Path.Combine(dir, "in.o");
+            File.WriteAllBytes(o, elf);
+            var warnings = Warnings(Run(tool, orc ? ["--orc", o] : ["--stackval", o]));
+            return new ObjtoolReport(warnings, orc ? Rows(Run(tool, ["--dump=orc", o])) : [], []);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Assembles <paramref name="source"/> and runs objtool on the object.</summary>
     public static ObjtoolReport Check(string source, bool orc)
     {
