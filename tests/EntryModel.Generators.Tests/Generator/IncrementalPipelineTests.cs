@@ -26,7 +26,7 @@ public sealed class IncrementalPipelineTests
     private static readonly string[] DownstreamOfExtraction =
     [
         StepNames.Models, StepNames.Declarations, StepNames.SplitDeclaration, StepNames.GroupDeclarations,
-        StepNames.ObjectJobs, StepNames.AssembleObject, StepNames.Strategies, StepNames.Assemble, StepNames.GroupStrategies, StepNames.Emit,
+        StepNames.ObjectJobs, StepNames.AssembleObject, StepNames.Strategies, StepNames.Assemble, StepNames.PlanValidation, StepNames.Validate, StepNames.GroupStrategies, StepNames.Emit,
     ];
 
     [Test]
