@@ -19,18 +19,33 @@ internal readonly record struct CfiReg(int Base, int Offset)
 /// </summary>
 internal sealed class CfiState : IEquatable<CfiState>
 {
+    // Saved registers and register values share one array: a copy of the state is two allocations.
+    private readonly CfiReg[] slots;
+
     public CfiState()
     {
-        for (int i = 0; i < CfiRegisters.Count; i++)
+        slots = new CfiReg[2 * CfiRegisters.Count];
+        for (int i = 0; i < slots.Length; i++)
         {
-            Regs[i] = CfiReg.Undefined;
-            Vals[i] = CfiReg.Undefined;
+            slots[i] = CfiReg.Undefined;
         }
+
+        Regs = new RegisterView(slots, 0);
+        Vals = new RegisterView(slots, CfiRegisters.Count);
     }
 
-    public CfiReg[] Regs { get; } = new CfiReg[CfiRegisters.Count];
+    private CfiState(CfiReg[] slots)
+    {
+        this.slots = slots;
+        Regs = new RegisterView(slots, 0);
+        Vals = new RegisterView(slots, CfiRegisters.Count);
+    }
 
-    public CfiReg[] Vals { get; } = new CfiReg[CfiRegisters.Count];
+    /// <summary>Where each register was saved (base and offset), by CFI register number.</summary>
+    public readonly RegisterView Regs;
+
+    /// <summary>Registers known to hold a value relative to the CFA or the stack top (for moves back into %rsp).</summary>
+    public readonly RegisterView Vals;
 
     public CfiReg Cfa { get; set; } = CfiReg.Undefined;
 
@@ -58,7 +73,7 @@ internal sealed class CfiState : IEquatable<CfiState>
 
     public CfiState Clone()
     {
-        var copy = new CfiState
+        var copy = new CfiState((CfiReg[])slots.Clone())
         {
             Cfa = Cfa,
             StackSize = StackSize,
@@ -69,8 +84,6 @@ internal sealed class CfiState : IEquatable<CfiState>
             Drap = Drap,
             End = End,
         };
-        Array.Copy(Regs, copy.Regs, CfiRegisters.Count);
-        Array.Copy(Vals, copy.Vals, CfiRegisters.Count);
         return copy;
     }
 
@@ -92,9 +105,9 @@ internal sealed class CfiState : IEquatable<CfiState>
             return false;
         }
 
-        for (int i = 0; i < CfiRegisters.Count; i++)
+        for (int i = 0; i < slots.Length; i++)
         {
-            if (Regs[i] != other.Regs[i] || Vals[i] != other.Vals[i])
+            if (slots[i] != other.slots[i])
             {
                 return false;
             }
@@ -106,4 +119,23 @@ internal sealed class CfiState : IEquatable<CfiState>
     public override bool Equals(object? obj) => Equals(obj as CfiState);
 
     public override int GetHashCode() => (Cfa.GetHashCode() * 31) + StackSize;
+
+    /// <summary>One half of the state's register slots, indexed by CFI register number.</summary>
+    internal readonly struct RegisterView
+    {
+        private readonly CfiReg[] slots;
+        private readonly int start;
+
+        public RegisterView(CfiReg[] slots, int start)
+        {
+            this.slots = slots;
+            this.start = start;
+        }
+
+        public CfiReg this[int reg]
+        {
+            get => slots[start + reg];
+            set => slots[start + reg] = value;
+        }
+    }
 }

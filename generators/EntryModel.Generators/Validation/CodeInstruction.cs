@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace EntryModel.Generators.Validation;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace EntryModel.Generators.Validation;
 /// </summary>
 internal sealed class CodeInstruction
 {
-    public CodeInstruction(ulong address, int length, InstructionType type, List<StackOp> ops, ulong? target)
+    public CodeInstruction(ulong address, int length, InstructionType type, StackOp[] ops, ulong? target)
     {
         Address = address;
         Length = length;
@@ -24,7 +22,8 @@ internal sealed class CodeInstruction
 
     public InstructionType Type { get; }
 
-    public List<StackOp> Ops { get; }
+    /// <summary>Its stack operations (a call's are dropped once its destination is known).</summary>
+    public StackOp[] Ops { get; set; }
 
     /// <summary>Where a direct jump or call goes.</summary>
     public ulong? Target { get; }

@@ -436,17 +436,25 @@ internal sealed class FrameValidator
 
     private string RegionName(ulong address)
     {
+        // Symbols come sorted by address: the last one at or below the address, if it is in the same section.
         var section = code.SectionOf(address);
-        ValidationSymbol? best = null;
-        foreach (var s in code.Unit.Symbols)
+        var symbols = code.Unit.Symbols;
+        int lo = 0, hi = symbols.Count - 1, found = -1;
+        while (lo <= hi)
         {
-            if (s.Address <= address && s.Address >= section.Start && (best is null || s.Address > best.Address))
+            int mid = (lo + hi) >> 1;
+            if (symbols[mid].Address <= address)
             {
-                best = s;
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 
-        return best?.Name ?? section.Name;
+        return found >= 0 && symbols[found].Address >= section.Start ? symbols[found].Name : section.Name;
     }
 
     private bool IgnoredWhenUnreachable(int i)

@@ -24,8 +24,17 @@ internal sealed class KernelText
         "usercopy_abort", "xen_start_kernel",
     };
 
-    private readonly Dictionary<ulong, int> byAddress = new();
     private readonly Dictionary<int, bool> deadEndCache = new();
+    private readonly Dictionary<ulong, ValidationSymbol> symbolAt = new();
+    private readonly Dictionary<string, int> functionNamed = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, int> functionStarting = new();
+    private ulong[] functionStarts = [];
+
+    /// <summary>Per function (by address), the furthest end of it and every function before it: where a backward search can stop.</summary>
+    private ulong[] functionReach = [];
+
+    /// <summary>Per function, the index range of its instructions (they are contiguous).</summary>
+    private (int First, int End)[] functionInstructions = [];
 
     private KernelText(ValidationUnit unit)
     {
@@ -39,6 +48,24 @@ internal sealed class KernelText
         }
 
         Functions.Sort((a, b) => a.Address.CompareTo(b.Address));
+        functionStarts = new ulong[Functions.Count];
+        functionReach = new ulong[Functions.Count];
+        for (int f = 0; f < Functions.Count; f++)
+        {
+            functionStarts[f] = Functions[f].Address;
+            functionReach[f] = Math.Max(f > 0 ? functionReach[f - 1] : 0, Functions[f].Address + Functions[f].Size);
+            functionNamed[Functions[f].Name] = f;
+            functionStarting[Functions[f].Address] = f;
+        }
+
+        // By address, a function wins over another symbol at the same place (objtool's find_call_destination).
+        foreach (var s in unit.Symbols)
+        {
+            if (!symbolAt.TryGetValue(s.Address, out var known) || (s.IsFunction && !known.IsFunction))
+            {
+                symbolAt[s.Address] = s;
+            }
+        }
     }
 
     public ValidationUnit Unit { get; }
@@ -92,7 +119,33 @@ internal sealed class KernelText
         return code;
     }
 
-    public bool TryFind(ulong address, out int index) => byAddress.TryGetValue(address, out index);
+    /// <summary>The instruction starting exactly at <paramref name="address"/> (instructions are in address order).</summary>
+    public bool TryFind(ulong address, out int index)
+    {
+        int lo = 0, hi = Instructions.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            ulong at = Instructions[mid].Address;
+            if (at == address)
+            {
+                index = mid;
+                return true;
+            }
+
+            if (at < address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        index = -1;
+        return false;
+    }
 
     /// <summary>The instruction right after <paramref name="index"/>'s bytes, or null at the end of its chunk.</summary>
     public CodeInstruction? Next(int index)
@@ -123,10 +176,26 @@ internal sealed class KernelText
     /// <summary>The function containing <paramref name="address"/>, as an index into <see cref="Functions"/>, or -1.</summary>
     public int FunctionAt(ulong address)
     {
-        for (int f = 0; f < Functions.Count; f++)
+        // The last function starting at or below the address; overlapping ones are searched back from there.
+        int lo = 0, hi = functionStarts.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (functionStarts[mid] <= address)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        for (int f = found; f >= 0 && functionReach[f] > address; f--)
         {
             var s = Functions[f];
-            if (address >= s.Address && address < s.Address + s.Size)
+            if (address < s.Address + s.Size)
             {
                 return f;
             }
@@ -148,8 +217,7 @@ internal sealed class KernelText
             return true;
         }
 
-        int f = Functions.FindIndex(s => s.Name == name);
-        if (f < 0)
+        if (!functionNamed.TryGetValue(name, out int f))
         {
             return false;
         }
@@ -166,8 +234,10 @@ internal sealed class KernelText
     private bool ComputeDeadEnd(int f)
     {
         bool empty = true;
-        foreach (var insn in Instructions)
+        var (first, end) = functionInstructions[f];
+        for (int i = first; i < end; i++)
         {
+            var insn = Instructions[i];
             if (insn.Function != f)
             {
                 continue;
@@ -190,17 +260,24 @@ internal sealed class KernelText
     private bool Decode()
     {
         var ops = new List<StackOp>();
+        int expected = 0;
         foreach (var chunk in Unit.Chunks)
         {
-            byte[] bytes = [.. chunk.Bytes];
+            expected += chunk.Bytes.Count / 4;
+        }
+
+        Instructions.Capacity = expected;
+        foreach (var chunk in Unit.Chunks)
+        {
+            var bytes = new byte[chunk.Bytes.Count];
+            chunk.Bytes.Items.CopyTo(bytes);
             var reader = new ByteArrayCodeReader(bytes);
             var decoder = Iced.Intel.Decoder.Create(64, reader, chunk.Address, DecoderOptions.None);
             int offset = 0;
             while (offset < bytes.Length)
             {
+                // The decoder runs on through the chunk; its IP follows the bytes it consumed.
                 ulong address = chunk.Address + (ulong)offset;
-                decoder.IP = address;
-                reader.Position = offset;
                 decoder.Decode(out var instruction);
                 if (instruction.IsInvalid || instruction.Length == 0 || offset + instruction.Length > bytes.Length)
                 {
@@ -213,9 +290,8 @@ internal sealed class KernelText
                 ops.Clear();
                 var type = StackOpDecoder.Classify(bytes, offset, instruction, constants, inFunction, ops);
                 ulong? target = IsNearBranch(instruction) ? instruction.NearBranchTarget : null;
-                var insn = new CodeInstruction(address, instruction.Length, type, [.. ops], target);
+                var insn = new CodeInstruction(address, instruction.Length, type, ops.Count == 0 ? [] : [.. ops], target);
                 insn.DeadEnd = type == InstructionType.Bug;
-                byAddress[address] = Instructions.Count;
                 Instructions.Add(insn);
                 offset += instruction.Length;
             }
@@ -223,16 +299,23 @@ internal sealed class KernelText
 
         for (int f = 0; f < Functions.Count; f++)
         {
-            if (!byAddress.ContainsKey(Functions[f].Address))
+            if (!TryFind(Functions[f].Address, out _))
             {
                 Fatal = new ValidationFinding(ValidationRule.BadDestination, Functions[f].Address, $"{Functions[f].Name}(): can't find starting instruction");
                 return false;
             }
         }
 
-        foreach (var insn in Instructions)
+        functionInstructions = new (int, int)[Functions.Count];
+        for (int i = 0; i < Instructions.Count; i++)
         {
-            insn.Function = FunctionAt(insn.Address);
+            int f = FunctionAt(Instructions[i].Address);
+            Instructions[i].Function = f;
+            if (f >= 0)
+            {
+                var (first, end) = functionInstructions[f];
+                functionInstructions[f] = end == 0 ? (i, i + 1) : (first, i + 1);
+            }
         }
 
         return true;
@@ -262,7 +345,7 @@ internal sealed class KernelText
                 continue;
             }
 
-            if (!byAddress.TryGetValue(target, out int dest))
+            if (!TryFind(target, out int dest))
             {
                 Fatal = new ValidationFinding(ValidationRule.BadDestination, insn.Address, $"can't find jump dest instruction at {Place(target)}");
                 return false;
@@ -298,7 +381,7 @@ internal sealed class KernelText
             ValidationSymbol? dest;
             if (Contains(target))
             {
-                dest = Functions.Find(s => s.Address == target) ?? SymbolAt(target);
+                dest = functionStarting.TryGetValue(target, out int f) ? Functions[f] : SymbolAt(target);
                 if (dest is null)
                 {
                     Fatal = new ValidationFinding(ValidationRule.BadDestination, insn.Address, "unannotated intra-function call");
@@ -314,7 +397,7 @@ internal sealed class KernelText
             }
 
             // Whatever a call does to the stack, the callee's return undoes.
-            insn.Ops.Clear();
+            insn.Ops = [];
             insn.CallDestination = dest?.Name ?? $"0x{target:x}";
             insn.DeadEnd = IsDeadEnd(dest?.Name);
         }
@@ -322,24 +405,7 @@ internal sealed class KernelText
         return true;
     }
 
-    private ValidationSymbol? SymbolAt(ulong address)
-    {
-        ValidationSymbol? any = null;
-        foreach (var s in Unit.Symbols)
-        {
-            if (s.Address == address)
-            {
-                if (s.IsFunction)
-                {
-                    return s;
-                }
-
-                any ??= s;
-            }
-        }
-
-        return any;
-    }
+    private ValidationSymbol? SymbolAt(ulong address) => symbolAt.TryGetValue(address, out var s) ? s : null;
 
     private void ReadHints()
     {
@@ -349,7 +415,7 @@ internal sealed class KernelText
         for (int h = 0; h < Unit.Hints.Count; h++)
         {
             var hint = Unit.Hints[h];
-            if (!byAddress.TryGetValue(hint.Address, out int index))
+            if (!TryFind(hint.Address, out int index))
             {
                 Fatal = new ValidationFinding(ValidationRule.BadHint, hint.Address, $"can't find insn for unwind_hints[{h}]");
                 return;
