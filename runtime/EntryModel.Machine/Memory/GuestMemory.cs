@@ -24,9 +24,9 @@ public sealed class GuestMemory : IMemoryReader
     private readonly TlbEntry[] userWrite = NewTlb();
 
     // Host reads (unwinders, printers): a TLB of their own, kept exactly as the guest read TLBs are,
-    // and a copy of the entry the last host read used (invalidated with it).
+    // and the page the last host read used, shown to walks (cleared with its TLB entry).
     private readonly TlbEntry[] hostRead = NewTlb();
-    private TlbEntry hostLast = new() { Tag = TlbEntry.Invalid };
+    private readonly PageWindow hostLast = new();
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
     private readonly List<Page> epochPages = [];
@@ -50,6 +50,9 @@ public sealed class GuestMemory : IMemoryReader
 
     /// <summary>Raised (rarely) when mappings change: map, unmap, protect, or a restore that cannot keep the translations.</summary>
     internal event Action? MappingsChanged;
+
+    /// <summary>The page of the last host read (<see cref="TryReadUInt64"/>), which walks read directly while they stay on it.</summary>
+    public PageWindow Window => hostLast;
 
     /// <summary>How many pages are mapped.</summary>
     public int MappedPages { get; private set; }
@@ -202,14 +205,7 @@ public sealed class GuestMemory : IMemoryReader
     {
         // A stack walk reads one page over and over, each address depending on the last value read:
         // the last page's data at hand keeps the TLB's index and entry load off that chain.
-        uint off = (uint)(address & PageMask);
-        if (hostLast.Tag == address >> 12 && off <= PageSize - 8)
-        {
-            value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hostLast.Data!), off));
-            return true;
-        }
-
-        return HostReadOtherPage(address, out value);
+        return hostLast.TryReadUInt64(address, out value) || HostReadOtherPage(address, out value);
     }
 
     private bool HostReadOtherPage(ulong address, out ulong value)
@@ -219,7 +215,7 @@ public sealed class GuestMemory : IMemoryReader
         uint off = (uint)(address & PageMask);
         if (e.Tag == vpn && off <= PageSize - 8)
         {
-            hostLast = e;
+            hostLast.Show(vpn, e.Data!);
             value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(e.Data!), off));
             return true;
         }
@@ -238,6 +234,7 @@ public sealed class GuestMemory : IMemoryReader
             ref var e = ref hostRead[(int)(vpn & (TlbSize - 1))];
             e.Tag = vpn;
             e.Data = page.Data;
+            hostLast.Show(vpn, page.Data);
         }
 
         return ok;
@@ -427,7 +424,7 @@ public sealed class GuestMemory : IMemoryReader
     internal void FlushTlbs()
     {
         ClearTlb(hostRead);
-        hostLast = new TlbEntry { Tag = TlbEntry.Invalid };
+        hostLast.Clear();
         ClearTlb(kernelRead);
         ClearTlb(kernelWrite);
         ClearTlb(userRead);
@@ -653,9 +650,9 @@ public sealed class GuestMemory : IMemoryReader
     private void InvalidateTlbSlot(ulong vpn, bool writesOnly)
     {
         int i = (int)(vpn & (TlbSize - 1));
-        if (!writesOnly && hostLast.Tag == vpn)
+        if (!writesOnly && hostLast.PageNumber == vpn)
         {
-            hostLast = new TlbEntry { Tag = TlbEntry.Invalid };
+            hostLast.Clear();
         }
 
         foreach (var tlb in writesOnly ? [kernelWrite, userWrite] : new[] { kernelRead, kernelWrite, userRead, userWrite, hostRead })
@@ -702,5 +699,6 @@ public sealed class GuestMemory : IMemoryReader
         }
 
         public bool TryRead(ulong address, Span<byte> destination) => CopyOut(root, address, destination);
+
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace EntryModel.Unwinding.Image;
 
@@ -14,6 +15,10 @@ public sealed class UnwindImage
     public const string EntryRegsSection = ".entry_regs";
 
     private readonly (ulong Start, ulong End)[] entryText;
+
+    // [entryLow, entryLow + entrySpan): from the first entry range's start to the last one's end (empty without entry code).
+    private readonly ulong entryLow;
+    private readonly ulong entrySpan;
     private readonly Dictionary<ulong, EntryRegsRecord> entryRegs;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelImage, UnwindImage> Cache = [];
@@ -30,6 +35,12 @@ public sealed class UnwindImage
         entryText = MergeRanges(image.Chunks
             .Where(c => c.Section.StartsWith(".entry", StringComparison.Ordinal) && (c.Flags & SectionPermissions.Executable) != 0)
             .Select(c => (c.Address, c.End)));
+        if (entryText.Length > 0)
+        {
+            entryLow = entryText[0].Start;
+            entrySpan = entryText[^1].End - entryLow;
+        }
+
         entryRegs = ReadEntryRegs(image);
         CallSites = CallSites.FromImage(image, Text);
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
@@ -76,16 +87,16 @@ public sealed class UnwindImage
     public IReadOnlyDictionary<ulong, EntryRegsRecord> EntryRegs => entryRegs;
 
     /// <summary>Whether <paramref name="address"/> lies in entry code (a section named .entry*).</summary>
-    public bool IsEntryText(ulong address)
-    {
-        // Asked on every frame by the section unwinder: most addresses are outside all of entry code;
-        // the rest are found by a binary search of the sorted, disjoint ranges (one per entry chunk).
-        var ranges = entryText;
-        if (ranges.Length == 0 || address < ranges[0].Start || address >= ranges[^1].End)
-        {
-            return false;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsEntryText(ulong address) =>
+        // Asked on every frame by the section unwinder: most addresses are outside all of entry
+        // code, which one unsigned compare against the span of its ranges says here; the rest are
+        // found by a binary search of the sorted, disjoint ranges (one per entry chunk).
+        address - entryLow < entrySpan && InEntryRange(address);
 
+    private bool InEntryRange(ulong address)
+    {
+        var ranges = entryText;
         int lo = 0, hi = ranges.Length - 1;
         while (lo <= hi)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using EntryModel.Unwinding.Image;
 
 namespace EntryModel.Unwinding.Unwinders;
@@ -15,16 +17,28 @@ public class FramePointerUnwinder : IUnwinder
     /// <summary>A saved %rbp record: the caller's %rbp, then the return address.</summary>
     protected const ulong FrameRecordSize = 16;
 
+    private const int GuestPageSize = 4096;
+
     // Read on every frame: kept at hand rather than reached through the image's properties.
     private readonly KernelTextRange text;
+    private readonly ulong textStart;
+    private readonly ulong textSize;
     private readonly ulong lastFrameDepth;
+
+    // Bytes of a lent page from a pt_regs' start that hold the four words EnterRegs reads (int.MaxValue: never read from a span).
+    private readonly int regsSpanNeeded;
 
     public FramePointerUnwinder(UnwindImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         Image = image;
         text = image.Text;
+        textStart = text.Start;
+        textSize = text.End - text.Start;
         lastFrameDepth = FrameRecordSize + (ulong)image.PtRegs.Size;
+        var layout = image.PtRegs;
+        int[] offsets = [layout.Ip, layout.Cs, layout.Sp, layout.Bp];
+        regsSpanNeeded = offsets.Min() >= 0 && offsets.Max() <= GuestPageSize - 8 ? offsets.Max() + 8 : int.MaxValue;
     }
 
     public virtual string Name => "frame";
@@ -109,12 +123,11 @@ public class FramePointerUnwinder : IUnwinder
     protected virtual bool? FollowMark(ref UnwindState state, ulong record, ulong ret) => null;
 
     /// <summary>Moves to the plain frame record at <paramref name="record"/>: its return address becomes the frame's ip.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected bool EnterFrame(ref UnwindState state, ulong record)
     {
         var from = state.Stack;
-        if (!state.Reach(record, FrameRecordSize)
-            || !state.Read(record, out ulong callerBp)
-            || !state.Read(record + 8, out ulong ret))
+        if (!state.Reach(record, FrameRecordSize) || !state.ReadPair(record, out ulong callerBp, out ulong ret))
         {
             return false;
         }
@@ -124,16 +137,16 @@ public class FramePointerUnwinder : IUnwinder
             return marked;
         }
 
-        if (!text.Contains(ret))
+        // text.Contains(ret), as one unsigned compare.
+        if (ret - textStart >= textSize)
         {
             return state.Fail(UnwindError.NotKernelText);
         }
 
         // Left an IRQ or IST stack on a frame record: unless the frame before was that stack's pt_regs, an event boundary went unseen.
-        if (state.Stack != from && from!.Kind is StackKind.Irq or StackKind.Ist
-            && !(state.Kind == UnwindFrameKind.Regs && state.Regs >= from.Low && state.Regs < from.High))
+        if (!ReferenceEquals(state.Stack, from))
         {
-            state.Caveats |= UnwindCaveat.CrossedStackWithoutRegs;
+            NoteCrossing(ref state, from!);
         }
 
         state.Kind = UnwindFrameKind.Call;
@@ -146,7 +159,7 @@ public class FramePointerUnwinder : IUnwinder
         state.Floor = record + FrameRecordSize;
 
         // The frame right below the task's top pt_regs is its last: the regs come next (is_last_task_frame).
-        if (state.Stack!.Kind == StackKind.Task && state.Stack.High - record == lastFrameDepth)
+        if (state.StackHigh - record == lastFrameDepth && state.Stack!.Kind == StackKind.Task)
         {
             state.Pending = record + FrameRecordSize;
         }
@@ -154,15 +167,39 @@ public class FramePointerUnwinder : IUnwinder
         return true;
     }
 
+    private static void NoteCrossing(ref UnwindState state, StackInfo from)
+    {
+        if (from.Kind is StackKind.Irq or StackKind.Ist
+            && !(state.Kind == UnwindFrameKind.Regs && state.Regs >= from.Low && state.Regs < from.High))
+        {
+            state.Caveats |= UnwindCaveat.CrossedStackWithoutRegs;
+        }
+    }
+
     /// <summary>Moves to the pt_regs at <paramref name="regs"/>: an event boundary whose saved RIP becomes the frame's ip.</summary>
     protected bool EnterRegs(ref UnwindState state, ulong regs)
     {
         var layout = Image.PtRegs;
-        if (!state.Reach(regs, (ulong)layout.Size)
-            || !state.Read(regs + (ulong)layout.Ip, out ulong ip)
-            || !state.Read(regs + (ulong)layout.Cs, out ulong cs)
-            || !state.Read(regs + (ulong)layout.Sp, out ulong sp)
-            || !state.Read(regs + (ulong)layout.Bp, out ulong bp))
+        if (!state.Reach(regs, (ulong)layout.Size))
+        {
+            return false;
+        }
+
+        ulong ip, cs, sp, bp;
+        var bytes = state.Shown(regs);
+        if (bytes.Length >= regsSpanNeeded)
+        {
+            // The four words on the page the memory shows: read there (offsets checked against the span at construction).
+            ref byte at = ref MemoryMarshal.GetReference(bytes);
+            ip = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Ip));
+            cs = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Cs));
+            sp = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Sp));
+            bp = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Bp));
+        }
+        else if (!state.Read(regs + (ulong)layout.Ip, out ip)
+            || !state.Read(regs + (ulong)layout.Cs, out cs)
+            || !state.Read(regs + (ulong)layout.Sp, out sp)
+            || !state.Read(regs + (ulong)layout.Bp, out bp))
         {
             return false;
         }

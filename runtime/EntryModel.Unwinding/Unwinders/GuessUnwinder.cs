@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EntryModel.Unwinding.Image;
 
 namespace EntryModel.Unwinding.Unwinders;
@@ -9,12 +10,14 @@ namespace EntryModel.Unwinding.Unwinders;
 /// </summary>
 public sealed class GuessUnwinder : IUnwinder
 {
-    private readonly KernelTextRange text;
+    private readonly ulong textStart;
+    private readonly ulong textSize;
 
     public GuessUnwinder(UnwindImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        text = image.Text;
+        textStart = image.Text.Start;
+        textSize = image.Text.End - image.Text.Start;
     }
 
     public string Name => "guess";
@@ -50,18 +53,35 @@ public sealed class GuessUnwinder : IUnwinder
             return false;
         }
 
-        // Word by word through the reader's 8-byte read (a TLB hit on the live machine's memory): a
-        // window copied per frame cost more than the words it let the scan skip reading.
+        // A page at a time where the memory shows the page (a span scanned without a call per
+        // word); otherwise a word through the memory's 8-byte read, which decides, and usually
+        // shows that word's page for the words after it.
         var memory = state.Memory;
-        ulong textStart = text.Start, textSize = text.End - text.Start;
         while (true)
         {
             var stack = state.Stack!;
             ulong at = state.Pending;
             if (at >= stack.Low && stack.High >= 8)
             {
-                for (ulong last = stack.High - 8; at <= last; at += 8)
+                ulong last = stack.High - 8;
+                while (at <= last)
                 {
+                    var bytes = state.Shown(at);
+                    ulong inPage = (ulong)bytes.Length / 8, onStack = ((last - at) / 8) + 1;
+                    int words = (int)Math.Min(inPage, onStack);
+                    if (words > 0)
+                    {
+                        var scanned = MemoryMarshal.Cast<byte, ulong>(bytes)[..words];
+                        int hit = FirstText(scanned);
+                        if (hit >= 0)
+                        {
+                            return Found(ref state, at + ((ulong)hit * 8), scanned[hit]);
+                        }
+
+                        at += (ulong)words * 8;
+                        continue;
+                    }
+
                     if (!memory.TryReadUInt64(at, out ulong word))
                     {
                         state.Pending = at;
@@ -71,14 +91,10 @@ public sealed class GuessUnwinder : IUnwinder
                     // text.Contains(word), as one unsigned compare.
                     if (word - textStart < textSize)
                     {
-                        state.Kind = UnwindFrameKind.Guess;
-                        state.Ip = word;
-                        state.Slot = at;
-                        state.Sp = at + 8;
-                        state.Pending = at + 8;
-                        state.Frames++;
-                        return true;
+                        return Found(ref state, at, word);
                     }
+
+                    at += 8;
                 }
             }
 
@@ -88,6 +104,32 @@ public sealed class GuessUnwinder : IUnwinder
                 return false;
             }
         }
+    }
+
+    /// <summary>The index of the first of <paramref name="words"/> that is kernel text, or -1.</summary>
+    private int FirstText(ReadOnlySpan<ulong> words)
+    {
+        ulong start = textStart, size = textSize;
+        for (int i = 0; i < words.Length; i++)
+        {
+            if (words[i] - start < size)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool Found(ref UnwindState state, ulong slot, ulong word)
+    {
+        state.Kind = UnwindFrameKind.Guess;
+        state.Ip = word;
+        state.Slot = slot;
+        state.Sp = slot + 8;
+        state.Pending = slot + 8;
+        state.Frames++;
+        return true;
     }
 
     private static bool LeaveStack(ref UnwindState state)

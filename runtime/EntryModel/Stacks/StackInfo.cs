@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EntryModel;
 
 /// <summary>
@@ -14,14 +16,18 @@ public sealed record StackInfo(string Name, StackKind Kind, ulong Low, ulong Hig
     public ulong Size => High - Low;
 
     /// <summary>One bit per stack a walk may visit (task, IRQ, IST 1..7, user): what the kernel's <c>stack_mask</c> records.</summary>
-    public ulong VisitBit => 1UL << Kind switch
+    public ulong VisitBit
     {
-        StackKind.Task => 0,
-        StackKind.Irq => 1,
-        StackKind.Ist => 1 + Math.Clamp(IstIndex, 1, 7),
-        StackKind.User => 9,
-        _ => 10,
-    };
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 1UL << Kind switch
+        {
+            StackKind.Task => 0,
+            StackKind.Irq => 1,
+            StackKind.Ist => 1 + Math.Clamp(IstIndex, 1, 7),
+            StackKind.User => 9,
+            _ => 10,
+        };
+    }
 
     /// <summary>Whether the byte at <paramref name="address"/> lies on this stack.</summary>
     public bool Contains(ulong address) => address >= Low && address < High;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EntryModel;
 
 /// <summary>
@@ -10,6 +12,16 @@ namespace EntryModel;
 /// </summary>
 public struct UnwindState
 {
+    // The current stack's bounds, kept beside it so that the common case of Reach is compares
+    // against the state alone (no stack object to load). No stack: a range nothing lies in.
+    private StackInfo? stack;
+    private ulong stackLow;
+    private ulong stackHigh;
+
+    // The memory, and the page it shows walks (read without a call while reads stay on it).
+    private IMemoryReader memory;
+    private PageWindow? window;
+
     public ulong Ip { get; set; }
     public ulong Sp { get; set; }
     public ulong Bp { get; set; }
@@ -39,7 +51,19 @@ public struct UnwindState
 
     public UnwindFrameKind Kind { get; set; }
 
-    public StackInfo? Stack { get; set; }
+    public StackInfo? Stack
+    {
+        readonly get => stack;
+        set
+        {
+            stack = value;
+            stackLow = value?.Low ?? 0;
+            stackHigh = value?.High ?? 0;
+        }
+    }
+
+    /// <summary>The top of <see cref="Stack"/> (its <see cref="StackInfo.High"/>), 0 when there is none.</summary>
+    public readonly ulong StackHigh => stackHigh;
 
     /// <summary>The lowest address the next frame may occupy on <see cref="Stack"/>.</summary>
     public ulong Floor { get; set; }
@@ -60,7 +84,15 @@ public struct UnwindState
     /// <summary>Unwinder-private scratch (the guess unwinder's scan position, a pending pt_regs address).</summary>
     public ulong Pending { get; set; }
 
-    public IMemoryReader Memory { get; set; }
+    public IMemoryReader Memory
+    {
+        readonly get => memory;
+        set
+        {
+            memory = value;
+            window = value?.Window;
+        }
+    }
 
     public IStackInfoProvider Stacks { get; set; }
 
@@ -74,7 +106,11 @@ public struct UnwindState
     {
         ArgumentNullException.ThrowIfNull(start.Memory);
         ArgumentNullException.ThrowIfNull(start.Stacks);
-        state = new UnwindState { Memory = start.Memory, Stacks = start.Stacks };
+        // Cleared and filled in place: a whole new state copied over the old one costs more than
+        // the walk's first frames.
+        state = default;
+        state.Memory = start.Memory;
+        state.Stacks = start.Stacks;
         at = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
         if (!start.Stacks.TryGet(at, out var stack) && !start.Stacks.TryGet(at - 1, out stack))
         {
@@ -112,7 +148,22 @@ public struct UnwindState
     /// the current stack at or above <see cref="Floor"/>, or on the stack the current one links to
     /// (entered at most once, at or above the link's stack pointer). Moves to that stack when needed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Reach(ulong address, ulong length)
+    {
+        // The common case, on the current stack at or above the floor, decided here; the rest
+        // (the stack's very top, another stack, a failure) by the whole check.
+        ulong high = stackHigh;
+        if (address >= Floor && address >= stackLow && address < high && length <= high - address)
+        {
+            return true;
+        }
+
+        return ReachOther(address, length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ReachOther(ulong address, ulong length)
     {
         if (Stack is null)
         {
@@ -153,4 +204,46 @@ public struct UnwindState
     /// <summary>Reads a word at <paramref name="address"/> after <see cref="Reach"/> allowed it.</summary>
     public bool Read(ulong address, out ulong value) =>
         Memory.TryReadUInt64(address, out value) || Fail(UnwindError.UnreadableMemory);
+
+    /// <summary>
+    /// Reads the two words at <paramref name="address"/> (a frame record: the saved %rbp, then the
+    /// return address) after <see cref="Reach"/> allowed all 16 bytes: from the page the memory
+    /// shows (<see cref="IMemoryReader.Window"/>) when both are on it, else word by word through the
+    /// memory, the second only when the first could be read. Fails the walk as <see cref="Read"/> does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool ReadPair(ulong address, out ulong first, out ulong second)
+    {
+        if (window is { } shown && shown.TryReadPair(address, out first, out second))
+        {
+            return true;
+        }
+
+        // The words returned, not written through pointers, so the caller's stay in registers.
+        bool read = true;
+        first = ReadOrFail(address, ref read);
+        second = read ? ReadOrFail(address + 8, ref read) : 0;
+        return read;
+    }
+
+    /// <summary>
+    /// The bytes from <paramref name="address"/> to the end of its page when the memory shows that
+    /// page (<see cref="IMemoryReader.Window"/>), else empty: then read through <see cref="Read"/>.
+    /// Like <see cref="Read"/>, only after <see cref="Reach"/> allowed what is read of it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Shown(ulong address) => window is { } w ? w.At(address) : default;
+
+    /// <summary>The word at <paramref name="address"/>; when it cannot be read, 0, the walk failed and <paramref name="read"/> false.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ulong ReadOrFail(ulong address, ref bool read)
+    {
+        if (Memory.TryReadUInt64(address, out ulong value))
+        {
+            return value;
+        }
+
+        read = Fail(UnwindError.UnreadableMemory);
+        return 0;
+    }
 }

@@ -11,6 +11,7 @@ internal readonly record struct WordCorruption(int Target, int Class, int Distan
 /// <summary>
 /// Reliable mode on the default model's real machine states with corrupted stack words: it never
 /// throws, and whenever it vouches for a trace, that trace is the capture's ground truth exactly.
+/// Every walk also goes the same through a reader that shows its pages (<see cref="IMemoryReader.Window"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -59,6 +60,13 @@ public sealed class SoundnessProperties
 
                 var trace = UnwindTrace.Collect(walker, start);
                 var result = state.State.Walker.Walk(walker, start);
+
+                // The same walk reading from shown pages where it can: the same trace.
+                var shown = UnwindTrace.Collect(walker, start with { Memory = new WindowMemory(corrupted.Memory) });
+                if (!shown.Frames.SequenceEqual(trace.Frames) || (shown.Done, shown.Error, shown.Caveats) != (trace.Done, trace.Error, trace.Caveats))
+                {
+                    throw new InvalidOperationException($"through shown pages the walk went otherwise: {shown.Frames.Count} frames, {shown.Error}, not {trace.Frames.Count}, {trace.Error}");
+                }
 
                 if (trace.Frames.Count >= UnwindTrace.MaxFrames)
                 {
