@@ -77,9 +77,7 @@ public sealed class GuestMemory : IMemoryReader
     public void Map(ulong address, ulong length, PagePermissions permissions)
     {
         RequireCanonical(address);
-        ulong first = address & ~PageMask;
-        ulong end = address + length;
-        for (ulong p = first; p < end; p += PageSize)
+        foreach (ulong p in PagesOf(address, length))
         {
             SetPage(p, NewPage(permissions, copyOf: null));
         }
@@ -88,12 +86,39 @@ public sealed class GuestMemory : IMemoryReader
         MappingsChanged?.Invoke();
     }
 
+    /// <summary>
+    /// The pages covering [address, address+length), up to the top of the address space: the range
+    /// may end exactly at 2^64 (the last page), and a range that would run past it is an error, not
+    /// a walk that wraps to page 0 and maps everything.
+    /// </summary>
+    private static IEnumerable<ulong> PagesOf(ulong address, ulong length)
+    {
+        if (length == 0)
+        {
+            yield break;
+        }
+
+        ulong lastByte = address + (length - 1);
+        if (lastByte < address)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"0x{address:x} + 0x{length:x} runs past the top of the address space");
+        }
+
+        for (ulong p = address & ~PageMask; ; p += PageSize)
+        {
+            yield return p;
+            if (p == (lastByte & ~PageMask))
+            {
+                yield break;
+            }
+        }
+    }
+
     /// <summary>Removes the pages covering [address, address+length); later accesses fault as not present.</summary>
     public void Unmap(ulong address, ulong length)
     {
         RequireCanonical(address);
-        ulong end = address + length;
-        for (ulong p = address & ~PageMask; p < end; p += PageSize)
+        foreach (ulong p in PagesOf(address, length))
         {
             SetPage(p, null);
         }
@@ -105,8 +130,7 @@ public sealed class GuestMemory : IMemoryReader
     /// <summary>Changes the permissions of the mapped pages covering the range, keeping their contents.</summary>
     public void Protect(ulong address, ulong length, PagePermissions permissions)
     {
-        ulong end = address + length;
-        for (ulong p = address & ~PageMask; p < end; p += PageSize)
+        foreach (ulong p in PagesOf(address, length))
         {
             var page = Lookup(p) ?? throw new InvalidOperationException($"Protect: page 0x{p:x} is not mapped");
             SetPage(p, NewPage(permissions, copyOf: page.Data));

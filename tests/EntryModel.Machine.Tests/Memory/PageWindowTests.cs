@@ -138,7 +138,7 @@ public class PageWindowTests
     public void Guest_memory_shows_the_last_pages_of_both_canonical_halves_and_no_unmapped_neighbour()
     {
         var memory = new GuestMemory();
-        memory.Map(TopPage, GuestMemory.PageSize - 1, PagePermissions.Writable); // the range's end, not past it: TopPage + PageSize wraps to 0
+        memory.Map(TopPage, GuestMemory.PageSize, PagePermissions.Writable); // up to 2^64 exactly
         memory.Map(UserTopPage, GuestMemory.PageSize, PagePermissions.Writable | PagePermissions.User);
         memory.WriteUInt64(TopPage + 0xff8, 0xaa);
         memory.WriteUInt64(UserTopPage + 0xff8, 0xbb);
