@@ -32,7 +32,7 @@ public class UnwindBenchmark
     private UnwindStart deep;
     private UnwindState state;
 
-    [Params("guess", "frame", "frame-ptregs", "frame-encoded", "section", "task-flag")]
+    [Params("guess", "frame", "frame-ptregs", "frame-encoded", "section", "task-flag", "orc")]
     public string Unwinder { get; set; } = "frame";
 
     [GlobalSetup]

@@ -54,6 +54,7 @@ public sealed class UnwindBenchmarkWorkload
         ["frame-encoded"] = "encoded-rbp",
         ["section"] = "section",
         ["task-flag"] = "task-flag",
+        ["orc"] = "orc",
     };
 
     public string Unwinder { get; }
@@ -164,7 +165,9 @@ public sealed class UnwindBenchmarkWorkload
 
         // The deep stack is sized for the strategy's frame walk (guess scans the frame walk's stack).
         var sizing = unwinder == "guess" ? UnwinderCatalog.Create("frame", image) : walker;
-        var deep = GrowStack(memory, image, seed, DeepFrames - UnwindTrace.Collect(sizing, seed).Frames.Count);
+        var deep = unwinder == "orc"
+            ? GrowOrcStack(memory, image, seed, UnwindTrace.Collect(walker, seed), DeepFrames - UnwindTrace.Collect(walker, seed).Frames.Count + 1)
+            : GrowStack(memory, image, seed, DeepFrames - UnwindTrace.Collect(sizing, seed).Frames.Count);
         var deepTrace = UnwindTrace.Collect(sizing, deep);
         if (deepTrace.Frames.Count != DeepFrames || deepTrace.Error != UnwindError.None || !deepTrace.Done)
         {
@@ -184,6 +187,56 @@ public sealed class UnwindBenchmarkWorkload
         workload.ReliableFrames = reliable.Frames.Count;
         workload.ReliableOutcome = reliable.Reliable ? "reliable" : reliable.Refusal.ToString();
         return workload;
+    }
+
+    /// <summary>
+    /// The deep stack for the ORC unwinder, laid out by the image's ORC rows: the seed's innermost
+    /// function (show_stack) is replaced by <paramref name="frames"/> nested functions, each at a
+    /// call site whose row finds the CFA from %rsp (and the caller's %rbp, if anywhere, below the
+    /// CFA): a function at return address r with row offset o has its stack pointer o below its
+    /// caller's, and its caller's return address just below that. The outermost one returns to
+    /// where show_stack did (dump_stack), so above them the seed's frames are walked as they were.
+    /// Only return-address slots are written, all below the seed's stack pointer.
+    /// </summary>
+    private static UnwindStart GrowOrcStack(GuestMemory memory, UnwindImage image, in UnwindStart seed, UnwindTrace seedTrace, int frames)
+    {
+        var orc = image.Orc ?? throw new InvalidOperationException("the orc image has no ORC tables");
+        static bool Usable(OrcEntry e) => e.SpReg == OrcRegister.Sp && e.Type == OrcType.Call && e.SpOffset >= 8 && e.BpReg is OrcRegister.Undefined or OrcRegister.PrevSp;
+        var candidates = image.Image.Lines
+            .Select(l => l.Address + (ulong)l.Length)
+            .Where(a => image.CallSites.TryGetTarget(a, out _) && image.Text.Contains(a) && !image.IsEntryText(a))
+            .Distinct()
+            .Order()
+            .Select(a => (Ip: a, AtCall: orc.TryFind(a - 1, out var r) ? r : OrcEntry.Undefined, Exact: orc.TryFind(a, out var x) ? x : OrcEntry.Undefined))
+            .Where(c => Usable(c.AtCall) && Usable(c.Exact))
+            .ToList();
+        // show_stack's CFA: just above the slot its return address (frame 1) was read from.
+        ulong callerSp = seedTrace.Frames[1].Slot + 8;
+        ulong room = callerSp - seed.Sp + 8;
+        var outermost = candidates.FirstOrDefault(c => (ulong)c.AtCall.SpOffset > room);
+        if (candidates.Count == 0 || outermost.Ip == 0 || frames < 1)
+        {
+            throw new InvalidOperationException($"cannot lay out {frames} ORC frames over {candidates.Count} call sites");
+        }
+
+        // Outermost first: each frame's stack pointer is its CFA (the caller's stack pointer) minus its row's offset.
+        ulong cfa = callerSp;
+        ulong calleeRet = 0;
+        ulong ip = 0;
+        for (int j = frames; j >= 1; j--)
+        {
+            var c = j == frames ? outermost : candidates[j % candidates.Count];
+            if (j < frames)
+            {
+                memory.WriteUInt64(cfa - 8, calleeRet);
+            }
+
+            ip = c.Ip;
+            cfa -= (ulong)(j == 1 ? c.Exact.SpOffset : c.AtCall.SpOffset);
+            calleeRet = ip;
+        }
+
+        return UnwindStart.FromRegisters(ip, cfa, seed.Bp, memory, seed.Stacks, seed.TaskStruct);
     }
 
     /// <summary>

@@ -49,6 +49,11 @@ public sealed class OrcUnwinder : FramePointerUnwinder
             return state.Fail(UnwindError.MissingOrcRow);
         }
 
+        if (row.Type == OrcType.Call && row.SpReg == OrcRegister.Sp && row.SpOffset >= 8 && row.BpReg != OrcRegister.Bp)
+        {
+            return StepCall(ref state, row);
+        }
+
         if (row.SpReg == OrcRegister.Undefined)
         {
             // Entry code's end-of-stack hint, or code the tables know nothing of.
@@ -103,6 +108,59 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     }
 
     /// <summary>
+    /// The common frame, in one step: a call frame whose CFA is %rsp plus a positive offset (so the
+    /// walk moves up) and whose caller's %rbp is untouched or saved below the CFA. When it was saved
+    /// just below the return address (a frame record), both words are read together.
+    /// </summary>
+    private bool StepCall(ref UnwindState state, OrcEntry row)
+    {
+        ulong cfa = state.Sp + (ulong)row.SpOffset;
+        ulong slot = cfa - 8;
+        ulong ret;
+        ulong bp = state.Bp;
+        if (row.BpReg == OrcRegister.PrevSp && row.BpOffset == -16)
+        {
+            if (!state.Reach(cfa - 16, 16) || !state.ReadPair(cfa - 16, out bp, out ret))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            if (!state.Reach(slot, 8) || !state.Read(slot, out ret))
+            {
+                return false;
+            }
+
+            if (row.BpReg == OrcRegister.PrevSp)
+            {
+                ulong at = cfa + (ulong)(long)row.BpOffset;
+                if (!state.Reach(at, 8) || !state.Read(at, out bp))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (!text.Contains(ret))
+        {
+            return state.Fail(UnwindError.NotKernelText);
+        }
+
+        state.Kind = UnwindFrameKind.Call;
+        state.Regs = 0;
+        state.UserMode = false;
+        state.PartialRegs = false;
+        state.PreviousRegs = 0;
+        state.Ip = ret;
+        state.Slot = slot;
+        state.Sp = cfa;
+        state.Floor = cfa;
+        state.Bp = bp;
+        return true;
+    }
+
+    /// <summary>
     /// The row where the frame's code stands. A return address is looked up at the byte before it:
     /// the instruction after a call may belong to other code (the call was to a noreturn function).
     /// The running frame, a frame after pt_regs and a new task at ret_from_fork stand on their exact RIP.
@@ -117,8 +175,13 @@ public sealed class OrcUnwinder : FramePointerUnwinder
             return true;
         }
 
-        row = OrcEntry.Undefined;
-        return table is not null && table.TryFind(at, out row);
+        if (table is null)
+        {
+            row = OrcEntry.Undefined;
+            return false;
+        }
+
+        return table.TryFind(at, out row);
     }
 
     /// <summary>The CFA: the row's base register plus its offset, or the word the indirect bases point at.</summary>

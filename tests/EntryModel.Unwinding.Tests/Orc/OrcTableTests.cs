@@ -63,3 +63,32 @@ public class OrcTableTests
         Assert.That(() => new OrcTable([Text + 8, Text + 8], [Row(8), Row(8)], Text, Text + 0x100), Throws.ArgumentException);
     }
 }
+
+/// <summary>The row search against the plain definition (the last row at or below the address) on random tables, dense and sparse.</summary>
+public class OrcTableSearchTests
+{
+    [Test]
+    public void Every_address_finds_the_last_row_at_or_below_it_as_a_plain_search_does()
+    {
+        for (int seed = 0; seed < 200; seed++)
+        {
+            var random = new Random(seed);
+            ulong start = 0xffffffff81000000UL + (ulong)random.Next(0, 4096);
+            ulong span = (ulong)random.Next(64, 8192);
+            int count = random.Next(0, seed % 2 == 0 ? 20 : 400);
+            var ips = Enumerable.Range(0, count).Select(_ => start - 64 + (ulong)random.Next(0, (int)span + 128)).Distinct().Order().ToList();
+            var entries = ips.Select((_, i) => new OrcEntry((short)(8 * (i + 1)), 0, OrcRegister.Sp, OrcRegister.Undefined, OrcType.Call, false)).ToList();
+            var table = new OrcTable(ips, entries, start, start + span);
+            for (ulong ip = start - 8; ip < start + span + 8; ip++)
+            {
+                int plain = ip >= start && ip < start + span ? ips.FindLastIndex(a => a <= ip) : -1;
+                bool found = table.TryFind(ip, out var entry);
+                Assert.That(found, Is.EqualTo(plain >= 0), $"seed {seed}, 0x{ip:x}");
+                if (plain >= 0)
+                {
+                    Assert.That(entry, Is.EqualTo(entries[plain]), $"seed {seed}, 0x{ip:x}");
+                }
+            }
+        }
+    }
+}
