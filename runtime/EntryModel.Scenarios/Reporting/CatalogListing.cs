@@ -46,11 +46,14 @@ public static class CatalogListing
         }
     }
 
-    /// <summary>Bytes of the tables unwinders read from an image (the section strategy's <c>.entry_regs</c>).</summary>
+    /// <summary>
+    /// Bytes of the tables unwinders read from an image: the section strategy's <c>.entry_regs</c>,
+    /// and ORC's <c>.orc_unwind_ip</c>, <c>.orc_unwind</c> and lookup table, as the kernel holds them.
+    /// </summary>
     public static long UnwindTableBytes(KernelImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return image.Chunks.Where(c => c.Section == UnwindImage.EntryRegsSection).Sum(c => (long)c.Bytes.Length);
+        return image.Chunks.Where(c => c.Section == UnwindImage.EntryRegsSection).Sum(c => (long)c.Bytes.Length) + (image.Orc?.TotalBytes ?? 0);
     }
 
     /// <summary>Bytes of entry code in an image: its executable chunks in sections named .entry*.</summary>
