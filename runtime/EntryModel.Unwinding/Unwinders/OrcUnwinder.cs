@@ -142,22 +142,8 @@ public sealed class OrcUnwinder : FramePointerUnwinder
             }
         }
 
-        if (!text.Contains(ret))
-        {
-            return state.Fail(UnwindError.NotKernelText);
-        }
-
-        state.Kind = UnwindFrameKind.Call;
-        state.Regs = 0;
-        state.UserMode = false;
-        state.PartialRegs = false;
-        state.PreviousRegs = 0;
-        state.Ip = ret;
-        state.Slot = slot;
-        state.Sp = cfa;
-        state.Floor = cfa;
         state.Bp = bp;
-        return true;
+        return Land(ref state, ret, slot, cfa);
     }
 
     /// <summary>
@@ -273,11 +259,12 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     private bool EnterCall(ref UnwindState state, ulong cfa)
     {
         ulong slot = cfa - 8;
-        if (!state.Reach(slot, 8) || !state.Read(slot, out ulong ret))
-        {
-            return false;
-        }
+        return state.Reach(slot, 8) && state.Read(slot, out ulong ret) && Land(ref state, ret, slot, cfa);
+    }
 
+    /// <summary>Stands the walk on the caller: its return address <paramref name="ret"/>, read from <paramref name="slot"/>, and its stack pointer, the CFA.</summary>
+    private bool Land(ref UnwindState state, ulong ret, ulong slot, ulong cfa)
+    {
         if (!text.Contains(ret))
         {
             return state.Fail(UnwindError.NotKernelText);

@@ -9,7 +9,7 @@ namespace EntryModel.Generators.Tests.Generator;
 /// </summary>
 public sealed class GeneratedImageTests
 {
-    private const string Model = """"
+    private static readonly string Model = $$""""
         using EntryModel;
         namespace Demo;
         [KernelModel]
@@ -25,17 +25,7 @@ public sealed class GeneratedImageTests
                 pushq %rbp
                 movq %rsp, %rbp
                 .endm
-                .macro HINT type, reg, offset=0, end=0
-                771:
-                .pushsection .discard.unwind_hints
-                .long 771b - .
-                .short \offset
-                .byte \reg
-                .byte \type
-                .byte \end
-                .balign 4
-                .popsection
-                .endm
+        {{UnwindHintMacro.Indented("        ")}}
                 """;
 
             [GasCode("pt_regs", Kind = SymbolKind.Marker, Address = 0xffffffff81887860, Size = 0x10)]

@@ -15,20 +15,6 @@ namespace EntryModel.Generators.Tests.Validation;
 /// </summary>
 public sealed class ValidationDiagnosticsTests
 {
-    private const string Hint = """
-                .macro HINT type, reg, offset=0, end=0
-                771:
-                .pushsection .discard.unwind_hints
-                .long 771b - .
-                .short \offset
-                .byte \reg
-                .byte \type
-                .byte \end
-                .balign 4
-                .popsection
-                .endm
-        """;
-
     private static string Model(string validation = "") => $$""""
         using EntryModel;
         namespace Demo;
@@ -39,7 +25,7 @@ public sealed class ValidationDiagnosticsTests
         {
             [GasMacros]
             public const string Macros = """
-        {{Hint}}
+        {{UnwindHintMacro.Indented("        ")}}
                 """;
 
             [GasCode("helper", Address = 0xffffffff81000000)]
