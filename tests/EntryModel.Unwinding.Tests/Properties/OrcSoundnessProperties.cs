@@ -122,15 +122,15 @@ public sealed class OrcSoundnessProperties
     }
 
     /// <summary>A scene, its truth, the stack words that may be overwritten and the values to overwrite them with.</summary>
-    private sealed class OrcSeed
+    private sealed class OrcSeed : CorruptionPlan
     {
         private static readonly StackInfo[] Stacks = [TestStacks.Task, TestStacks.Irq, TestStacks.Ist];
 
         private readonly WordMemory memory = new();
-        private readonly ulong[] targets;
         private readonly HashSet<ulong> genuineRegs;
 
         public OrcSeed(string name, Scene scene, UnwindFrame[] truth)
+            : base(OrcKernel.Unwind, PtRegsMarkerRet)
         {
             Name = name;
             Scene = scene;
@@ -164,7 +164,7 @@ public sealed class OrcSoundnessProperties
 
             ulong taskTop = TestStacks.Task.High - (ulong)SizeOfPtRegs;
             genuineRegs = [.. truth.Where(f => f.Kind == UnwindFrameKind.Regs).Select(f => f.Regs), taskTop];
-            targets = [.. lows.SelectMany(s => Words(s.Value & ~7UL, s.Key.High)).Where(a => a < taskTop || a >= TestStacks.Task.High)];
+            Targets = [.. lows.SelectMany(s => Words(s.Value & ~7UL, s.Key.High)).Where(a => a < taskTop || a >= TestStacks.Task.High)];
         }
 
         public string Name { get; }
@@ -173,34 +173,13 @@ public sealed class OrcSoundnessProperties
 
         public UnwindFrame[] Truth { get; }
 
-        public UnwindStart Corrupt(WordCorruption[] corruptions)
-        {
-            var overrides = new Dictionary<ulong, ulong?>();
-            foreach (var c in corruptions)
-            {
-                ulong target = targets[c.Target % targets.Length];
-                ulong? value = Value(c, target);
-                if (!IsForgedPointer(value, target))
-                {
-                    overrides[target] = value;
-                }
-            }
+        protected override IReadOnlyList<StackInfo> TargetStacks => Stacks;
 
-            return Scene.Start with { Memory = new OverlayMemory(memory, overrides) };
-        }
-
-        public string Describe(WordCorruption[] corruptions) =>
-            string.Join("; ", corruptions.Select(c =>
-            {
-                ulong target = targets[c.Target % targets.Length];
-                ulong? value = Value(c, target);
-                return IsForgedPointer(value, target)
-                    ? string.Create(CultureInfo.InvariantCulture, $"[{target:x}] kept (class {c.Class} drew a forged pointer)")
-                    : string.Create(CultureInfo.InvariantCulture, $"[{target:x}] := {(value is { } v ? $"{v:x}" : "unreadable")} (class {c.Class})");
-            }));
+        public UnwindStart Corrupt(WordCorruption[] corruptions) =>
+            Scene.Start with { Memory = new OverlayMemory(memory, Overrides(corruptions)) };
 
         /// <summary>Whether <paramref name="value"/> at <paramref name="target"/> would be a valid pointer up the stack to a genuine frame or pt_regs.</summary>
-        private bool IsForgedPointer(ulong? value, ulong target)
+        protected override bool IsForgedPointer(ulong? value, ulong target)
         {
             if (value is not { } v || v <= target && Stacks.Any(s => s.Contains(target) && s.Contains(v)))
             {
@@ -212,55 +191,9 @@ public sealed class OrcSoundnessProperties
             return frame || genuineRegs.Contains(v) || genuineRegs.Contains(v - 1) || genuineRegs.Contains(v - PtRegsRip);
         }
 
-        /// <summary>The value a corruption writes at <paramref name="target"/> (null: unreadable).</summary>
-        private static ulong? Value(WordCorruption c, ulong target)
-        {
-            var stack = Stacks.First(s => s.Contains(target));
-            var other = Stacks[c.Variant % Stacks.Length];
-            ulong skew = c.Variant switch { 0 => 0, 1 => 1, 2 => 4, _ => 0 };
-            return c.Class switch
-            {
-                0 => null,
-                1 => 0,
-                2 => c.Random,
-                3 => target - ((ulong)c.Distance * 8) + skew,
-                4 => target + (skew & 1),
-                5 => target + ((ulong)c.Distance * 8) + skew,
-                6 => c.Variant switch { 0 => stack.Low, 1 => stack.High - 16, 2 => stack.High - 8, _ => stack.High },
-                7 => target + 0x10000 - ((ulong)c.Distance * 8),
-                8 => TextNotAfterCall(c),
-                9 => 0x400000 + ((ulong)c.Distance * 0x10),
-                10 => other.High - ((ulong)c.Distance * 8),
-                _ => c.Variant switch { 0 => KernelCs, 1 => UserCs, 2 => UserSs, _ => 3 },
-            };
-        }
-
-        /// <summary>Kernel text that follows no call: the pt_regs marker's return now and then, else any text address that is no call site.</summary>
-        private static ulong TextNotAfterCall(WordCorruption c)
-        {
-            var unwind = OrcKernel.Unwind;
-            if (c.Variant == 3)
-            {
-                return PtRegsMarkerRet;
-            }
-
-            ulong size = unwind.Text.End - unwind.Text.Start;
-            for (ulong i = 0; ; i++)
-            {
-                ulong candidate = unwind.Text.Start + ((c.Random + (i * 0x9e3779b97f4a7c15)) % size);
-                if (!unwind.CallSites.TryGetTarget(candidate, out _))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        private static IEnumerable<ulong> Words(ulong low, ulong high)
-        {
-            for (ulong a = low; a < high; a += 8)
-            {
-                yield return a;
-            }
-        }
+        /// <summary>Class 10 points at another stack's top words (ORC crosses stacks by rows, not links); class 11 draws selectors.</summary>
+        protected override ulong ExtraValue(WordCorruption c, ulong target) => c.Class == 10
+            ? Stacks[c.Variant % Stacks.Length].High - ((ulong)c.Distance * 8)
+            : c.Variant switch { 0 => KernelCs, 1 => UserCs, 2 => UserSs, _ => 3 };
     }
 }

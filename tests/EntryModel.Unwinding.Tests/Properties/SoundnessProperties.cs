@@ -96,13 +96,13 @@ public sealed class SoundnessProperties
         string.Join(", ", frames.Select(f => string.Create(CultureInfo.InvariantCulture, $"{(f.Boundary ? f.UserMode ? "user regs " : "kernel regs " : string.Empty)}0x{f.Ip:x}")));
 
     /// <summary>A captured state with the stack words that may be overwritten and the values to overwrite them with.</summary>
-    private sealed class CorruptibleState
+    private sealed class CorruptibleState : CorruptionPlan
     {
-        private readonly ulong[] targets;
         private readonly StackInfo[] stacks;
         private readonly HashSet<ulong> genuineRegs;
 
         public CorruptibleState(MachineState state)
+            : base(state.Unwind, state.Unwind.PtRegsMarkerReturn)
         {
             State = state;
             var start = state.Capture.Start;
@@ -127,37 +127,18 @@ public sealed class SoundnessProperties
             ulong ptRegsSize = (ulong)state.Unwind.PtRegs.Size;
             var taskTop = stacks.Where(k => k.Kind == StackKind.Task).Select(k => k.High - ptRegsSize).ToArray();
             genuineRegs = [.. state.Capture.GroundTruth.Where(f => f.IsBoundary && f.Slot != 0).Select(f => f.Slot - ripOffset).Concat(taskTop)];
-            targets = [.. lows.SelectMany(s => Range(s.Value & ~7UL, s.Key.High)).Where(a => !taskTop.Any(top => a >= top && a < top + ptRegsSize))];
+            Targets = [.. lows.SelectMany(s => Words(s.Value & ~7UL, s.Key.High)).Where(a => !taskTop.Any(top => a >= top && a < top + ptRegsSize))];
         }
 
         public MachineState State { get; }
 
+        protected override IReadOnlyList<StackInfo> TargetStacks => stacks;
+
         public UnwindStart Corrupt(WordCorruption[] corruptions)
         {
-            var overrides = new Dictionary<ulong, ulong?>();
-            foreach (var c in corruptions)
-            {
-                ulong target = targets[c.Target % targets.Length];
-                ulong? value = Value(c, target);
-                if (!IsForgedPointer(value, target))
-                {
-                    overrides[target] = value;
-                }
-            }
-
             var start = State.Capture.Start;
-            return start with { Memory = new OverlayMemory(start.Memory, overrides) };
+            return start with { Memory = new OverlayMemory(start.Memory, Overrides(corruptions)) };
         }
-
-        public string Describe(WordCorruption[] corruptions) =>
-            string.Join("; ", corruptions.Select(c =>
-            {
-                ulong target = targets[c.Target % targets.Length];
-                ulong? value = Value(c, target);
-                return IsForgedPointer(value, target)
-                    ? string.Create(CultureInfo.InvariantCulture, $"[{target:x}] kept (class {c.Class} drew a forged pointer)")
-                    : string.Create(CultureInfo.InvariantCulture, $"[{target:x}] := {(value is { } v ? $"{v:x}" : "unreadable")} (class {c.Class})");
-            }));
 
         /// <summary>
         /// Whether <paramref name="value"/> written at <paramref name="target"/> would be a forged
@@ -168,7 +149,7 @@ public sealed class SoundnessProperties
         /// no frame-pointer unwinder can tell, as with a forged return address. Pointers down the
         /// stack, at the word itself, or anywhere else stay in: direction checks must catch them.
         /// </summary>
-        private bool IsForgedPointer(ulong? value, ulong target)
+        protected override bool IsForgedPointer(ulong? value, ulong target)
         {
             if (value is not { } v || v <= target && stacks.Any(s => s.Contains(target) && s.Contains(v)))
             {
@@ -180,55 +161,6 @@ public sealed class SoundnessProperties
             bool record = memory.TryReadUInt64(v + 8, out ulong ret)
                 && (unwind.CallSites.TryGetTarget(ret, out _) || (ret == unwind.PtRegsMarkerReturn && ret != 0));
             return record || genuineRegs.Contains(v) || genuineRegs.Contains(v - 1);
-        }
-
-        /// <summary>The value a corruption writes at <paramref name="target"/> (null: unreadable).</summary>
-        private ulong? Value(WordCorruption c, ulong target)
-        {
-            var stack = stacks.First(s => s.Contains(target));
-            ulong skew = c.Variant switch { 0 => 0, 1 => 1, 2 => 4, _ => 0 };
-            return c.Class switch
-            {
-                0 => null,
-                1 => 0,
-                2 => c.Random,
-                3 => target - ((ulong)c.Distance * 8) + skew,
-                4 => target + (skew & 1),
-                5 => target + ((ulong)c.Distance * 8) + skew,
-                6 => c.Variant switch { 0 => stack.Low, 1 => stack.High - 16, 2 => stack.High - 8, _ => stack.High },
-                7 => target + 0x10000 - ((ulong)c.Distance * 8),
-                8 => TextNotAfterCall(c),
-                9 => 0x400000 + ((ulong)c.Distance * 0x10),
-                _ => c.Variant switch { 0 => 0x10, 1 => 0x33, 2 => 0x2b, _ => 3 },
-            };
-        }
-
-        /// <summary>Kernel text that follows no call: the pt_regs marker's return now and then, else a random text address that is no call site.</summary>
-        private ulong TextNotAfterCall(WordCorruption c)
-        {
-            var unwind = State.Unwind;
-            if (c.Variant == 3 && unwind.PtRegsMarkerReturn != 0)
-            {
-                return unwind.PtRegsMarkerReturn;
-            }
-
-            ulong size = unwind.Text.End - unwind.Text.Start;
-            for (ulong i = 0; ; i++)
-            {
-                ulong candidate = unwind.Text.Start + ((c.Random + (i * 0x9e3779b97f4a7c15)) % size);
-                if (!unwind.CallSites.TryGetTarget(candidate, out _))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        private static IEnumerable<ulong> Range(ulong low, ulong high)
-        {
-            for (ulong a = low; a < high; a += 8)
-            {
-                yield return a;
-            }
         }
     }
 }
