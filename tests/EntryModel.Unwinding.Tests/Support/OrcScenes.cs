@@ -40,7 +40,7 @@ internal static class OrcScenes
     public static Scene FramelessCaller()
     {
         var scene = new Scene();
-        var w = HandlerChain(scene);
+        var w = Scenes.HandlerChain(scene);
         scene.MiddleIndirectSlot = w.Call(MiddleIndirectRet);
         scene.InnerSlot = w.Call(TailCallerRet);
         w.Enter();
@@ -100,22 +100,10 @@ internal static class OrcScenes
         return scene;
     }
 
-    /// <summary>User pt_regs, syscall_entry → handler, with handler's frame record: %rbp is handler's frame.</summary>
-    private static StackWriter HandlerChain(Scene scene)
-    {
-        var w = new StackWriter(scene.Memory, TestStacks.Task.High) { Bp = UserBp };
-        scene.UserRegs = w.PushPtRegs(UserRip, UserCs, UserSp, UserBp, UserSs);
-        scene.SyscallSlot = w.Call(SyscallEntryRet);
-        w.Enter();
-        scene.HandlerSlot = w.Call(HandlerRet);
-        w.Enter();
-        return w;
-    }
-
-    /// <summary><see cref="HandlerChain"/>, then middle's call of inner: the stack pointer is at the return address into middle.</summary>
+    /// <summary><see cref="Scenes.HandlerChain"/>, then middle's call of inner: the stack pointer is at the return address into middle.</summary>
     private static StackWriter MiddleChain(Scene scene)
     {
-        var w = HandlerChain(scene);
+        var w = Scenes.HandlerChain(scene);
         scene.MiddleSlot = w.Call(MiddleRet);
         return w;
     }

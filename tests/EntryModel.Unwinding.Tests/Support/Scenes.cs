@@ -175,8 +175,8 @@ internal static class Scenes
         return scene;
     }
 
-    /// <summary>The syscall's task part: user pt_regs, syscall_entry → handler → middle → inner; %rbp is inner's frame.</summary>
-    private static StackWriter TaskChain(Scene scene)
+    /// <summary>User pt_regs, syscall_entry → handler, with handler's frame record: %rbp is handler's frame.</summary>
+    public static StackWriter HandlerChain(Scene scene)
     {
         var w = new StackWriter(scene.Memory, TestStacks.Task.High) { Bp = UserBp };
         scene.UserRegs = w.PushPtRegs(UserRip, UserCs, UserSp, UserBp, UserSs);
@@ -184,6 +184,13 @@ internal static class Scenes
         w.Enter();
         scene.HandlerSlot = w.Call(HandlerRet);
         w.Enter();
+        return w;
+    }
+
+    /// <summary>The syscall's task part: <see cref="HandlerChain"/> → middle → inner; %rbp is inner's frame.</summary>
+    private static StackWriter TaskChain(Scene scene)
+    {
+        var w = HandlerChain(scene);
         scene.MiddleSlot = w.Call(MiddleRet);
         scene.InnerBp = w.Enter();
         return w;
