@@ -156,3 +156,40 @@ public sealed class ValidationDiagnosticsTests
     private static IncrementalStepRunReason[] Reasons(GeneratorDriver driver, string step) =>
         [.. driver.GetRunResult().Results.Single().TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason)];
 }
+
+/// <summary>Hint records that name no instruction, or do not make whole records, are findings of their own (EM0214), not crashes.</summary>
+public sealed class StrayHintTests
+{
+    private const string Model = """"
+        using EntryModel;
+        namespace Demo;
+        [KernelModel]
+        [FrameStrategy("orc", "CONFIG_UNWINDER_ORC")]
+        public static partial class Kernel
+        {
+            [GasCode("helper", Address = 0xffffffff81000000)]
+            public const string Helper = """
+                ret
+                .pushsection .discard.unwind_hints
+                .long 0
+                .short 0
+                .byte 1, 5, 0
+                .balign 4
+                .byte 7
+                .popsection
+                """;
+        }
+        """";
+
+    [Test]
+    public void A_hint_outside_kernel_text_and_a_partial_record_are_EM0214()
+    {
+        var outcome = GeneratorHarness.Run(Model);
+        var messages = outcome.WithId(DiagnosticIds.BadHint).Select(d => d.GetMessage(CultureInfo.InvariantCulture)).ToList();
+
+        Assert.That(outcome.Result.Exception, Is.Null);
+        Assert.That(messages, Has.Some.Contains("which is in no kernel text section"));
+        Assert.That(messages, Has.Some.Contains("struct unwind_hint size mismatch: 1 bytes of .discard.unwind_hints make no whole record"));
+        Assert.That(outcome.WithId(DiagnosticIds.InternalError), Is.Empty);
+    }
+}
