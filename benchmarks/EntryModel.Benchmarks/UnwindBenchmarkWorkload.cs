@@ -189,6 +189,14 @@ public sealed class UnwindBenchmarkWorkload
         return workload;
     }
 
+    /// <summary>Addresses that follow a call in ordinary kernel text (not entry code), in address order: the deep stacks' return addresses.</summary>
+    private static IEnumerable<ulong> KernelCallSites(UnwindImage image) =>
+        image.Image.Lines
+            .Select(l => l.Address + (ulong)l.Length)
+            .Where(a => image.CallSites.TryGetTarget(a, out _) && image.Text.Contains(a) && !image.IsEntryText(a))
+            .Distinct()
+            .Order();
+
     /// <summary>
     /// The deep stack for the ORC unwinder, laid out by the image's ORC rows: the seed's innermost
     /// function (show_stack) is replaced by <paramref name="frames"/> nested functions, each at a
@@ -202,11 +210,7 @@ public sealed class UnwindBenchmarkWorkload
     {
         var orc = image.Orc ?? throw new InvalidOperationException("the orc image has no ORC tables");
         static bool Usable(OrcEntry e) => e.SpReg == OrcRegister.Sp && e.Type == OrcType.Call && e.SpOffset >= 8 && e.BpReg is OrcRegister.Undefined or OrcRegister.PrevSp;
-        var candidates = image.Image.Lines
-            .Select(l => l.Address + (ulong)l.Length)
-            .Where(a => image.CallSites.TryGetTarget(a, out _) && image.Text.Contains(a) && !image.IsEntryText(a))
-            .Distinct()
-            .Order()
+        var candidates = KernelCallSites(image)
             .Select(a => (Ip: a, AtCall: orc.TryFind(a - 1, out var r) ? r : OrcEntry.Undefined, Exact: orc.TryFind(a, out var x) ? x : OrcEntry.Undefined))
             .Where(c => Usable(c.AtCall) && Usable(c.Exact))
             .ToList();
@@ -246,11 +250,7 @@ public sealed class UnwindBenchmarkWorkload
     /// </summary>
     private static UnwindStart GrowStack(GuestMemory memory, UnwindImage image, in UnwindStart seed, int extra)
     {
-        ulong[] callSites = [.. image.Image.Lines
-            .Select(l => l.Address + (ulong)l.Length)
-            .Where(a => image.CallSites.TryGetTarget(a, out _) && image.Text.Contains(a) && !image.IsEntryText(a))
-            .Distinct()
-            .Order()];
+        ulong[] callSites = [.. KernelCallSites(image)];
         if (extra < 1 || callSites.Length == 0)
         {
             throw new InvalidOperationException($"cannot nest {extra} calls over {callSites.Length} call sites");

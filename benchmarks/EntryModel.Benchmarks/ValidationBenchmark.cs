@@ -100,7 +100,7 @@ public class ValidationBenchmark
         }
 
         // The test declaration's own symbol would cover the whole text as one function.
-        return ValidationPlanner.Plan("bench", 0, result with { Symbols = new(result.Symbols.Items.Where(s => s.Name != "text")) });
+        return ValidationPlanner.Plan("bench", 0, result with { Symbols = new(result.Symbols.Items.Where(s => s.Name != "text")) }, out _);
     }
 
     private static string Text()

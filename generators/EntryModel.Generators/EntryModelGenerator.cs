@@ -306,11 +306,8 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         try
         {
             var result = outcome.Result!;
-            return new ValidationJob(
-                outcome.ModelKey,
-                outcome.StrategyIndex,
-                ValidationPlanner.Plan(outcome.ModelKey, outcome.StrategyIndex, result),
-                new EquatableArray<ValidationFinding>(ValidationPlanner.StrayHints(result)));
+            var unit = ValidationPlanner.Plan(outcome.ModelKey, outcome.StrategyIndex, result, out var stray);
+            return new ValidationJob(outcome.ModelKey, outcome.StrategyIndex, unit, new EquatableArray<ValidationFinding>(stray));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -140,7 +140,7 @@ internal static class ImageBlobWriter
         ulong start = ulong.MaxValue, end = 0;
         foreach (var chunk in result.Chunks)
         {
-            if ((chunk.Permissions & 2) != 0 && (chunk.Permissions & 4) == 0)
+            if (ValidationPlanner.IsKernelText(chunk.Permissions))
             {
                 start = Math.Min(start, chunk.Address);
                 end = Math.Max(end, chunk.Address + (ulong)chunk.Bytes.Count);

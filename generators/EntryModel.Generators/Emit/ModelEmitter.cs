@@ -148,6 +148,12 @@ internal static class ModelEmitter
             }
         }
 
+        return Summary(parts);
+    }
+
+    /// <summary>The first few parts, and how many more there are.</summary>
+    private static string Summary(List<string> parts)
+    {
         const int Shown = 5;
         string summary = string.Join("; ", parts.Count > Shown ? parts.GetRange(0, Shown) : parts);
         return parts.Count > Shown ? $"{summary}; and {parts.Count - Shown} more" : summary;
@@ -166,7 +172,7 @@ internal static class ModelEmitter
             parts.Add(ValidationDiagnostics.IdOf(f.Rule) + " " + f.Message);
         }
 
-        return parts.Count > 5 ? string.Join("; ", parts.GetRange(0, 5)) + $"; and {parts.Count - 5} more" : string.Join("; ", parts);
+        return Summary(parts);
     }
 
     private static string BuilderClassName(string property) => "__EntryModelImage_" + property;

@@ -117,21 +117,7 @@ internal static class ValidationDiagnostics
 
         public AssembledLine? At(ulong address)
         {
-            int lo = 0, hi = lines.Count - 1, found = -1;
-            while (lo <= hi)
-            {
-                int mid = (lo + hi) / 2;
-                if (lines[mid].Address <= address)
-                {
-                    found = mid;
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid - 1;
-                }
-            }
-
+            int found = Sorted.LastAtOrBelow(lines, address, static l => l.Address);
             if (found < 0)
             {
                 return null;

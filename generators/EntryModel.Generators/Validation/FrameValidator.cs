@@ -93,7 +93,7 @@ internal sealed class FrameValidator
                 var next = code.Next(i);
                 if (!resume)
                 {
-                    var step = Step(func, i, prev, ref state, ref df, pending, out int jumpTo);
+                    var step = Step(func, i, next, prev, ref state, ref df, pending, out int jumpTo);
                     if (step == StepResult.Broken)
                     {
                         return false;
@@ -144,12 +144,11 @@ internal sealed class FrameValidator
         Broken,
     }
 
-    private StepResult Step(int func, int i, int prev, ref CfiState state, ref bool df, Stack<Pending> pending, out int jumpTo)
+    private StepResult Step(int func, int i, CodeInstruction? next, int prev, ref CfiState state, ref bool df, Stack<Pending> pending, out int jumpTo)
     {
         jumpTo = -1;
         var instructions = code.Instructions;
         var insn = instructions[i];
-        var next = code.Next(i);
         if (func >= 0 && insn.Function >= 0 && func != insn.Function)
         {
             var from = prev >= 0 ? instructions[prev].Address : insn.Address;
@@ -439,21 +438,7 @@ internal sealed class FrameValidator
         // Symbols come sorted by address: the last one at or below the address, if it is in the same section.
         var section = code.SectionOf(address);
         var symbols = code.Unit.Symbols;
-        int lo = 0, hi = symbols.Count - 1, found = -1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >> 1;
-            if (symbols[mid].Address <= address)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
+        int found = Sorted.LastAtOrBelow(symbols, address, static s => s.Address);
         return found >= 0 && symbols[found].Address >= section.Start ? symbols[found].Name : section.Name;
     }
 

@@ -27,8 +27,6 @@ internal sealed class KernelText
     private readonly Dictionary<int, bool> deadEndCache = new();
     private readonly Dictionary<ulong, ValidationSymbol> symbolAt = new();
     private readonly Dictionary<string, int> functionNamed = new(StringComparer.Ordinal);
-    private readonly Dictionary<ulong, int> functionStarting = new();
-    private ulong[] functionStarts = [];
 
     /// <summary>Per function (by address), the furthest end of it and every function before it: where a backward search can stop.</summary>
     private ulong[] functionReach = [];
@@ -48,14 +46,11 @@ internal sealed class KernelText
         }
 
         Functions.Sort((a, b) => a.Address.CompareTo(b.Address));
-        functionStarts = new ulong[Functions.Count];
         functionReach = new ulong[Functions.Count];
         for (int f = 0; f < Functions.Count; f++)
         {
-            functionStarts[f] = Functions[f].Address;
             functionReach[f] = Math.Max(f > 0 ? functionReach[f - 1] : 0, Functions[f].Address + Functions[f].Size);
             functionNamed[Functions[f].Name] = f;
-            functionStarting[Functions[f].Address] = f;
         }
 
         // By address, a function wins over another symbol at the same place (objtool's find_call_destination).
@@ -122,25 +117,10 @@ internal sealed class KernelText
     /// <summary>The instruction starting exactly at <paramref name="address"/> (instructions are in address order).</summary>
     public bool TryFind(ulong address, out int index)
     {
-        int lo = 0, hi = Instructions.Count - 1;
-        while (lo <= hi)
+        index = Sorted.LastAtOrBelow(Instructions, address, static i => i.Address);
+        if (index >= 0 && Instructions[index].Address == address)
         {
-            int mid = (lo + hi) >> 1;
-            ulong at = Instructions[mid].Address;
-            if (at == address)
-            {
-                index = mid;
-                return true;
-            }
-
-            if (at < address)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            return true;
         }
 
         index = -1;
@@ -177,21 +157,7 @@ internal sealed class KernelText
     public int FunctionAt(ulong address)
     {
         // The last function starting at or below the address; overlapping ones are searched back from there.
-        int lo = 0, hi = functionStarts.Length - 1, found = -1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >> 1;
-            if (functionStarts[mid] <= address)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
+        int found = Sorted.LastAtOrBelow(Functions, address, static s => s.Address);
         for (int f = found; f >= 0 && functionReach[f] > address; f--)
         {
             var s = Functions[f];
@@ -381,7 +347,7 @@ internal sealed class KernelText
             ValidationSymbol? dest;
             if (Contains(target))
             {
-                dest = functionStarting.TryGetValue(target, out int f) ? Functions[f] : SymbolAt(target);
+                dest = SymbolAt(target);
                 if (dest is null)
                 {
                     Fatal = new ValidationFinding(ValidationRule.BadDestination, insn.Address, "unannotated intra-function call");

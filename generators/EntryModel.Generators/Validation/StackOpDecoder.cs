@@ -43,7 +43,7 @@ internal static class StackOpDecoder
 
         bool rexW = (rex & 8) != 0;
         int rexR = (rex >> 2) & 1, rexX = (rex >> 1) & 1, rexB = rex & 1;
-        int op1 = At(code, i, end), op2 = At(code, i + 1, end), op3 = At(code, i + 2, end);
+        int op1 = At(code, i, end), op2 = At(code, i + 1, end);
         int opcodeLength = op1 != 0x0f ? 1 : op2 is 0x38 or 0x3a ? 3 : 2;
         int modrmAt = i + opcodeLength;
         var m = ModRm.Read(code, modrmAt, end, rexR, rexX, rexB);
@@ -177,7 +177,7 @@ internal static class StackOpDecoder
                 return InstructionType.Other;
 
             case 0x0f:
-                return ClassifyTwoByte(op2, op3, m.Byte, firstPrefix, ops);
+                return ClassifyTwoByte(op2, m.Byte, firstPrefix, ops);
 
             case 0xc9:
                 // leave: mov %rbp, %rsp then pop %rbp.
@@ -249,7 +249,7 @@ internal static class StackOpDecoder
         }
     }
 
-    private static InstructionType ClassifyTwoByte(int op2, int op3, int modrm, int firstPrefix, List<StackOp> ops)
+    private static InstructionType ClassifyTwoByte(int op2, int modrm, int firstPrefix, List<StackOp> ops)
     {
         switch (op2)
         {
@@ -284,7 +284,6 @@ internal static class StackOpDecoder
                 ops.Add(new StackOp(StackOpSource.Pop, 0, 0, StackOpDestination.Memory, 0, 0));
                 return InstructionType.Other;
             default:
-                _ = op3;
                 return InstructionType.Other;
         }
     }

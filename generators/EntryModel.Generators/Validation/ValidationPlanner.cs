@@ -22,14 +22,40 @@ internal static class ValidationPlanner
 
     public static bool WantsOrc(AssemblyResult result) => result.Defines.Contains(OrcDefine);
 
-    public static ValidationUnit Plan(string modelKey, int strategyIndex, AssemblyResult result)
+    /// <summary>Whether a chunk with these runtime <c>SectionPermissions</c> bits is kernel text: executable, not user code.</summary>
+    public static bool IsKernelText(int permissions) => (permissions & Executable) != 0 && (permissions & User) == 0;
+
+    /// <summary>
+    /// The validation job of <paramref name="result"/>, and in <paramref name="stray"/> what the
+    /// hint records already tell: hints naming no kernel text, bytes that make no whole record.
+    /// </summary>
+    public static ValidationUnit Plan(string modelKey, int strategyIndex, AssemblyResult result, out List<ValidationFinding> stray)
     {
         var symbols = new EquatableArray<ValidationSymbol>(result.Symbols.Items
             .Select(s => new ValidationSymbol(s.Name, s.Address, s.Size, s.Kind == FunctionKind))
             .OrderBy(s => s.Address)
             .ThenBy(s => s.Name, StringComparer.Ordinal));
-        var chunks = KernelTextOf(result).Select(c => new CodeChunk(c.Section, c.Address, c.Bytes)).ToList();
-        var hints = UnwindHintTable.Read(result.Discarded, out _).Where(h => chunks.Any(c => h.Address >= c.Address && h.Address < c.End));
+        var chunks = result.Chunks.Items.Where(c => IsKernelText(c.Permissions)).OrderBy(c => c.Address).Select(c => new CodeChunk(c.Section, c.Address, c.Bytes)).ToList();
+        var hints = new List<UnwindHint>();
+        stray = [];
+        var records = UnwindHintTable.Read(result.Discarded, out int strayBytes);
+        foreach (var h in records)
+        {
+            if (chunks.Any(c => h.Address >= c.Address && h.Address < c.End))
+            {
+                hints.Add(h);
+            }
+            else
+            {
+                stray.Add(new ValidationFinding(ValidationRule.BadHint, h.Address, $"unwind hint names 0x{h.Address:x}, which is in no kernel text section"));
+            }
+        }
+
+        if (strayBytes > 0)
+        {
+            stray.Add(new ValidationFinding(ValidationRule.BadHint, 0, $"struct unwind_hint size mismatch: {strayBytes} bytes of {UnwindHintTable.Section} make no whole record"));
+        }
+
         return new ValidationUnit(
             modelKey,
             strategyIndex,
@@ -38,27 +64,5 @@ internal static class ValidationPlanner
             new EquatableArray<UnwindHint>(hints),
             result.Defines.Contains(FramePointerDefine),
             WantsOrc(result));
-    }
-
-    private static IEnumerable<AssembledChunk> KernelTextOf(AssemblyResult result) =>
-        result.Chunks.Items.Where(c => (c.Permissions & Executable) != 0 && (c.Permissions & User) == 0).OrderBy(c => c.Address);
-
-    /// <summary>Hints whose instruction lies in no kernel text section: each is a finding of its own.</summary>
-    public static IEnumerable<ValidationFinding> StrayHints(AssemblyResult result)
-    {
-        var hints = UnwindHintTable.Read(result.Discarded, out int stray);
-        var text = KernelTextOf(result).ToList();
-        foreach (var h in hints)
-        {
-            if (!text.Any(c => h.Address >= c.Address && h.Address < c.Address + (ulong)c.Bytes.Count))
-            {
-                yield return new ValidationFinding(ValidationRule.BadHint, h.Address, $"unwind hint names 0x{h.Address:x}, which is in no kernel text section");
-            }
-        }
-
-        if (stray > 0)
-        {
-            yield return new ValidationFinding(ValidationRule.BadHint, 0, $"struct unwind_hint size mismatch: {stray} bytes of {UnwindHintTable.Section} make no whole record");
-        }
     }
 }

@@ -201,9 +201,22 @@ public struct UnwindState
         return true;
     }
 
-    /// <summary>Reads a word at <paramref name="address"/> after <see cref="Reach"/> allowed it.</summary>
-    public bool Read(ulong address, out ulong value) =>
-        Memory.TryReadUInt64(address, out value) || Fail(UnwindError.UnreadableMemory);
+    /// <summary>
+    /// Reads a word at <paramref name="address"/> after <see cref="Reach"/> allowed it: from the page
+    /// the memory shows when the word is on it (as <see cref="ReadPair"/>), else through the memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Read(ulong address, out ulong value)
+    {
+        if (window is { } shown && shown.TryReadUInt64(address, out value))
+        {
+            return true;
+        }
+
+        bool read = true;
+        value = ReadOrFail(address, ref read);
+        return read;
+    }
 
     /// <summary>
     /// Reads the two words at <paramref name="address"/> (a frame record: the saved %rbp, then the

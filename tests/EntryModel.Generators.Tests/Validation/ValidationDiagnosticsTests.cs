@@ -85,7 +85,7 @@ public sealed class ValidationDiagnosticsTests
     public void Findings_are_warnings_so_the_image_is_still_built_and_carries_them()
     {
         var outcome = GeneratorHarness.Run(Model());
-        var assembly = GeneratorHarness.Load(outcome.Output.RemoveAllSyntaxTrees().AddSyntaxTrees(outcome.Output.SyntaxTrees).WithOptions(outcome.Output.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Default)));
+        var assembly = GeneratorHarness.Load(outcome.Output.WithOptions(outcome.Output.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Default)));
         var fp = (KernelImage)GeneratorHarness.StaticProperty(assembly, "Demo.Kernel", "Fp")!;
         var orc = (KernelImage)GeneratorHarness.StaticProperty(assembly, "Demo.Kernel", "Orc")!;
 

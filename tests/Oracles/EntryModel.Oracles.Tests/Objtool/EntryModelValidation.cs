@@ -30,9 +30,10 @@ internal static class EntryModelValidation
         var symbols = result.Symbols.Items.Where(s => s.Size > 0 && s.Kind == (int)SymbolKind.Function).ToList();
         var findings = new List<(Finding Finding, string Section)>();
         var rows = new List<ObjtoolOrcRow>();
-        var unit = ValidationPlanner.Plan("oracle", 0, result);
+        var unit = ValidationPlanner.Plan("oracle", 0, result, out var stray);
         string SectionOf(ulong address) => unit.Chunks.Items.Last(c => c.Address <= address).Section;
         var validation = FrameValidator.Validate(unit);
+        findings.AddRange(stray.Select(f => (f, string.Empty)));
         findings.AddRange(validation.Findings.Select(f => (f, SectionOf(f.Address))));
         foreach (var row in validation.Orc)
         {
@@ -59,7 +60,7 @@ internal static class EntryModelValidation
         bool unplaced = f.Rule is ValidationRule.FallsThrough or ValidationRule.EndOfSection
             || f.Message.StartsWith("can't decode", StringComparison.Ordinal)
             || f.Message.StartsWith("can't find insn for unwind_hints", StringComparison.Ordinal);
-        if (unplaced)
+        if (unplaced || section.Length == 0)
         {
             return new ObjtoolWarning(string.Empty, -1, f.Message);
         }

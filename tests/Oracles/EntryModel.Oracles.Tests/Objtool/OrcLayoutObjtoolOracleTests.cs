@@ -9,19 +9,7 @@ public class OrcLayoutObjtoolOracleTests
 {
     // Functions with frames, pushes and stack adjustments, and hinted entry code: pt_regs at the
     // stack pointer, an iret frame, an undefined end, and a CFA based on %rbp.
-    private const string Source = """
-        .macro HINT type, sp_reg, sp_offset, end=0
-        771:
-            .pushsection .discard.unwind_hints
-            .long 771b - .
-            .short \sp_offset
-            .byte \sp_reg
-            .byte \type
-            .byte \end
-            .balign 4
-            .popsection
-        .endm
-
+    private const string Source = ValidationCorpus.HintMacro + """
             .text
             .globl framed
             .type framed, @function

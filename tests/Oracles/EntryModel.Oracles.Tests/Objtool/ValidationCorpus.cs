@@ -15,8 +15,8 @@ public sealed record ValidationCase(string Name, string Source)
 /// </summary>
 public static class ValidationCorpus
 {
-    /// <summary>The hint record as the kernel lays it out (struct unwind_hint), and hint shorthands in ORC register codes.</summary>
-    private const string Prelude = """
+    /// <summary>The hint record as the kernel lays it out (struct unwind_hint): type, ORC register of the CFA, offset, end.</summary>
+    public const string HintMacro = """
         .macro HINT type, sp_reg, sp_offset=0, end=0
         .Lhint_\@:
             .pushsection .discard.unwind_hints
@@ -28,6 +28,11 @@ public static class ValidationCorpus
             .balign 4
             .popsection
         .endm
+
+        """;
+
+    /// <summary><see cref="HintMacro"/>, hint shorthands in ORC register codes, and the helper every case calls.</summary>
+    private const string Prelude = HintMacro + """
         .macro HINT_EMPTY
             HINT 0, 0, 0, 1
         .endm
