@@ -252,12 +252,13 @@ internal sealed class KernelText
                 }
 
                 var constants = decoder.GetConstantOffsets(instruction);
-                bool inFunction = FunctionAt(address) >= 0;
+                int function = FunctionAt(address);
                 ops.Clear();
-                var type = StackOpDecoder.Classify(bytes, offset, instruction, constants, inFunction, ops);
+                var type = StackOpDecoder.Classify(bytes, offset, instruction, constants, function >= 0, ops);
                 ulong? target = IsNearBranch(instruction) ? instruction.NearBranchTarget : null;
                 var insn = new CodeInstruction(address, instruction.Length, type, ops.Count == 0 ? [] : [.. ops], target);
                 insn.DeadEnd = type == InstructionType.Bug;
+                insn.Function = function;
                 Instructions.Add(insn);
                 offset += instruction.Length;
             }
@@ -275,8 +276,7 @@ internal sealed class KernelText
         functionInstructions = new (int, int)[Functions.Count];
         for (int i = 0; i < Instructions.Count; i++)
         {
-            int f = FunctionAt(Instructions[i].Address);
-            Instructions[i].Function = f;
+            int f = Instructions[i].Function;
             if (f >= 0)
             {
                 var (first, end) = functionInstructions[f];
