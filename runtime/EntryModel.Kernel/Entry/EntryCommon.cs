@@ -9,21 +9,7 @@ public static partial class DefaultKernel
     [GasCode("error_entry", Kind = SymbolKind.Entry, Section = ".entry.text", Address = 0xffffffff81885000)]
     public const string ErrorEntry = """
             UNWIND_HINT_FUNC
-            movq %rdi, RDI+8(%rsp)
-            movq %rsi, RSI+8(%rsp)
-            movq %rdx, RDX+8(%rsp)
-            movq %rcx, RCX+8(%rsp)
-            movq %rax, RAX+8(%rsp)
-            movq %r8, R8+8(%rsp)
-            movq %r9, R9+8(%rsp)
-            movq %r10, R10+8(%rsp)
-            movq %r11, R11+8(%rsp)
-            movq %rbx, RBX+8(%rsp)
-            movq %rbp, RBP+8(%rsp)
-            movq %r12, R12+8(%rsp)
-            movq %r13, R13+8(%rsp)
-            movq %r14, R14+8(%rsp)
-            movq %r15, R15+8(%rsp)
+            SAVE_REGS 8
             testb $3, CS+8(%rsp)
             jz 1f
             swapgs
@@ -60,18 +46,44 @@ public static partial class DefaultKernel
             iretq
         """;
 
-    /// <summary>The exit of stubs that may interrupt anything (NMI): no preemption, swapgs only back to user mode.</summary>
+    /// <summary>
+    /// The exit of stubs that may interrupt anything (NMI, #DF): no preemption; swapgs only when
+    /// paranoid_entry did one (%ebx = 0), since CS cannot tell (an NMI may hit the syscall entry
+    /// before its swapgs).
+    /// </summary>
     [GasCode("paranoid_exit", Kind = SymbolKind.Entry, Section = ".entry.text", Address = 0xffffffff81885200)]
     public const string ParanoidExit = """
             UNWIND_HINT_REGS
-            testb $3, CS(%rsp)
-            jz 1f
+            testl %ebx, %ebx
+            jnz 1f
             swapgs
         1:
             POP_REGS
             addq $8, %rsp
             UNWIND_HINT_IRET_REGS
             iretq
+        """;
+
+    /// <summary>
+    /// Fills pt_regs like error_entry, for stubs that can interrupt anything, including kernel code
+    /// that runs with the user GS loaded (the first instructions of the syscall entry, the last of
+    /// every exit). CS cannot tell which GS is loaded there, so it reads MSR_GS_BASE: a kernel
+    /// (negative) base needs no swapgs. %ebx = 1 tells paranoid_exit that none was done; %ebx is
+    /// callee-saved, so it survives the handler.
+    /// </summary>
+    [GasCode("paranoid_entry", Kind = SymbolKind.Entry, Section = ".entry.text", Address = 0xffffffff81885600)]
+    public const string ParanoidEntry = """
+            UNWIND_HINT_FUNC
+            SAVE_REGS 8
+            movl $1, %ebx
+            movl $MSR_GS_BASE, %ecx
+            rdmsr
+            testl %edx, %edx
+            js 1f
+            swapgs
+            xorl %ebx, %ebx
+        1:
+            ret
         """;
 
     /// <summary>

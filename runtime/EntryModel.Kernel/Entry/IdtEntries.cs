@@ -76,21 +76,41 @@ public static partial class DefaultKernel
     /// The page fault stub (the seed's name: the KVM async-PF variant the seed kernel used). Placed
     /// right after the device stubs; its handler call returns at +0x28, or +0x32 with the frame.
     /// </summary>
-    [IdtEntry("async_page_fault", 14, ErrorCode = true, Handler = "do_async_page_fault", Section = ".entry.idt")]
+    /// An interrupt gate, as Linux sets it: no interrupt may arrive before CR2 is read; the handler
+    /// turns interrupts back on when the faulting context had them on.
+    [IdtEntry("async_page_fault", 14, ErrorCode = true, Handler = "do_async_page_fault", Interrupt = true, Section = ".entry.idt")]
     public const string AsyncPageFault = """
             idtentry \handler, has_error_code=\error_code
         """;
 
-    /// <summary>Breakpoint: reachable from user mode (DPL 3).</summary>
-    [IdtEntry("int3", 3, Handler = "do_int3", Dpl = 3, Address = 0xffffffff81885500)]
+    /// <summary>
+    /// Breakpoint: reachable from user mode (DPL 3), through an interrupt gate as Linux sets it.
+    /// The 2016 kernel ran it on the debug IST stack (with shift_ist for nesting); the model's int3
+    /// is only raised from user mode, so it keeps to the task stack.
+    /// </summary>
+    [IdtEntry("int3", 3, Handler = "do_int3", Dpl = 3, Interrupt = true, Address = 0xffffffff81885500)]
     public const string Int3 = """
             idtentry \handler, has_error_code=\error_code
         """;
 
-    /// <summary>NMI on its own IST stack; returns through paranoid_exit, never preempts.</summary>
-    [IdtEntry("nmi", 2, Handler = "do_nmi", Ist = 2, Address = 0xffffffff81885540)]
+    /// <summary>
+    /// NMI on its own IST stack (IST 2, as in 2016), through an interrupt gate: it can arrive
+    /// anywhere, even between syscall and swapgs, so it enters through paranoid_entry; it returns
+    /// through paranoid_exit and never preempts. (Linux's nested-NMI frame juggling is not
+    /// modelled: the machine blocks NMIs until the IRETQ, and the handler never faults.)
+    /// </summary>
+    [IdtEntry("nmi", 2, Handler = "do_nmi", Ist = 2, Interrupt = true, Address = 0xffffffff81885540)]
     public const string Nmi = """
-            idtentry \handler, has_error_code=\error_code, exit=paranoid_exit
+            idtentry \handler, has_error_code=\error_code, entry=paranoid_entry, exit=paranoid_exit
+        """;
+
+    /// <summary>
+    /// Double fault on its own IST stack (IST 1, as in 2016), so a fault while delivering onto a
+    /// broken stack still lands somewhere sane; paranoid like the NMI, since it can come from anywhere.
+    /// </summary>
+    [IdtEntry("double_fault", 8, ErrorCode = true, Handler = "do_double_fault", Ist = 1, Interrupt = true, Address = 0xffffffff81885680)]
+    public const string DoubleFault = """
+            idtentry \handler, has_error_code=\error_code, entry=paranoid_entry, exit=paranoid_exit
         """;
 
     /// <summary>
@@ -100,24 +120,17 @@ public static partial class DefaultKernel
     /// </summary>
     [IdtEntry("apic_timer_interrupt", 0xef, Handler = "smp_apic_timer_interrupt", Interrupt = true, Address = 0xffffffff81885580)]
     public const string ApicTimerInterrupt = """
-            UNWIND_HINT_IRET_REGS
-            pushq $~\vector
-            ASM_CLAC
-            cld
-            subq $15*8, %rsp
-            call error_entry
-            UNWIND_HINT_REGS
-            movq %rsp, %rdi
-            incq %gs:PCPU_IRQ_COUNT
-            jnz 1f
-            movq %gs:PCPU_IRQ_STACK_PTR, %rsp
-        1:
-            pushq %rdi
-            UNWIND_HINT_REGS indirect=1
-            CALL_HANDLER \handler, %rdi
-            decq %gs:PCPU_IRQ_COUNT
-            popq %rsp
-            UNWIND_HINT_REGS
-            jmp error_exit
+            apicinterrupt \vector, \handler
         """;
+
+    /// <summary>
+    /// The watchdog's timer interrupt, as the soft-lockup detector's hrtimer fires from the local
+    /// APIC: its handler dumps the stack of whatever it interrupted. The sweep injects it at every
+    /// instruction to see what each unwinder makes of the interrupted context.
+    /// </summary>
+    [IdtEntry("apic_watchdog_interrupt", 0xee, Handler = "smp_watchdog_interrupt", Interrupt = true, Address = 0xffffffff81885700)]
+    public const string ApicWatchdogInterrupt = """
+            apicinterrupt \vector, \handler
+        """;
+
 }

@@ -32,6 +32,31 @@ public static partial class DefaultKernel
             ret
         """;
 
+    /// <summary>
+    /// do_double_fault(regs, error_code): the kernel dies here; the model dumps the stack and powers
+    /// off with exit code 8. Written as a function that returns (power-off never does), as the
+    /// stub's object sees the C handler: objtool does not know it as noreturn.
+    /// </summary>
+    [GasCode("do_double_fault", Address = 0xffffffff81289080)]
+    public const string DoDoubleFault = """
+            FRAME_BEGIN
+            call dump_stack
+            movl $8, %edi
+            movl $HC_POWER_OFF, %eax
+            vmcall
+            FRAME_END
+            ret
+        """;
+
+    /// <summary>smp_watchdog_interrupt(regs): the watchdog's report of what the CPU is doing: a backtrace of the interrupted context.</summary>
+    [GasCode("smp_watchdog_interrupt", Address = 0xffffffff810500a0)]
+    public const string SmpWatchdogInterrupt = """
+            FRAME_BEGIN
+            call dump_stack
+            FRAME_END
+            ret
+        """;
+
     /// <summary>do_IRQ(regs, orig_ax): reports which device vector fired (orig_ax is ~vector+0x80).</summary>
     [GasCode("do_IRQ", Address = 0xffffffff81289060)]
     public const string DoIrq = """

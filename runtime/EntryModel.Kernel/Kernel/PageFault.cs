@@ -34,6 +34,8 @@ public static partial class DefaultKernel
     /// <summary>
     /// __do_page_fault(regs, error_code, address): a not-present fault on a user address gets a
     /// fresh zeroed user page (MAP_PAGE hypercall), then dump_stack() runs (returns at +0x576).
+    /// Interrupts come back on first when the faulting context had them on (the gate turned them
+    /// off until CR2 was read).
     /// Anything else is a fault the model cannot handle: it powers off with exit code 0x0e.
     /// </summary>
     [GasCode("__do_page_fault", Address = 0xffffffff81073020, Size = 0x5a0)]
@@ -41,7 +43,11 @@ public static partial class DefaultKernel
             FRAME_BEGIN
             pushq %rbx
             pushq %r12
-            .skip 0x53b, 0x90
+            testl $X86_EFLAGS_IF, EFLAGS(%rdi)
+            jz 2f
+            sti
+        2:
+            .skip 0x52e, 0x90
             movq %rdx, %rbx
             movq %rsi, %r12
             testl $PF_PROT, %r12d

@@ -6,7 +6,8 @@ public static partial class DefaultKernel
     /// Saving and restoring pt_regs, and the one macro every exception and interrupt stub is built
     /// from. A stub: an orig_ax slot when the CPU pushed no error code, room for the general
     /// registers, <c>error_entry</c> to fill it (and swapgs when coming from user mode), the handler
-    /// called with (regs, error_code), then the common exit. Each stub ends aligned to 16 bytes, so
+    /// called with (regs, error_code), then the common exit. Stubs that can interrupt anything (NMI,
+    /// #DF) enter through <c>paranoid_entry</c> and leave through <c>paranoid_exit</c> instead. Each stub ends aligned to 16 bytes, so
     /// it is 0x30 long without the pt_regs frame and 0x40 with it.
     /// </summary>
     [GasMacros]
@@ -28,6 +29,26 @@ public static partial class DefaultKernel
             pushq %r13
             pushq %r14
             pushq %r15
+        .endm
+
+        # Stores the general registers into the pt_regs slots at \offset(%rsp): error_entry and
+        # paranoid_entry run with their return address below pt_regs, hence offset 8.
+        .macro SAVE_REGS offset=8
+            movq %rdi, RDI+\offset(%rsp)
+            movq %rsi, RSI+\offset(%rsp)
+            movq %rdx, RDX+\offset(%rsp)
+            movq %rcx, RCX+\offset(%rsp)
+            movq %rax, RAX+\offset(%rsp)
+            movq %r8, R8+\offset(%rsp)
+            movq %r9, R9+\offset(%rsp)
+            movq %r10, R10+\offset(%rsp)
+            movq %r11, R11+\offset(%rsp)
+            movq %rbx, RBX+\offset(%rsp)
+            movq %rbp, RBP+\offset(%rsp)
+            movq %r12, R12+\offset(%rsp)
+            movq %r13, R13+\offset(%rsp)
+            movq %r14, R14+\offset(%rsp)
+            movq %r15, R15+\offset(%rsp)
         .endm
 
         .macro POP_REGS
@@ -53,7 +74,7 @@ public static partial class DefaultKernel
             nopl (%rax)
         .endm
 
-        .macro idtentry do_sym, has_error_code=0, orig=-1, exit=error_exit
+        .macro idtentry do_sym, has_error_code=0, orig=-1, entry=error_entry, exit=error_exit
             UNWIND_HINT_IRET_REGS offset=\has_error_code*8
         .if \has_error_code == 0
             pushq $\orig
@@ -61,7 +82,7 @@ public static partial class DefaultKernel
             ASM_CLAC
             cld
             subq $15*8, %rsp
-            call error_entry
+            call \entry
             call trace_hardirqs_off_thunk
             ENTRY_REGS_RECORD
             UNWIND_HINT_REGS
@@ -71,6 +92,31 @@ public static partial class DefaultKernel
             CALL_HANDLER \do_sym
             jmp \exit
             .p2align 4, 0xcc
+        .endm
+
+        # A local APIC interrupt: the handler runs on the per-CPU IRQ stack (unless already on it),
+        # with the interrupted stack pointer left on top of the IRQ stack for unwinders; the exit
+        # may preempt the interrupted task.
+        .macro apicinterrupt vector, do_sym
+            UNWIND_HINT_IRET_REGS
+            pushq $~\vector
+            ASM_CLAC
+            cld
+            subq $15*8, %rsp
+            call error_entry
+            UNWIND_HINT_REGS
+            movq %rsp, %rdi
+            incq %gs:PCPU_IRQ_COUNT
+            jnz 1f
+            movq %gs:PCPU_IRQ_STACK_PTR, %rsp
+        1:
+            pushq %rdi
+            UNWIND_HINT_REGS indirect=1
+            CALL_HANDLER \do_sym, %rdi
+            decq %gs:PCPU_IRQ_COUNT
+            popq %rsp
+            UNWIND_HINT_REGS
+            jmp error_exit
         .endm
 
         # A device interrupt vector: orig_ax holds ~vector+0x80 so it fits a signed byte.

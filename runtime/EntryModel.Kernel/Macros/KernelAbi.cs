@@ -18,6 +18,7 @@ public static partial class DefaultKernel
         .set PAGE_SIZE, 4096
         .set THREAD_SIZE, 0x4000
         .set X86_EFLAGS_IF, 0x200
+        .set MSR_GS_BASE, 0xc0000101
 
         # hypercalls: vmcall at CPL 0, number in %rax, arguments in %rdi/%rsi/%rdx
         .set HC_MAP_PAGE, 1

@@ -24,7 +24,7 @@ public class SymbolDisassemblerTests
         var lines = SymbolDisassembler.Disassemble(image, symbol);
         var nops = lines.Single(l => l.Repeat > 1 && l.Text == "nop");
 
-        Assert.That(nops.Repeat, Is.EqualTo(0x53b));
+        Assert.That(nops.Repeat, Is.EqualTo(0x52e));
         Assert.That(lines.Sum(l => l.Bytes.Length * l.Repeat), Is.EqualTo((int)symbol.Size));
         Assert.That(lines[0].ToString(), Does.StartWith("ffffffff81073020:  55 "));
     }
