@@ -1,3 +1,4 @@
+using EntryModel.Scenarios.Running;
 using System.Collections.Concurrent;
 using EntryModel.Machine.Memory;
 using EntryModel.Scenarios.Catalog;

@@ -1,3 +1,4 @@
+using EntryModel.Scenarios.Running;
 using System.CommandLine;
 using EntryModel.Scenarios.Catalog;
 using EntryModel.Scenarios.Reporting;

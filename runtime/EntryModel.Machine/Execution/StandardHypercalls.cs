@@ -16,6 +16,9 @@ public sealed class StandardHypercalls : IHypercallHandler
 
     public IReadOnlyList<ulong> Logged => logged;
 
+    /// <summary>Forgets the values logged after the first <paramref name="count"/>, as a machine restored to an earlier point never logged them.</summary>
+    public void TruncateLog(int count) => logged.RemoveRange(count, logged.Count - count);
+
     public HypercallOutcome Handle(X86Machine machine, Hypercall hypercall)
     {
         ArgumentNullException.ThrowIfNull(machine);

@@ -25,26 +25,20 @@ public sealed class NmiInIrqScenario : IScenario
 
     public string Description => "During read(), a timer interrupt runs on the IRQ stack; an NMI there dumps the stack from its IST stack (IST -> IRQ -> task -> user).";
 
-    public ScenarioResult Run(KernelImage image)
+    public ScenarioSession Prepare(KernelImage image)
     {
         var session = ScenarioSession.Boot(image);
-        var kernel = session.Kernel;
-        var machine = session.Machine;
-        kernel.EnterUser(kernel.Symbol("_start"));
+        session.Kernel.EnterUser(session.Kernel.Symbol("_start"));
+        session.When("copy_page_to_iter", s => s.Machine.InjectInterrupt(PreemptedTaskScenario.TimerVector, TimerAfterInstructions));
+        session.When("smp_apic_timer_interrupt", s => s.Machine.InjectNmi(NmiAfterInstructions));
+        return session;
+    }
 
-        var stop = session.RunUntil("copy_page_to_iter");
-        if (stop.Kind == StopKind.Breakpoint)
-        {
-            machine.InjectInterrupt(PreemptedTaskScenario.TimerVector, TimerAfterInstructions);
-            stop = session.RunUntil("smp_apic_timer_interrupt");
-        }
-
-        if (stop.Kind == StopKind.Breakpoint)
-        {
-            machine.InjectNmi(NmiAfterInstructions);
-            stop = session.Run();
-        }
-
+    public ScenarioResult Conclude(ScenarioSession session, StopReason finish)
+    {
+        var stop = finish;
+        ArgumentNullException.ThrowIfNull(session);
+        var image = session.Image;
         ulong? exitCode = stop.Kind == StopKind.PowerOff ? stop.Code : null;
         bool nmiOnIst = session.Stacks.Count > 0 && session.Stacks[0].Stack.Kind == StackKind.Ist;
         string outcome = $"{session.Stacks.Count} stack dump(s), the first {(nmiOnIst ? "from the NMI's IST stack" : "NOT from an IST stack")}; the program {(exitCode is { } code ? $"exited with {code}" : $"did not finish ({stop})")}";

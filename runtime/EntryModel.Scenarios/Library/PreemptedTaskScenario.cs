@@ -26,7 +26,7 @@ public sealed class PreemptedTaskScenario : IScenario
 
     public string Description => "A timer preempts a spinning kernel thread (it sleeps with an interrupt frame on its stack); a second thread sleeps voluntarily in schedule(); a third powers off.";
 
-    public ScenarioResult Run(KernelImage image)
+    public ScenarioSession Prepare(KernelImage image)
     {
         var options = KernelLoadOptions.DefaultKernel with { InitTaskSymbol = "task_a", InitTaskName = "a", UserStackPages = 0 };
         var session = ScenarioSession.Boot(image, options);
@@ -43,7 +43,17 @@ public sealed class PreemptedTaskScenario : IScenario
         kernel.EnterKernel(retFromFork, a.Stack.Top - (ulong)image.Constant("SIZEOF_PTREGS"));
         session.Machine.Cpu.Gpr[(int)Gpr.Rax] = 0;
         session.Machine.InjectInterrupt(TimerVector, TimerAfterInstructions);
-        var stop = session.Run();
+        return session;
+    }
+
+    public ScenarioResult Conclude(ScenarioSession session, StopReason finish)
+    {
+        var stop = finish;
+        ArgumentNullException.ThrowIfNull(session);
+        var image = session.Image;
+        var a = session.Kernel.InitTask;
+        var c = session.Kernel.Tasks.All.Single(t => t.Name == "c");
+        var b = session.Kernel.Tasks.All.Single(t => t.Name == "b");
         session.CaptureSleeping(a);
         session.CaptureSleeping(c);
 

@@ -22,12 +22,18 @@ public sealed class ReadPageFaultScenario : IScenario
 
     public string Description => "A user read() whose copy to the buffer page-faults; the fault handler maps the page and dumps the stack (the seed's traces).";
 
-    public ScenarioResult Run(KernelImage image)
+    public ScenarioSession Prepare(KernelImage image)
     {
         var session = ScenarioSession.Boot(image);
         session.Kernel.EnterUser(session.Kernel.Symbol("_start"));
-        var stop = session.Run();
+        return session;
+    }
 
+    public ScenarioResult Conclude(ScenarioSession session, StopReason finish)
+    {
+        var stop = finish;
+        ArgumentNullException.ThrowIfNull(session);
+        var image = session.Image;
         ulong? exitCode = stop.Kind == StopKind.PowerOff ? stop.Code : null;
         byte[] buffer = new byte[ExpectedText.Length];
         bool mapped = session.Machine.Memory.TryRead(UserBufferAddress, buffer);

@@ -20,12 +20,13 @@ public sealed class ScenarioSession
 
     private readonly StandardHypercalls hypercalls = new();
     private readonly List<StackCapture> stacks = [];
+    private readonly List<Trigger> triggers = [];
 
     private ScenarioSession(X86Machine machine, LoadedKernel kernel)
     {
         Machine = machine;
         Kernel = kernel;
-        hypercalls.DumpStack = m => stacks.Add(CaptureCurrent(m));
+        hypercalls.DumpStack = OnDump;
         machine.Hypercalls = hypercalls;
         machine.InstructionBudget = DefaultInstructionBudget;
     }
@@ -51,18 +52,139 @@ public sealed class ScenarioSession
         return new ScenarioSession(machine, kernel);
     }
 
-    /// <summary>Runs until the guest stops (power off, an unhandled event, the budget), recording ground truth from the first run on.</summary>
-    public StopReason Run()
+    /// <summary>
+    /// Runs until the guest stops (power off, an unhandled event, the budget) or
+    /// <paramref name="maxInstructions"/> retire, firing the scenario's triggers on the way and
+    /// recording ground truth from the first run on.
+    /// </summary>
+    public StopReason Run(long maxInstructions = long.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxInstructions);
         StartRecording();
-        return Machine.Run();
+        long start = Machine.Retired;
+        while (true)
+        {
+            long done = Machine.Retired - start;
+            var stop = Machine.Run(maxInstructions == long.MaxValue ? long.MaxValue : maxInstructions - done);
+            if (stop.Kind == StopKind.Breakpoint && TryFire(stop.Rip))
+            {
+                continue;
+            }
+
+            return stop with { Instructions = Machine.Retired - start };
+        }
     }
 
-    /// <summary>Runs until RIP reaches <paramref name="symbol"/> (or another stop), recording ground truth from the first run on; <see cref="Run"/> resumes.</summary>
+    /// <summary>Runs until RIP reaches <paramref name="symbol"/> (at once when it is already there) or another stop, firing triggers on the way; <see cref="Run"/> resumes.</summary>
     public StopReason RunUntil(string symbol)
     {
-        StartRecording();
-        return Machine.RunUntil(symbol);
+        ulong address = Kernel.Symbol(symbol);
+        if (Machine.Cpu.Rip == address)
+        {
+            return new StopReason(StopKind.Breakpoint, address, 0);
+        }
+
+        bool added = !Machine.Breakpoints.Contains(address);
+        if (added)
+        {
+            Machine.AddBreakpoint(address);
+        }
+
+        try
+        {
+            StartRecording();
+            long start = Machine.Retired;
+            while (true)
+            {
+                var stop = Machine.Run();
+                if (stop.Kind == StopKind.Breakpoint && stop.Rip != address && TryFire(stop.Rip))
+                {
+                    continue;
+                }
+
+                if (stop.Kind == StopKind.Breakpoint && stop.Rip == address)
+                {
+                    TryFire(address);
+                }
+
+                return stop with { Instructions = Machine.Retired - start };
+            }
+        }
+        finally
+        {
+            if (added && !triggers.Any(t => t.Address == address && !t.Fired))
+            {
+                Machine.RemoveBreakpoint(address);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Arms a trigger: the first time RIP reaches <paramref name="symbol"/> during <see cref="Run"/>,
+    /// <paramref name="action"/> runs (typically to inject an event) and the run goes on. Triggers
+    /// are part of <see cref="Save"/>, so a scenario restored to an earlier point fires them again.
+    /// </summary>
+    public void When(string symbol, Action<ScenarioSession> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var trigger = new Trigger(Kernel.Symbol(symbol), action);
+        triggers.Add(trigger);
+        Machine.AddBreakpoint(trigger.Address);
+    }
+
+    /// <summary>
+    /// While set, a DUMP_STACK whose capture the function accepts goes to its caller instead of
+    /// <see cref="Stacks"/>: the sweep claims its own event's dump this way, so the scenario's
+    /// outcome sees only its own.
+    /// </summary>
+    public Func<StackCapture, bool>? ClaimDump { get; set; }
+
+    /// <summary>Everything a later <see cref="Restore"/> needs to put the session back at this instruction boundary.</summary>
+    public SessionSnapshot Save() =>
+        new(Machine.Snapshot(), [.. triggers.Select(t => t.Fired)], stacks.Count, hypercalls.Logged.Count);
+
+    /// <summary>Puts the machine, the triggers and the captured stacks back to <paramref name="snapshot"/>.</summary>
+    public void Restore(SessionSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Machine.Restore(snapshot.Machine);
+        for (int i = 0; i < triggers.Count; i++)
+        {
+            var t = triggers[i];
+            t.Fired = snapshot.Fired[i];
+            if (!t.Fired)
+            {
+                Machine.AddBreakpoint(t.Address);
+            }
+            else if (!triggers.Any(o => o.Address == t.Address && !o.Fired))
+            {
+                Machine.RemoveBreakpoint(t.Address);
+            }
+        }
+
+        stacks.RemoveRange(snapshot.Stacks, stacks.Count - snapshot.Stacks);
+        hypercalls.TruncateLog(snapshot.Logged);
+    }
+
+    private bool TryFire(ulong address)
+    {
+        bool fired = false;
+        foreach (var t in triggers)
+        {
+            if (t.Address == address && !t.Fired)
+            {
+                t.Fired = true;
+                fired = true;
+                t.Action(this);
+            }
+        }
+
+        if (fired)
+        {
+            Machine.RemoveBreakpoint(address);
+        }
+
+        return fired;
     }
 
     private void StartRecording()
@@ -70,6 +192,15 @@ public sealed class ScenarioSession
         if (!Machine.GroundTruth.Enabled)
         {
             Machine.StartGroundTruth();
+        }
+    }
+
+    private void OnDump(X86Machine machine)
+    {
+        var capture = CaptureCurrent(machine);
+        if (ClaimDump is not { } claim || !claim(capture))
+        {
+            stacks.Add(capture);
         }
     }
 
@@ -127,4 +258,13 @@ public sealed class ScenarioSession
     }
 
     private static bool IsKernelAddress(ulong address) => (long)address < 0;
+
+    private sealed class Trigger(ulong address, Action<ScenarioSession> action)
+    {
+        public ulong Address { get; } = address;
+
+        public Action<ScenarioSession> Action { get; } = action;
+
+        public bool Fired { get; set; }
+    }
 }
