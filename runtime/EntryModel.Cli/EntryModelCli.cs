@@ -25,6 +25,8 @@ public static class EntryModelCli
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(DumpOrcCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -57,6 +57,15 @@ public static partial class DefaultKernel
             .quad 0
         """;
 
+    /// <summary>A spare task struct for a kernel thread that code beside the model adds (the sweep's yielding worker).</summary>
+    [GasCode("task_kworker", Kind = SymbolKind.Data, Section = ".data", Address = 0xffffffff81c01100)]
+    public const string TaskKworker = """
+            .quad 0, 0, 0, 0, 0
+            .quad task_kworker
+            .quad 5
+            .quad 0
+        """;
+
     /// <summary>The open files: fd 0 is the file read() reads.</summary>
     [GasCode("fd_table", Kind = SymbolKind.Data, Section = ".data", Address = 0xffffffff81c02000)]
     public const string FdTable = """

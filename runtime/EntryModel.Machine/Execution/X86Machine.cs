@@ -116,6 +116,9 @@ public sealed partial class X86Machine
     /// <summary>Whether an NMI handler is running (NMIs blocked until the next IRETQ).</summary>
     public bool NmiBlocked => nmiBlocked;
 
+    /// <summary>Whether an NMI is latched and waiting (the CPU holds one at most: a second one merges into it).</summary>
+    public bool NmiPending => nmiDue >= 0;
+
     public void ClearPendingInterrupts()
     {
         pendingInterrupts.Clear();

@@ -36,10 +36,24 @@ public sealed class StackJudge
         var rows = Rows(unwound, truth);
 
         var vouched = reliable.Walk(unwinder, stack.Start);
-        var reliableVerdict = !vouched.Reliable ? ReliableVerdict.Refused
-            : vouched.Frames.Where(f => f.Kind != UnwindFrameKind.Current).Select(ExpectedFrame.Of).SequenceEqual(truth) ? ReliableVerdict.Vouched
-            : ReliableVerdict.WrongWhileReliable;
+        var reliableVerdict = VerdictOf(vouched, truth);
         return new StackJudgement(unwinder.Name, trace, rows, verdict, vouched, reliableVerdict);
+    }
+
+    /// <summary>
+    /// The verdicts alone, without the rows of text a report needs: what the sweep asks at every
+    /// point. Also gives the frames the walk reported.
+    /// </summary>
+    public (TraceVerdict Verdict, ReliableVerdict Reliable, ExpectedFrame[] Unwound) Verdicts(StackCapture stack, IUnwinder unwinder)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(unwinder);
+        var trace = UnwindTrace.Collect(unwinder, stack.Start);
+        var unwound = trace.Reported.Select(ExpectedFrame.Of).ToArray();
+        var truth = stack.GroundTruth.Select(ExpectedFrame.Of).ToArray();
+        var vouched = reliable.Walk(unwinder, stack.Start);
+        var reliableVerdict = VerdictOf(vouched, truth);
+        return (Classify(unwound, truth, trace.Error), reliableVerdict, unwound);
     }
 
     public StackJudgement Judge(StackCapture stack, string unwinder) => Judge(stack, UnwinderCatalog.Create(unwinder, image));
@@ -49,6 +63,15 @@ public sealed class StackJudge
         !frame.Boundary ? BacktraceSymbolizer.FormatReturnAddress(image.Symbols, frame.Ip)
         : frame.UserMode ? string.Create(CultureInfo.InvariantCulture, $"user mode, RIP=0x{frame.Ip:x}")
         : $"kernel mode, RIP={BacktraceSymbolizer.FormatAddress(image.Symbols, frame.Ip)}";
+
+    /// <summary>Reliable mode's answer against the truth: a refusal is always safe; a vouched trace must be exact.</summary>
+    public static ReliableVerdict VerdictOf(ReliableTrace vouched, ExpectedFrame[] truth)
+    {
+        ArgumentNullException.ThrowIfNull(vouched);
+        return !vouched.Reliable ? ReliableVerdict.Refused
+            : vouched.Frames.Where(f => f.Kind != UnwindFrameKind.Current).Select(ExpectedFrame.Of).SequenceEqual(truth) ? ReliableVerdict.Vouched
+            : ReliableVerdict.WrongWhileReliable;
+    }
 
     public static TraceVerdict Classify(ExpectedFrame[] unwound, ExpectedFrame[] truth, UnwindError error)
     {

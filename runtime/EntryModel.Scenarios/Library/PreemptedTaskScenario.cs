@@ -22,6 +22,13 @@ public sealed class PreemptedTaskScenario : IScenario
     /// <summary>Instructions thread A runs before the timer fires.</summary>
     public const long TimerAfterInstructions = 200;
 
+    /// <summary>
+    /// The tick after that: the timer is periodic (each tick's handler arms the next), so a thread
+    /// that an extra event preempts still gets the CPU back and the run still ends; the whole
+    /// scenario ends before a second tick would fire.
+    /// </summary>
+    public const long TickInstructions = 1000;
+
     public string Name => "preempted-task";
 
     public string Description => "A timer preempts a spinning kernel thread (it sleeps with an interrupt frame on its stack); a second thread sleeps voluntarily in schedule(); a third powers off.";
@@ -43,7 +50,17 @@ public sealed class PreemptedTaskScenario : IScenario
         kernel.EnterKernel(retFromFork, a.Stack.Top - (ulong)image.Constant("SIZEOF_PTREGS"));
         session.Machine.Cpu.Gpr[(int)Gpr.Rax] = 0;
         session.Machine.InjectInterrupt(TimerVector, TimerAfterInstructions);
+        session.Every("smp_apic_timer_interrupt", ArmNextTick);
         return session;
+    }
+
+    /// <summary>One timer device: a tick already pending (an extra event took this one's place) is the next.</summary>
+    private static void ArmNextTick(ScenarioSession session)
+    {
+        if (!session.Machine.PendingInterrupts.Any(p => p.Vector == TimerVector))
+        {
+            session.Machine.InjectInterrupt(TimerVector, TickInstructions);
+        }
     }
 
     public ScenarioResult Conclude(ScenarioSession session, StopReason finish)

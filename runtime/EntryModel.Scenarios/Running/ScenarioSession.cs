@@ -21,6 +21,7 @@ public sealed class ScenarioSession
     private readonly StandardHypercalls hypercalls = new();
     private readonly List<StackCapture> stacks = [];
     private readonly List<Trigger> triggers = [];
+    private long arrivedAt = -1;
 
     private ScenarioSession(X86Machine machine, LoadedKernel kernel)
     {
@@ -62,13 +63,29 @@ public sealed class ScenarioSession
         ArgumentOutOfRangeException.ThrowIfNegative(maxInstructions);
         StartRecording();
         long start = Machine.Retired;
+
+        Arrive();
+
+        // One budget for the whole run, however many trigger stops it takes (a periodic trigger would renew the machine's own).
+        long budget = Machine.InstructionBudget;
         while (true)
         {
             long done = Machine.Retired - start;
-            var stop = Machine.Run(maxInstructions == long.MaxValue ? long.MaxValue : maxInstructions - done);
+            if (done >= budget && done < maxInstructions)
+            {
+                return new StopReason(StopKind.Budget, Machine.Cpu.Rip, done);
+            }
+
+            var stop = Machine.Run(Math.Min(maxInstructions, budget) - done);
             if (stop.Kind == StopKind.Breakpoint && TryFire(stop.Rip))
             {
+                arrivedAt = Machine.Retired;
                 continue;
+            }
+
+            if (stop.Kind == StopKind.InstructionCount && Machine.Retired - start >= budget && maxInstructions > budget)
+            {
+                stop = stop with { Kind = StopKind.Budget };
             }
 
             return stop with { Instructions = Machine.Retired - start };
@@ -93,18 +110,20 @@ public sealed class ScenarioSession
         try
         {
             StartRecording();
+            Arrive();
             long start = Machine.Retired;
             while (true)
             {
                 var stop = Machine.Run();
                 if (stop.Kind == StopKind.Breakpoint && stop.Rip != address && TryFire(stop.Rip))
                 {
+                    arrivedAt = Machine.Retired;
                     continue;
                 }
 
                 if (stop.Kind == StopKind.Breakpoint && stop.Rip == address)
                 {
-                    TryFire(address);
+                    Arrive();
                 }
 
                 return stop with { Instructions = Machine.Retired - start };
@@ -127,7 +146,16 @@ public sealed class ScenarioSession
     public void When(string symbol, Action<ScenarioSession> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var trigger = new Trigger(Kernel.Symbol(symbol), action);
+        var trigger = new Trigger(Kernel.Symbol(symbol), action, repeat: false);
+        triggers.Add(trigger);
+        Machine.AddBreakpoint(trigger.Address);
+    }
+
+    /// <summary>Like <see cref="When"/>, but every time RIP reaches <paramref name="symbol"/>: a periodic device, re-armed by its own handler.</summary>
+    public void Every(string symbol, Action<ScenarioSession> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var trigger = new Trigger(Kernel.Symbol(symbol), action, repeat: true);
         triggers.Add(trigger);
         Machine.AddBreakpoint(trigger.Address);
     }
@@ -139,9 +167,23 @@ public sealed class ScenarioSession
     /// </summary>
     public Func<StackCapture, bool>? ClaimDump { get; set; }
 
+    /// <summary>
+    /// Fires the triggers at the current RIP unless they were already handled at this boundary: a
+    /// run stopped by count (or a restored snapshot) at a trigger's address is there without having
+    /// arrived. Runs do this first; callers that act at a boundary (the sweep) do it before they act.
+    /// </summary>
+    public void Arrive()
+    {
+        if (arrivedAt != Machine.Retired)
+        {
+            arrivedAt = Machine.Retired;
+            TryFire(Machine.Cpu.Rip);
+        }
+    }
+
     /// <summary>Everything a later <see cref="Restore"/> needs to put the session back at this instruction boundary.</summary>
     public SessionSnapshot Save() =>
-        new(Machine.Snapshot(), [.. triggers.Select(t => t.Fired)], stacks.Count, hypercalls.Logged.Count);
+        new(Machine.Snapshot(), [.. triggers.Select(t => t.Fired)], stacks.Count, hypercalls.Logged.Count, arrivedAt);
 
     /// <summary>Puts the machine, the triggers and the captured stacks back to <paramref name="snapshot"/>.</summary>
     public void Restore(SessionSnapshot snapshot)
@@ -163,6 +205,7 @@ public sealed class ScenarioSession
         }
 
         stacks.RemoveRange(snapshot.Stacks, stacks.Count - snapshot.Stacks);
+        arrivedAt = snapshot.ArrivedAt;
         hypercalls.TruncateLog(snapshot.Logged);
     }
 
@@ -173,13 +216,13 @@ public sealed class ScenarioSession
         {
             if (t.Address == address && !t.Fired)
             {
-                t.Fired = true;
+                t.Fired = !t.Repeat;
                 fired = true;
                 t.Action(this);
             }
         }
 
-        if (fired)
+        if (fired && !triggers.Any(t => t.Address == address && !t.Fired))
         {
             Machine.RemoveBreakpoint(address);
         }
@@ -187,7 +230,8 @@ public sealed class ScenarioSession
         return fired;
     }
 
-    private void StartRecording()
+    /// <summary>Starts recording ground truth now (runs start it too); a session saved before its first run needs it.</summary>
+    public void StartRecording()
     {
         if (!Machine.GroundTruth.Enabled)
         {
@@ -204,6 +248,22 @@ public sealed class ScenarioSession
         }
     }
 
+    /// <summary>
+    /// Adds a kernel thread beside the scenario's: <paramref name="function"/> runs in the task whose
+    /// struct is at symbol <paramref name="taskStruct"/>, started through ret_from_fork the first
+    /// time the scheduler picks it; the task joins the run queue right after the current task.
+    /// </summary>
+    public KernelTask AddKernelThread(string name, string taskStruct, string function, ulong argument = 0)
+    {
+        var task = Kernel.Tasks.Adopt(name, Kernel.Symbol(taskStruct));
+        KernelThreadLaunch.Prepare(Image, Machine.Memory, task, Kernel.Symbol("ret_from_fork"), Kernel.Symbol(function), argument);
+        var current = Kernel.Tasks.Current() ?? Kernel.InitTask;
+        ulong next = (ulong)Image.Constant("TASK_NEXT");
+        Machine.Memory.WriteUInt64(task.StructAddress + next, Machine.Memory.ReadUInt64(current.StructAddress + next));
+        Machine.Memory.WriteUInt64(current.StructAddress + next, task.StructAddress);
+        return task;
+    }
+
     /// <summary>Captures a sleeping task's stack from the RSP its task struct saved, as show_stack(task) walks it; adds it to <see cref="Stacks"/>.</summary>
     public StackCapture CaptureSleeping(KernelTask task)
     {
@@ -214,6 +274,9 @@ public sealed class ScenarioSession
         stacks.Add(stack);
         return stack;
     }
+
+    /// <summary>Takes <paramref name="capture"/> out of <see cref="Stacks"/> (a caller that captured for itself).</summary>
+    public bool ForgetCapture(StackCapture capture) => stacks.Remove(capture);
 
     /// <summary>Each task's saved RSP and live frames, as the machine recorded them.</summary>
     public IReadOnlyList<TaskGroundTruth> TaskGroundTruth()
@@ -259,8 +322,10 @@ public sealed class ScenarioSession
 
     private static bool IsKernelAddress(ulong address) => (long)address < 0;
 
-    private sealed class Trigger(ulong address, Action<ScenarioSession> action)
+    private sealed class Trigger(ulong address, Action<ScenarioSession> action, bool repeat)
     {
+        public bool Repeat { get; } = repeat;
+
         public ulong Address { get; } = address;
 
         public Action<ScenarioSession> Action { get; } = action;
