@@ -164,7 +164,7 @@ public sealed partial class X86Machine
             ulong cleared = RFlags.TF | RFlags.NT | RFlags.RF | RFlags.VM | (type == 0xE ? RFlags.IF : 0);
             State.Rflags = flags & ~cleared;
             State.Rip = handler;
-            if (GroundTruth.Enabled)
+            if (observers is { } o)
             {
                 var kind = source switch
                 {
@@ -172,7 +172,7 @@ public sealed partial class X86Machine
                     EventSource.Software => TrueFrameKind.SoftwareInterrupt,
                     _ => TrueFrameKind.Exception,
                 };
-                GroundTruth.OnEventEntry(kind, vector, rsp - 40, returnRip, interruptedRsp, handler, oldCpl == 3);
+                o.OnEventEntry(kind, vector, rsp - 40, returnRip, interruptedRsp, handler, oldCpl == 3);
             }
 
             return true;
@@ -238,10 +238,7 @@ public sealed partial class X86Machine
         State.Ss = newSs;
         SetCs(newCs);
         State.Rip = rip;
-        if (GroundTruth.Enabled)
-        {
-            GroundTruth.OnIret(sp, rsp, newCpl == 3);
-        }
+        observers?.OnIret(sp, rsp, newCpl == 3);
 
         return true;
     }
@@ -261,10 +258,7 @@ public sealed partial class X86Machine
         State.Ss = (ushort)(kernelCs + 8);
         SetCs(kernelCs);
         State.Rip = State.Lstar;
-        if (GroundTruth.Enabled)
-        {
-            GroundTruth.OnSyscall(R(1), R(4), State.Lstar);
-        }
+        observers?.OnSyscall(R(1), R(4), State.Lstar);
 
         return true;
     }
@@ -286,10 +280,7 @@ public sealed partial class X86Machine
         State.Ss = (ushort)((userBase + 8) | 3);
         SetCs((ushort)((userBase + 16) | 3));
         State.Rip = R(1);
-        if (GroundTruth.Enabled)
-        {
-            GroundTruth.OnSysret(R(4));
-        }
+        observers?.OnSysret(R(4));
 
         return true;
     }

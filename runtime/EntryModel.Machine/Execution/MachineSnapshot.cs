@@ -1,17 +1,18 @@
 using EntryModel.Machine.Cpu;
-using EntryModel.Machine.GroundTruth;
 using EntryModel.Machine.Memory;
+using EntryModel.Machine.Observers;
 using EntryModel.Machine.Tasks;
 
 namespace EntryModel.Machine.Execution;
 
 /// <summary>
 /// The whole machine at one instruction boundary: CPU state, copy-on-write memory, pending
-/// interrupts, the retired count, the stacks and the ground-truth chains. Restoring leaves it usable.
+/// interrupts, the retired count, the stacks and the state of the attached snapshot observers (the
+/// ground-truth chains). Restoring leaves it usable.
 /// </summary>
 public sealed class MachineSnapshot
 {
-    internal MachineSnapshot(CpuState cpu, MemorySnapshot memory, PendingInterrupt[] interrupts, long retired, long shadowEnd, long nmiDue, bool nmiBlocked, StackInfo[] stacks, GroundTruthState? groundTruth)
+    internal MachineSnapshot(CpuState cpu, MemorySnapshot memory, PendingInterrupt[] interrupts, long retired, long shadowEnd, long nmiDue, bool nmiBlocked, StackInfo[] stacks, ObserverState[] observers)
     {
         Cpu = cpu;
         Memory = memory;
@@ -21,7 +22,7 @@ public sealed class MachineSnapshot
         NmiDue = nmiDue;
         NmiBlocked = nmiBlocked;
         Stacks = stacks;
-        GroundTruth = groundTruth;
+        Observers = observers;
     }
 
     public CpuState Cpu { get; }
@@ -40,5 +41,5 @@ public sealed class MachineSnapshot
 
     internal StackInfo[] Stacks { get; }
 
-    internal GroundTruthState? GroundTruth { get; }
+    internal ObserverState[] Observers { get; }
 }

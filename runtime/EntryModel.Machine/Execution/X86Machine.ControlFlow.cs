@@ -3,7 +3,7 @@ using EntryModel.Machine.Delivery;
 
 namespace EntryModel.Machine.Execution;
 
-/// <summary>CALL, RET and indirect JMP, with the ground-truth hooks for calls and returns.</summary>
+/// <summary>CALL, RET and indirect JMP, reported to the observers (calls and returns).</summary>
 public sealed partial class X86Machine
 {
     private bool Call(ref DecodedInstruction d, ulong target)
@@ -22,10 +22,7 @@ public sealed partial class X86Machine
 
         R(4) = sp;
         State.Rip = target;
-        if (GroundTruth.Enabled)
-        {
-            GroundTruth.OnCall(sp, d.NextRip, target, old);
-        }
+        observers?.OnCall(sp, d.NextRip, target, old);
 
         return true;
     }
@@ -45,10 +42,7 @@ public sealed partial class X86Machine
 
         R(4) = sp + 8 + d.Immediate;
         State.Rip = target;
-        if (GroundTruth.Enabled)
-        {
-            GroundTruth.OnReturn(sp);
-        }
+        observers?.OnReturn(sp);
 
         return true;
     }

@@ -131,9 +131,9 @@ public sealed partial class X86Machine
             return false;
         }
 
-        if (GroundTruth.Enabled && R(4) != old)
+        if (observers is { } o && R(4) != old)
         {
-            GroundTruth.OnStackPointerWrite(old, R(4));
+            o.OnStackPointerWrite(old, R(4));
         }
 
         return true;

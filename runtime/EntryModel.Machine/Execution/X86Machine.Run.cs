@@ -19,9 +19,15 @@ public sealed partial class X86Machine
         return RunLoop(maxInstructions);
     }
 
-    /// <summary>Runs until RIP reaches <paramref name="address"/> (a temporary breakpoint) or another stop.</summary>
+    /// <summary>Runs until RIP reaches <paramref name="address"/> (a temporary breakpoint) or another stop; when RIP is there already, stops at once (a breakpoint stop, nothing executed).</summary>
     public StopReason RunUntil(ulong address, long maxInstructions = long.MaxValue)
     {
+        if (State.Rip == address)
+        {
+            // The run loop steps over a breakpoint at the starting RIP (a resume), so it would run past the target.
+            return new StopReason(StopKind.Breakpoint, address, 0);
+        }
+
         bool added = !breakpoints.Contains(address);
         if (added)
         {

@@ -3,15 +3,16 @@ using EntryModel.Machine.Cpu;
 using EntryModel.Machine.Decoding;
 using EntryModel.Machine.GroundTruth;
 using EntryModel.Machine.Memory;
+using EntryModel.Machine.Observers;
 using EntryModel.Machine.Tasks;
 
 namespace EntryModel.Machine.Execution;
 
 /// <summary>
 /// The modelled x86-64 machine: one CPU in 64-bit mode, sparse paged memory, IDT/TSS-driven
-/// delivery of exceptions and interrupts, SYSCALL/SYSRETQ, stacks and a ground-truth recorder.
-/// Code is decoded once per address into a per-page cache and interpreted by a handler switch;
-/// guest faults become modelled exceptions or a typed <see cref="StopReason"/>, never host exceptions.
+/// delivery of exceptions and interrupts, SYSCALL/SYSRETQ, stacks, and observers of its control
+/// transfers (the ground-truth recorder among them). Code is decoded once per address into a
+/// per-page cache and interpreted by a handler switch; guest faults become modelled exceptions or a typed <see cref="StopReason"/>, never host exceptions.
 /// </summary>
 public sealed partial class X86Machine
 {
@@ -46,7 +47,7 @@ public sealed partial class X86Machine
         Memory = new GuestMemory();
         Memory.MappingsChanged += FlushFetchTlbs;
         Stacks = new StackRegistry();
-        GroundTruth = new GroundTruthRecorder(Stacks);
+        GroundTruth = new GroundTruthRecorder(this);
         fetchPage = new DecodedPage(NoAddress) { Stale = true };
         decoder = CreateDecoder();
     }
@@ -58,6 +59,7 @@ public sealed partial class X86Machine
 
     public StackRegistry Stacks { get; }
 
+    /// <summary>The machine's ground-truth recorder: an <see cref="ISnapshotObserver"/>, attached by <see cref="StartGroundTruth"/>.</summary>
     public GroundTruthRecorder GroundTruth { get; }
 
     /// <summary>Instructions retired since the machine was created (restored with snapshots).</summary>
@@ -137,7 +139,7 @@ public sealed partial class X86Machine
             nmiDue,
             nmiBlocked,
             [.. Stacks.All],
-            GroundTruth.Enabled ? GroundTruth.Save() : null);
+            SaveObservers());
     }
 
     /// <summary>Puts the machine back to <paramref name="snapshot"/>; the snapshot can be restored again later.</summary>
@@ -153,19 +155,11 @@ public sealed partial class X86Machine
         nmiDue = snapshot.NmiDue;
         nmiBlocked = snapshot.NmiBlocked;
         Stacks.Restore(snapshot.Stacks);
-        if (snapshot.GroundTruth != null)
-        {
-            GroundTruth.Load(snapshot.GroundTruth);
-        }
-        else
-        {
-            GroundTruth.Stop();
-        }
-
+        RestoreObservers(snapshot.Observers);
         SyncPrivilege();
     }
 
-    /// <summary>Starts ground-truth recording at the current RSP.</summary>
+    /// <summary>Starts ground-truth recording from an empty chain at the current RSP and attaches the recorder (<c>GroundTruth.Stop()</c> detaches it).</summary>
     public void StartGroundTruth() => GroundTruth.Start(State.Gpr[4]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,5 @@
+using EntryModel.Machine.Execution;
+using EntryModel.Machine.Observers;
 using EntryModel.Machine.Tasks;
 
 namespace EntryModel.Machine.GroundTruth;
@@ -7,11 +9,13 @@ namespace EntryModel.Machine.GroundTruth;
 /// interrupt entries and IRETQ, SYSCALL/SYSRETQ, and software stack switches. Each task's kernel
 /// stack owns a chain (frames on the IRQ/IST/user stacks belong to the chain of the task that was
 /// running); moving RSP from one task stack to another is a task switch and leaves the old chain
-/// asleep, so sleeping tasks' stacks can be checked too. When disabled the machine skips every hook;
-/// when enabled the hooks write into preallocated arrays.
+/// asleep, so sleeping tasks' stacks can be checked too. It is a snapshot observer of its machine:
+/// <see cref="Start"/> attaches it, <see cref="Stop"/> detaches it, and snapshots carry its chains;
+/// while attached the reports write into preallocated arrays.
 /// </summary>
-public sealed class GroundTruthRecorder
+public sealed class GroundTruthRecorder : ISnapshotObserver
 {
+    private readonly X86Machine machine;
     private readonly StackRegistry stacks;
     private readonly FrameChain defaultChain = new();
     private readonly Dictionary<StackInfo, FrameChain> taskChains = [];
@@ -19,19 +23,20 @@ public sealed class GroundTruthRecorder
     private StackInfo? owner;
     private StackInfo? currentStack;
 
-    internal GroundTruthRecorder(StackRegistry stacks)
+    internal GroundTruthRecorder(X86Machine machine)
     {
-        this.stacks = stacks;
+        this.machine = machine;
+        stacks = machine.Stacks;
         chain = defaultChain;
     }
 
-    /// <summary>Whether the machine reports events to the recorder.</summary>
-    public bool Enabled { get; private set; }
+    /// <summary>Whether the machine reports events to the recorder (it is attached).</summary>
+    public bool Enabled => machine.IsAttached(this);
 
     /// <summary>The stack RSP is on, as the recorder tracks it.</summary>
     public StackInfo? CurrentStack => currentStack;
 
-    /// <summary>Starts recording from an empty chain, at stack pointer <paramref name="rsp"/>.</summary>
+    /// <summary>Starts recording from an empty chain, at stack pointer <paramref name="rsp"/>: empties the chains and attaches the recorder.</summary>
     public void Start(ulong rsp)
     {
         defaultChain.Truncate(0);
@@ -43,10 +48,11 @@ public sealed class GroundTruthRecorder
         currentStack = stacks.FindByPointer(rsp);
         owner = currentStack is { Kind: StackKind.Task } ? currentStack : null;
         chain = ChainOf(owner);
-        Enabled = true;
+        machine.Attach(this);
     }
 
-    public void Stop() => Enabled = false;
+    /// <summary>Stops recording (detaches the recorder); the chains stay readable as they were.</summary>
+    public void Stop() => machine.Detach(this);
 
     /// <summary>The live frames of the running context, innermost first.</summary>
     public IReadOnlyList<TrueFrame> CurrentChain() => Innermost(chain);
@@ -77,13 +83,13 @@ public sealed class GroundTruthRecorder
     /// <summary>The return addresses a perfect unwinder finds on <paramref name="stack"/>, innermost first.</summary>
     public IReadOnlyList<ulong> ReturnAddresses(StackInfo stack) => [.. LiveFrames(stack).Select(f => f.ReturnAddress)];
 
-    internal void OnCall(ulong slot, ulong returnAddress, ulong target, ulong callerRsp)
+    void IMachineObserver.OnCall(ulong slot, ulong returnAddress, ulong target, ulong callerRsp)
     {
         DropOverwritten(slot);
         chain.Push(new TrueFrame(TrueFrameKind.Call, returnAddress, slot, target, callerRsp, -1, currentStack, currentStack));
     }
 
-    internal void OnReturn(ulong rsp)
+    void IMachineObserver.OnReturn(ulong rsp)
     {
         while (chain.Count > 0)
         {
@@ -102,7 +108,7 @@ public sealed class GroundTruthRecorder
         }
     }
 
-    internal void OnEventEntry(TrueFrameKind kind, int vector, ulong slot, ulong interruptedRip, ulong interruptedRsp, ulong handler, bool fromUser)
+    void IMachineObserver.OnEventEntry(TrueFrameKind kind, int vector, ulong slot, ulong interruptedRip, ulong interruptedRsp, ulong handler, bool fromUser)
     {
         var to = stacks.FindByPointer(slot + 8);
         SwitchChainIfTaskChanged(to, fromUser);
@@ -112,7 +118,7 @@ public sealed class GroundTruthRecorder
         chain.Push(new TrueFrame(kind, interruptedRip, slot, handler, interruptedRsp, vector, to, from));
     }
 
-    internal void OnIret(ulong rsp, ulong newRsp, bool toUser)
+    void IMachineObserver.OnIret(ulong rsp, ulong newRsp, bool toUser)
     {
         for (int i = chain.Count - 1; i >= 0; i--)
         {
@@ -133,12 +139,12 @@ public sealed class GroundTruthRecorder
         currentStack = to;
     }
 
-    internal void OnSyscall(ulong userRip, ulong userRsp, ulong entry)
+    void IMachineObserver.OnSyscall(ulong userRip, ulong userRsp, ulong entry)
     {
         chain.Push(new TrueFrame(TrueFrameKind.Syscall, userRip, 0, entry, userRsp, -1, currentStack, currentStack));
     }
 
-    internal void OnSysret(ulong newRsp)
+    void IMachineObserver.OnSysret(ulong newRsp)
     {
         for (int i = chain.Count - 1; i >= 0; i--)
         {
@@ -152,7 +158,7 @@ public sealed class GroundTruthRecorder
         currentStack = stacks.FindByPointer(newRsp);
     }
 
-    internal void OnStackPointerWrite(ulong oldRsp, ulong newRsp)
+    void IMachineObserver.OnStackPointerWrite(ulong oldRsp, ulong newRsp)
     {
         if (currentStack != null && currentStack.HoldsPointer(newRsp))
         {
@@ -191,7 +197,7 @@ public sealed class GroundTruthRecorder
         currentStack = to;
     }
 
-    internal GroundTruthState Save()
+    object ISnapshotObserver.SaveState()
     {
         var tasks = new Dictionary<StackInfo, TrueFrame[]>();
         foreach (var (k, v) in taskChains)
@@ -199,12 +205,13 @@ public sealed class GroundTruthRecorder
             tasks[k] = v.ToArray();
         }
 
-        return new GroundTruthState(Enabled, currentStack, owner, defaultChain.ToArray(), tasks);
+        return new GroundTruthState(currentStack, owner, defaultChain.ToArray(), tasks);
     }
 
-    internal void Load(GroundTruthState state)
+    void ISnapshotObserver.RestoreState(object state) => Load((GroundTruthState)state);
+
+    private void Load(GroundTruthState state)
     {
-        Enabled = state.Enabled;
         currentStack = state.CurrentStack;
         owner = state.CurrentOwner;
         defaultChain.Load(state.Default);

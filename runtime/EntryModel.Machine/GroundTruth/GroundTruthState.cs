@@ -4,7 +4,6 @@ namespace EntryModel.Machine.GroundTruth;
 
 /// <summary>A copy of the recorder's chains, taken with a machine snapshot.</summary>
 internal sealed record GroundTruthState(
-    bool Enabled,
     StackInfo? CurrentStack,
     StackInfo? CurrentOwner,
     TrueFrame[] Default,

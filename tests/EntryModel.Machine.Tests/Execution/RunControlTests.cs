@@ -80,6 +80,24 @@ public class RunControlTests
     }
 
     [Test]
+    public void RunUntil_the_current_rip_stops_at_once()
+    {
+        var rig = LoopRig(out ulong top);
+        var stop = rig.Machine.RunUntil(Rig.KernelCode);
+        Assert.That((stop.Kind, stop.Rip, stop.Instructions, rig.Machine.Retired), Is.EqualTo((StopKind.Breakpoint, Rig.KernelCode, 0L, 0L)));
+
+        stop = rig.Machine.RunUntil(top);
+        Assert.That((stop.Kind, stop.Rip, stop.Instructions), Is.EqualTo((StopKind.Breakpoint, top, 1L)));
+        stop = rig.Machine.RunUntil(top);
+        Assert.That((stop.Kind, stop.Rip, stop.Instructions, rig[Gpr.Rax]), Is.EqualTo((StopKind.Breakpoint, top, 0L, 0UL)), "already there: nothing executed");
+        Assert.That(rig.Machine.Breakpoints, Is.Empty);
+
+        rig.Machine.AddBreakpoint(top);
+        stop = rig.Machine.Run();
+        Assert.That((stop.Kind, stop.Instructions, rig[Gpr.Rax]), Is.EqualTo((StopKind.Breakpoint, 2L, 1UL)), "Run still steps over a breakpoint at the current RIP");
+    }
+
+    [Test]
     public void Step_executes_one_instruction()
     {
         var rig = new Rig();

@@ -193,4 +193,45 @@ public class GroundTruthRecorderTests
         rig.Machine.Restore(snap);
         Assert.That(rig.Machine.GroundTruth.CurrentChain(), Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void Restoring_a_snapshot_taken_without_ground_truth_detaches_the_recorder()
+    {
+        var rig = new Rig();
+        Functions(rig);
+        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
+        rig.Cpu.Rip = Rig.KernelCode;
+        var before = rig.Machine.Snapshot();
+        rig.Machine.StartGroundTruth();
+        Assert.That((rig.Machine.GroundTruth.Enabled, rig.Machine.IsAttached(rig.Machine.GroundTruth)), Is.EqualTo((true, true)));
+        rig.Machine.RunUntil(F2);
+        var during = rig.Machine.Snapshot();
+
+        rig.Machine.Restore(before);
+        Assert.That(rig.Machine.GroundTruth.Enabled, Is.False);
+        Assert.That(rig.Machine.Observers, Is.Empty);
+
+        rig.Machine.Restore(during);
+        Assert.That(rig.Machine.GroundTruth.Enabled, Is.True, "restoring a snapshot taken while recording attaches it again");
+        Assert.That(rig.Machine.GroundTruth.CurrentChain(), Has.Count.EqualTo(2));
+        rig.Machine.RunUntil(Leaf);
+        Assert.That(rig.Machine.GroundTruth.CurrentChain(), Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void Stop_detaches_the_recorder_and_keeps_the_chain()
+    {
+        var rig = new Rig();
+        Functions(rig);
+        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
+        rig.Cpu.Rip = Rig.KernelCode;
+        rig.Machine.StartGroundTruth();
+        rig.Machine.RunUntil(F2);
+
+        rig.Machine.GroundTruth.Stop();
+        rig.Machine.RunUntil(Leaf);
+
+        Assert.That(rig.Machine.Observers, Is.Empty);
+        Assert.That(rig.Machine.GroundTruth.CurrentChain(), Has.Count.EqualTo(2), "the call to Leaf after Stop was not recorded");
+    }
 }
