@@ -70,8 +70,19 @@ public sealed record SweepResult(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static SweepResult FromJson(string json) =>
-        JsonSerializer.Deserialize<SweepResult>(json, Json) ?? throw new JsonException("empty sweep result");
+    public static SweepResult FromJson(string json)
+    {
+        var result = JsonSerializer.Deserialize<SweepResult>(json, Json) ?? throw new JsonException("empty sweep result");
+
+        // The reader sorts by the culture's rules; stacks are ordered byte-wise wherever they are written.
+        var folded = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        foreach (var (who, stacks) in result.Folded)
+        {
+            folded[who] = new SortedDictionary<string, long>(stacks, StringComparer.Ordinal);
+        }
+
+        return result with { Folded = folded };
+    }
 
     /// <summary>
     /// The shards of one sweep as the whole run's result: the same sweep, no point twice, and every
