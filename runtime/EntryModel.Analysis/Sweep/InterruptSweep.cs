@@ -47,8 +47,8 @@ public static class InterruptSweep
         var unwinders = UnwinderCatalog.For(request.Image);
         var shard = request.ShardOrWhole;
         long[] boundaries = [.. LongRange(total).Where(shard.Contains)];
-        var points = new SweepPoint[boundaries.Length];
-        bool fold = request.Event == SweepEvent.Nmi;
+        var points = new SweepPoint[boundaries.Length][];
+        bool fold = request.Event == SweepEvent.Nmi || request.Nested;
         var foldedByChunk = new Dictionary<string, long>[(boundaries.Length + Chunk - 1) / Chunk][];
         long done = 0;
 
@@ -61,7 +61,7 @@ public static class InterruptSweep
             int end = Math.Min(boundaries.Length, (chunk + 1) * Chunk);
             for (int i = chunk * Chunk; i < end; i++)
             {
-                points[i] = worker.Run(boundaries[i], folded);
+                points[i] = request.Nested ? [.. worker.RunNested(boundaries[i], folded)] : [worker.Run(boundaries[i], folded)];
             }
 
             foldedByChunk[chunk] = folded ?? [];
@@ -69,7 +69,7 @@ public static class InterruptSweep
             progress?.Invoke(now, boundaries.Length);
         });
 
-        return new SweepResult(request.Scenario.Name, request.Image.Strategy, request.Event, request.Nested, shard.ToString(), total, unwinders, points, Sum(foldedByChunk, unwinders, fold));
+        return new SweepResult(request.Scenario.Name, request.Image.Strategy, request.Event, request.Nested, shard.ToString(), total, unwinders, [.. points.SelectMany(p => p)], Sum(foldedByChunk, unwinders, fold));
     }
 
     /// <summary>One point alone: where the event struck, how the run ended, and the sample the unwinders are judged on.</summary>

@@ -25,8 +25,11 @@ internal sealed class SweepWorker
     private readonly StackJudge judge;
     private readonly ulong switchTo;
     private readonly int ripOffset;
+    private readonly EventWatch watch = new();
     private SessionSnapshot baseline;
     private StackCapture? sample;
+    private SweepEvent sampling;
+    private int outerVector = -1;
 
     public SweepWorker(SweepRequest request, IReadOnlyList<string> unwinderNames, long budget)
     {
@@ -60,9 +63,96 @@ internal sealed class SweepWorker
     public SweepPoint Run(long boundary, Dictionary<string, long>[]? folded)
     {
         var (rip, failure, captured) = Sample(boundary);
+        return Judge(boundary, 0, rip, failure, captured, folded);
+    }
+
+    /// <summary>
+    /// A nested point set: the first event at <paramref name="boundary"/> (nested index 0), then an
+    /// NMI at every boundary of its handler, from its first instruction to the IRETQ that ends it
+    /// (or until the task is switched out, or <see cref="MaxHandlerWindow"/> instructions).
+    /// </summary>
+    public IEnumerable<SweepPoint> RunNested(long boundary, Dictionary<string, long>[]? folded)
+    {
+        yield return Run(boundary, folded);
+
+        MoveTo(boundary);
+        ulong rip = session.Machine.Cpu.Rip;
+        int vector = request.Event.Vector();
+        ulong stub = request.Image.Idt.Single(g => g.Vector == vector) is var gate && gate.Address != 0 ? gate.Address : session.Kernel.Symbol(gate.Stub);
+        if (!EnterHandler(vector, stub))
+        {
+            yield break;
+        }
+
+        var handler = session.Save();
+        var task = session.Kernel.Tasks.Current();
+        long window = 0;
+        session.Machine.Attach(watch);
+        while (window < MaxHandlerWindow && session.Kernel.Tasks.Current() == task)
+        {
+            if (session.Run(1).Kind != StopKind.InstructionCount)
+            {
+                break;
+            }
+
+            window++;
+            if (watch.Returned)
+            {
+                break;
+            }
+        }
+
+        session.Machine.Detach(watch);
+        var cursor = handler;
+        for (long j = 0; j < window; j++)
+        {
+            // The first event's own dump is the sweep's too, not the scenario's, on the way there as after.
+            outerVector = vector;
+            session.ClaimDump = Claim;
+            cursor = MoveWithin(handler, cursor, handler.Retired + j);
+            var (failure, captured) = InjectAndFinish(SweepEvent.Nmi);
+            outerVector = -1;
+            yield return Judge(boundary, (int)(j + 1), rip, failure, captured, folded);
+        }
+    }
+
+    /// <summary>Instructions of the first event's handler a nested sweep covers at most.</summary>
+    public const long MaxHandlerWindow = 4096;
+
+    private bool EnterHandler(int vector, ulong stub)
+    {
+        watch.Arm(vector);
+        session.Machine.Attach(watch);
+        Inject(request.Event);
+        session.Machine.AddBreakpoint(stub);
+        try
+        {
+            while (true)
+            {
+                var stop = session.Run();
+                if (stop.Kind != StopKind.Breakpoint || stop.Rip != stub)
+                {
+                    return false;
+                }
+
+                if (watch.Entered)
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            session.Machine.RemoveBreakpoint(stub);
+            session.Machine.Detach(watch);
+        }
+    }
+
+    private SweepPoint Judge(long boundary, int nested, ulong rip, SweepFailure failure, StackCapture? captured, Dictionary<string, long>[]? folded)
+    {
         if (failure != SweepFailure.None || captured is null)
         {
-            return new SweepPoint(boundary, 0, rip, failure == SweepFailure.None ? SweepFailure.NoSample : failure, [], []);
+            return new SweepPoint(boundary, nested, rip, failure == SweepFailure.None ? SweepFailure.NoSample : failure, [], []);
         }
 
         var classes = new SweepClass[unwinders.Length];
@@ -74,18 +164,19 @@ internal sealed class SweepWorker
             classes[u] = reliable == ReliableVerdict.WrongWhileReliable ? SweepClass.WrongWhileReliable
                 : verdict switch { TraceVerdict.Exact => SweepClass.Exact, TraceVerdict.Incomplete => SweepClass.Incomplete, _ => SweepClass.Wrong };
             vouched[u] = reliable == ReliableVerdict.Vouched;
-            if (folded is not null)
+            if (folded is not null && sampling == SweepEvent.Nmi)
             {
                 Count(folded[u], FoldedStacks.Fold(unwound, judge.Image.Symbols));
             }
         }
 
-        if (folded is not null)
+        // What perf would see: only NMI samples are profiles.
+        if (folded is not null && sampling == SweepEvent.Nmi)
         {
             Count(folded[^1], FoldedStacks.Fold(truth, judge.Image.Symbols));
         }
 
-        return new SweepPoint(boundary, 0, rip, SweepFailure.None, classes, vouched);
+        return new SweepPoint(boundary, nested, rip, SweepFailure.None, classes, vouched);
     }
 
     /// <summary>The event's sample at <paramref name="boundary"/> (the stack an unwinder is asked to walk, with its truth), where the event struck, and how the run ended.</summary>
@@ -93,53 +184,62 @@ internal sealed class SweepWorker
     {
         MoveTo(boundary);
         ulong rip = session.Machine.Cpu.Rip;
-        var (failure, captured) = InjectAndFinish();
+        var (failure, captured) = InjectAndFinish(request.Event);
         return (rip, failure, captured);
     }
 
     private static void Count(Dictionary<string, long> counts, string stack) =>
         counts[stack] = counts.GetValueOrDefault(stack) + 1;
 
-    private void MoveTo(long boundary)
+    /// <summary>From <paramref name="origin"/>, to the boundary where <paramref name="retired"/> instructions have retired, by way of <paramref name="cursor"/> when it is on the way; returns the cursor to use next.</summary>
+    private SessionSnapshot MoveWithin(SessionSnapshot origin, SessionSnapshot cursor, long retired)
     {
-        long target = boundary - (boundary % Stride);
-        if (baseline.Retired > boundary || baseline.Retired < target)
+        long target = retired - ((retired - origin.Retired) % Stride);
+        if (cursor.Retired > retired || cursor.Retired < target)
         {
-            if (baseline.Retired > target)
+            if (cursor.Retired > target)
             {
-                baseline = start;
+                cursor = origin;
             }
 
-            session.Restore(baseline);
-            session.Run(target - baseline.Retired);
-            baseline = session.Save();
+            session.Restore(cursor);
+            session.Run(target - cursor.Retired);
+            cursor = session.Save();
         }
 
-        session.Restore(baseline);
-        session.Run(boundary - baseline.Retired);
-
-        // The scenario's own triggers at this boundary act first, as in the reference run.
+        session.Restore(cursor);
+        session.Run(retired - cursor.Retired);
         session.Arrive();
+        return cursor;
     }
 
-    private (SweepFailure Failure, StackCapture? Sample) InjectAndFinish()
+    private void MoveTo(long boundary) => baseline = MoveWithin(start, baseline, boundary);
+
+    private void Inject(SweepEvent e)
     {
-        sample = null;
-        session.ClaimDump = Claim;
-        bool preempt = request.Event == SweepEvent.Preempt;
-        switch (request.Event)
+        if (e == SweepEvent.Nmi)
         {
-            case SweepEvent.Nmi when session.Machine.NmiPending:
-                // The scenario's own NMI is latched: a second one merges into it, as on the CPU; no sample of ours.
-                session.ClaimDump = null;
-                return (SweepFailure.NoSample, null);
-            case SweepEvent.Nmi:
-                session.Machine.InjectNmi();
-                break;
-            default:
-                session.Machine.InjectInterrupt(request.Event.Vector());
-                break;
+            session.Machine.InjectNmi();
         }
+        else
+        {
+            session.Machine.InjectInterrupt(e.Vector());
+        }
+    }
+
+    private (SweepFailure Failure, StackCapture? Sample) InjectAndFinish(SweepEvent e)
+    {
+        if (e == SweepEvent.Nmi && (session.Machine.NmiPending || session.Machine.NmiBlocked))
+        {
+            // An NMI is latched or running: a second one merges or waits for its IRETQ, as on the CPU; no sample of ours here.
+            return (SweepFailure.NoSample, null);
+        }
+
+        sample = null;
+        sampling = e;
+        session.ClaimDump = Claim;
+        bool preempt = e == SweepEvent.Preempt;
+        Inject(e);
 
         if (preempt)
         {
@@ -197,7 +297,7 @@ internal sealed class SweepWorker
 
     private bool Claim(StackCapture capture)
     {
-        if (sample is not null || request.Event == SweepEvent.Preempt)
+        if (sampling == SweepEvent.Preempt)
         {
             return false;
         }
@@ -209,12 +309,17 @@ internal sealed class SweepWorker
             var f = frames[i];
             if (f.IsBoundary)
             {
-                if (f.Kind != TrueFrameKind.Interrupt || f.Vector != request.Event.Vector())
+                if (f.Kind == TrueFrameKind.Interrupt && f.Vector == outerVector)
+                {
+                    return true;
+                }
+
+                if (sample is not null || f.Kind != TrueFrameKind.Interrupt || f.Vector != sampling.Vector())
                 {
                     return false;
                 }
 
-                sample = request.Event == SweepEvent.Nmi ? FromRegisters(capture, f, i) : capture;
+                sample = sampling == SweepEvent.Nmi ? FromRegisters(capture, f, i) : capture;
                 return true;
             }
         }

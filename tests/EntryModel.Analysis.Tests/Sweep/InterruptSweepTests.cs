@@ -86,6 +86,22 @@ public class InterruptSweepTests
         Assert.That(two.ToJson(), Is.EqualTo(one.ToJson()));
     }
 
+    /// <summary>An NMI at every boundary of the first event's handler: inside IRQ entry, where real unwinders have broken.</summary>
+    [TestCase("preempted-task", "orc", SweepEvent.Timer)]
+    [TestCase("preempted-task", "encoded-rbp", SweepEvent.Preempt)]
+    [TestCase("preempted-task", "pt-regs-frame", SweepEvent.Timer)]
+    public void Nested_nmis_inside_the_first_handler_are_transparent_and_never_wrong_while_reliable(string scenario, string strategy, SweepEvent first)
+    {
+        var result = InterruptSweep.Run(new SweepRequest(Scenario(scenario), Image(strategy), first, Nested: true));
+        var nested = result.Points.Where(p => p.Nested > 0).ToList();
+
+        Assert.That(result.Failures().Keys.Where(f => f != SweepFailure.NoSample), Is.Empty, string.Join(", ", result.Failures()));
+        Assert.That(nested, Has.Count.GreaterThan(10 * result.ReferenceInstructions), "dozens of NMIs in every handler");
+        Assert.That(nested.Select(p => p.Boundary).Distinct().Count(), Is.GreaterThan(result.ReferenceInstructions / 2));
+        Assert.That(result.Tallies().Select(t => t.WrongWhileReliable), Is.All.Zero);
+        Assert.That(result.Folded[SweepResult.Truth].Values.Sum(), Is.EqualTo(nested.Count(p => p.Failure == SweepFailure.None)), "every nested sample is a profile sample");
+    }
+
     [Test]
     public void Nested_sweeps_refuse_an_nmi_as_the_first_event()
     {
