@@ -25,4 +25,23 @@ public static class SweepReport
             yield return perf ? row + string.Create(c, $" {result.MisattributedPercent(t.Unwinder):0.0}% |") : row;
         }
     }
+
+    /// <summary>Many sweeps in one table: a row per scenario, strategy, event and unwinder, with the points that were not transparent.</summary>
+    public static IEnumerable<string> Summary(IReadOnlyList<SweepResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var c = CultureInfo.InvariantCulture;
+        yield return "| scenario | strategy | event | unwinder | samples | exact | incomplete (unreliable) | wrong (not reliable) | wrong while reliable | vouched | misattributed | not transparent |";
+        yield return "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+        foreach (var r in results)
+        {
+            long broken = r.Failures().Where(f => f.Key != SweepFailure.NoSample).Sum(f => f.Value);
+            foreach (var t in r.Tallies())
+            {
+                double mis = r.MisattributedPercent(t.Unwinder);
+                string misText = double.IsNaN(mis) ? "-" : string.Create(c, $"{mis:0.0}%");
+                yield return string.Create(c, $"| {r.Scenario} | {r.Strategy} | {r.Event.Name()}{(r.Nested ? " nested" : string.Empty)} | {t.Unwinder} | {t.Samples} | {t.Exact} | {t.Incomplete} | {t.Wrong} | {t.WrongWhileReliable} | {t.Vouched} | {misText} | {broken} |");
+            }
+        }
+    }
 }

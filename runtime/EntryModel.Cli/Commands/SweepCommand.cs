@@ -1,57 +1,77 @@
 using System.CommandLine;
 using EntryModel.Analysis.Sweep;
 using EntryModel.Scenarios.Catalog;
+using EntryModel.Scenarios.Running;
 
 namespace EntryModel.Cli.Commands;
 
 /// <summary>
-/// <c>sweep &lt;scenario&gt; --strategy S [--event E] [--nested] [--shard k/n | --shards n] [--out FILE]</c>:
-/// an event at every instruction boundary, each unwinder judged; a shard's result goes to a file for <c>merge</c>.
+/// <c>sweep [scenario] [--strategy S] [--event E] [--nested] [--shard k/n | --shards n] [--out FILE]</c>:
+/// an event at every instruction boundary, each unwinder judged; a shard's result goes to a file for
+/// <c>merge</c>. Whatever is not named is swept in full: every scenario, strategy and event.
 /// </summary>
 internal static class SweepCommand
 {
     public static Command Create()
     {
-        var scenario = new Argument<string>("scenario") { Description = $"One of: {string.Join(", ", ScenarioCatalog.Names)}." };
-        var strategy = StrategyOption.Create("pt-regs-frame");
-        var ev = new Option<string>("--event", "-e") { Description = "timer (its handler dumps the stack), preempt (the sleeping task is walked, as livepatch does) or nmi (the interrupted context, as perf does). Default: timer.", DefaultValueFactory = _ => "timer" };
+        var scenario = new Argument<string?>("scenario") { Description = $"One of: {string.Join(", ", ScenarioCatalog.Names)}. Default: every scenario.", Arity = ArgumentArity.ZeroOrOne };
+        var strategy = StrategyOption.Create(null);
+        var ev = new Option<string?>("--event", "-e") { Description = "timer (its handler dumps the stack), preempt (the sleeping task is walked, as livepatch does) or nmi (the interrupted context, as perf does). Default: every event." };
         var nested = new Option<bool>("--nested") { Description = "Also an NMI at every boundary of the first event's handler." };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k/n of the points (interleaved)." };
         var shards = new Option<int?>("--shards") { Description = $"Run one of n shards, its index from {string.Join(" or ", SweepShard.EnvironmentNames)} (Slurm array jobs, Kubernetes Indexed Jobs)." };
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the result (JSON) here, for merge." };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the result (JSON) here, for merge; with several sweeps, a directory that gets one file per sweep." };
         var threads = new Option<int>("--threads") { Description = "Threads (default: all cores); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var command = new Command("sweep", "Inject an event at every instruction boundary of a scenario and judge every unwinder of the strategy, normal and reliable, against ground truth.")
         {
             scenario, strategy, ev, nested, shard, shards, output, threads,
         };
-        command.SetAction(parse => Invoke(parse, parse.GetValue(scenario)!, parse.GetValue(strategy)!, parse.GetValue(ev)!, parse.GetValue(nested), parse.GetValue(shard), parse.GetValue(shards), parse.GetValue(output), parse.GetValue(threads)));
+        command.SetAction(parse => Invoke(parse, parse.GetValue(scenario), parse.GetValue(strategy), parse.GetValue(ev), parse.GetValue(nested), parse.GetValue(shard), parse.GetValue(shards), parse.GetValue(output), parse.GetValue(threads)));
         return command;
     }
 
-    private static int Invoke(ParseResult parse, string scenarioName, string strategyName, string eventName, bool nested, string? shardText, int? shardCount, FileInfo? output, int threads)
+    private static int Invoke(ParseResult parse, string? scenarioName, string? strategyName, string? eventName, bool nested, string? shardText, int? shardCount, FileInfo? output, int threads)
     {
         var error = parse.InvocationConfiguration.Error;
-        if (!ScenarioCatalog.TryGet(scenarioName, out var scenario))
+        var scenarios = ScenarioCatalog.All;
+        if (scenarioName is not null)
         {
-            error.WriteLine(UnknownName.Message("scenario", scenarioName, ScenarioCatalog.Names));
-            return EntryModelCli.UsageExitCode;
+            if (!ScenarioCatalog.TryGet(scenarioName, out var one))
+            {
+                error.WriteLine(UnknownName.Message("scenario", scenarioName, ScenarioCatalog.Names));
+                return EntryModelCli.UsageExitCode;
+            }
+
+            scenarios = [one];
         }
 
-        if (!StrategyOption.TryResolve(parse, strategyName, out var image))
+        var images = StrategyCatalog.Images;
+        if (strategyName is not null)
         {
-            return EntryModelCli.UsageExitCode;
+            if (!StrategyOption.TryResolve(parse, strategyName, out var image))
+            {
+                return EntryModelCli.UsageExitCode;
+            }
+
+            images = [image];
         }
 
-        if (!SweepEvents.TryParse(eventName, out var sweepEvent))
+        IReadOnlyList<SweepEvent> events = nested ? [SweepEvent.Timer, SweepEvent.Preempt] : [SweepEvent.Timer, SweepEvent.Preempt, SweepEvent.Nmi];
+        if (eventName is not null)
         {
-            error.WriteLine(UnknownName.Message("event", eventName, SweepEvents.Names));
-            return EntryModelCli.UsageExitCode;
-        }
+            if (!SweepEvents.TryParse(eventName, out var sweepEvent))
+            {
+                error.WriteLine(UnknownName.Message("event", eventName, SweepEvents.Names));
+                return EntryModelCli.UsageExitCode;
+            }
 
-        if (nested && sweepEvent == SweepEvent.Nmi)
-        {
-            error.WriteLine("--nested needs --event timer or preempt: an NMI handler cannot be interrupted (NMIs stay blocked and interrupts off until its IRETQ)");
-            return EntryModelCli.UsageExitCode;
+            if (nested && sweepEvent == SweepEvent.Nmi)
+            {
+                error.WriteLine("--nested needs --event timer or preempt: an NMI handler cannot be interrupted (NMIs stay blocked and interrupts off until its IRETQ)");
+                return EntryModelCli.UsageExitCode;
+            }
+
+            events = [sweepEvent];
         }
 
         SweepShard? selected = null;
@@ -75,16 +95,25 @@ internal static class SweepCommand
             }
         }
 
-        var request = new SweepRequest(scenario, image, sweepEvent, nested, selected, threads);
-        var result = SweepProgress.Run(request, parse.InvocationConfiguration.Output);
-        foreach (string line in SweepReport.Lines(result))
+        var requests = (from sc in scenarios from im in images from e in events select new SweepRequest(sc, im, e, nested, selected, threads)).ToList();
+        var results = requests.Select(r => SweepProgress.Run(r, parse.InvocationConfiguration.Output)).ToList();
+        var lines = results.Count == 1 ? SweepReport.Lines(results[0]) : SweepReport.Summary(results);
+        foreach (string line in lines)
         {
             parse.InvocationConfiguration.Output.WriteLine(line);
         }
 
-        if (output is not null)
+        if (output is not null && results.Count == 1)
         {
-            File.WriteAllText(output.FullName, result.ToJson());
+            File.WriteAllText(output.FullName, results[0].ToJson());
+        }
+        else if (output is not null)
+        {
+            Directory.CreateDirectory(output.FullName);
+            foreach (var r in results)
+            {
+                File.WriteAllText(Path.Combine(output.FullName, $"{r.Scenario}.{r.Strategy}.{r.Event.Name()}{(r.Nested ? ".nested" : string.Empty)}.json"), r.ToJson());
+            }
         }
 
         return 0;
