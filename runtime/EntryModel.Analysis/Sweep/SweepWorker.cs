@@ -188,6 +188,59 @@ internal sealed class SweepWorker
         return (rip, failure, captured);
     }
 
+    /// <summary>
+    /// The point without the transparency check: restore, inject, run only until the sample is
+    /// taken, judge every unwinder. What a sweep point costs when it does not follow the run to its end.
+    /// </summary>
+    public SweepPoint JudgeOnly(long boundary)
+    {
+        MoveTo(boundary);
+        ulong rip = session.Machine.Cpu.Rip;
+        sample = null;
+        sampling = request.Event;
+        session.ClaimDump = Claim;
+        session.StopWhenClaimed = true;
+        bool preempt = request.Event == SweepEvent.Preempt;
+        if (preempt)
+        {
+            session.Machine.AddBreakpoint(switchTo);
+        }
+
+        try
+        {
+            Inject(request.Event);
+            while (sample is null)
+            {
+                var stop = session.Run();
+                if (preempt && stop.Kind == StopKind.Breakpoint && stop.Rip == switchTo)
+                {
+                    if (session.Kernel.Tasks.Current() is { } previous && SwitchedOutFromInterrupt(previous))
+                    {
+                        sample = session.CaptureSleeping(previous);
+                    }
+
+                    continue;
+                }
+
+                if (stop.Kind != StopKind.HostRequest)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            session.ClaimDump = null;
+            session.StopWhenClaimed = false;
+            if (preempt)
+            {
+                session.Machine.RemoveBreakpoint(switchTo);
+            }
+        }
+
+        return Judge(boundary, 0, rip, SweepFailure.None, sample, null);
+    }
+
     private static void Count(Dictionary<string, long> counts, string stack) =>
         counts[stack] = counts.GetValueOrDefault(stack) + 1;
 

@@ -16,6 +16,9 @@ public sealed class StandardHypercalls : IHypercallHandler
 
     public IReadOnlyList<ulong> Logged => logged;
 
+    /// <summary>When set, the next DUMP_STACK stops the machine (<see cref="StopKind.HostRequest"/>) after its handler ran, and the flag clears.</summary>
+    public bool StopAfterDump { get; set; }
+
     /// <summary>Forgets the values logged after the first <paramref name="count"/>, as a machine restored to an earlier point never logged them.</summary>
     public void TruncateLog(int count) => logged.RemoveRange(count, logged.Count - count);
 
@@ -49,6 +52,12 @@ public sealed class StandardHypercalls : IHypercallHandler
 
                 DumpStack(machine);
                 machine.Cpu.Gpr[0] = 0;
+                if (StopAfterDump)
+                {
+                    StopAfterDump = false;
+                    return HypercallOutcome.Stop;
+                }
+
                 return HypercallOutcome.Continue;
             default:
                 return HypercallOutcome.NotHandled;

@@ -167,6 +167,9 @@ public sealed class ScenarioSession
     /// </summary>
     public Func<StackCapture, bool>? ClaimDump { get; set; }
 
+    /// <summary>When set, a claimed dump stops the run (<see cref="StopKind.HostRequest"/>) right after it: the caller has what it came for.</summary>
+    public bool StopWhenClaimed { get; set; }
+
     /// <summary>
     /// Fires the triggers at the current RIP unless they were already handled at this boundary: a
     /// run stopped by count (or a restored snapshot) at a trigger's address is there without having
@@ -245,6 +248,10 @@ public sealed class ScenarioSession
         if (ClaimDump is not { } claim || !claim(capture))
         {
             stacks.Add(capture);
+        }
+        else if (StopWhenClaimed)
+        {
+            hypercalls.StopAfterDump = true;
         }
     }
 
