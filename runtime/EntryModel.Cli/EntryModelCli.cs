@@ -27,6 +27,7 @@ public static class EntryModelCli
         root.Subcommands.Add(DumpOrcCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
