@@ -8,7 +8,7 @@ internal static class CompareCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write compare.md and compare.csv into this directory." };
+        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write compare.md, compare.csv and compare.svg into this directory." };
         var command = new Command("compare", "Compare every strategy and unwinder of the default model: entry cost, walk cost, the whole sweep's classes, misattributed NMI samples, and whether the seed's ideal trace is reached.") { output };
         command.SetAction(parse => Invoke(parse, parse.GetValue(output)));
         return command;
@@ -29,6 +29,7 @@ internal static class CompareCommand
             Directory.CreateDirectory(output.FullName);
             File.WriteAllText(Path.Combine(output.FullName, "compare.md"), markdown);
             File.WriteAllText(Path.Combine(output.FullName, "compare.csv"), CompareReport.Csv(rows));
+            ComparePlot.SaveSvg(rows, Path.Combine(output.FullName, "compare.svg"));
         }
 
         return rows.Any(r => r.Sweep.WrongWhileReliable > 0) ? 1 : 0;
