@@ -13,6 +13,24 @@ public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Fra
     /// <summary>The frames a trace shows: every frame but a running start's own position.</summary>
     public IEnumerable<UnwindFrame> Reported => Frames.Where(f => f.Kind != UnwindFrameKind.Current);
 
+    /// <summary>Walks to the end over <paramref name="state"/> (reused, nothing allocated) and counts the frames: for timing walks.</summary>
+    public static int Count(IUnwinder unwinder, in UnwindStart start, ref UnwindState state)
+    {
+        ArgumentNullException.ThrowIfNull(unwinder);
+        if (!unwinder.Start(ref state, start))
+        {
+            return 0;
+        }
+
+        int frames = 1;
+        while (frames < MaxFrames && unwinder.NextFrame(ref state))
+        {
+            frames++;
+        }
+
+        return frames;
+    }
+
     public static UnwindTrace Collect(IUnwinder unwinder, in UnwindStart start)
     {
         ArgumentNullException.ThrowIfNull(unwinder);

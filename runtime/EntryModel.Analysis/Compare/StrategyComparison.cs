@@ -63,31 +63,15 @@ public static class StrategyComparison
         int frames = 0;
         for (int i = 0; i < 2000; i++)
         {
-            frames = Walk(unwinder, stack.Start, ref state);
+            frames = UnwindTrace.Count(unwinder, stack.Start, ref state);
         }
 
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < Walks; i++)
         {
-            Walk(unwinder, stack.Start, ref state);
+            UnwindTrace.Count(unwinder, stack.Start, ref state);
         }
 
         return frames == 0 ? double.NaN : clock.Elapsed.TotalNanoseconds / Walks / frames;
-    }
-
-    private static int Walk(IUnwinder unwinder, in UnwindStart start, ref UnwindState state)
-    {
-        if (!unwinder.Start(ref state, start))
-        {
-            return 0;
-        }
-
-        int frames = 1;
-        while (unwinder.NextFrame(ref state))
-        {
-            frames++;
-        }
-
-        return frames;
     }
 }

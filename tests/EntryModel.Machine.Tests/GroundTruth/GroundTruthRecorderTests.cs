@@ -17,6 +17,16 @@ public class GroundTruthRecorderTests
     private const ulong F2 = Rig.KernelCode + 0x200;
     private const ulong Leaf = Rig.KernelCode + 0x300;
 
+    /// <summary>A rig about to call F1 (which calls F2, which calls Leaf) from kernel code, then halt.</summary>
+    private static Rig CallingF1()
+    {
+        var rig = new Rig();
+        Functions(rig);
+        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
+        rig.Cpu.Rip = Rig.KernelCode;
+        return rig;
+    }
+
     private static void Functions(Rig rig)
     {
         rig.Load(F1, a => { a.push(rbp); a.mov(rbp, rsp); a.call(F2); a.pop(rbp); a.ret(); });
@@ -27,10 +37,7 @@ public class GroundTruthRecorderTests
     [Test]
     public void Calls_push_frames_and_returns_pop_them()
     {
-        var rig = new Rig();
-        Functions(rig);
-        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
-        rig.Cpu.Rip = Rig.KernelCode;
+        var rig = CallingF1();
         rig.Machine.StartGroundTruth();
 
         var stop = rig.Machine.RunUntil(Leaf);
@@ -181,10 +188,7 @@ public class GroundTruthRecorderTests
     [Test]
     public void Ground_truth_state_follows_snapshots()
     {
-        var rig = new Rig();
-        Functions(rig);
-        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
-        rig.Cpu.Rip = Rig.KernelCode;
+        var rig = CallingF1();
         rig.Machine.StartGroundTruth();
         rig.Machine.RunUntil(F2);
         var snap = rig.Machine.Snapshot();
@@ -197,10 +201,7 @@ public class GroundTruthRecorderTests
     [Test]
     public void Restoring_a_snapshot_taken_without_ground_truth_detaches_the_recorder()
     {
-        var rig = new Rig();
-        Functions(rig);
-        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
-        rig.Cpu.Rip = Rig.KernelCode;
+        var rig = CallingF1();
         var before = rig.Machine.Snapshot();
         rig.Machine.StartGroundTruth();
         Assert.That((rig.Machine.GroundTruth.Enabled, rig.Machine.IsAttached(rig.Machine.GroundTruth)), Is.EqualTo((true, true)));
@@ -221,10 +222,7 @@ public class GroundTruthRecorderTests
     [Test]
     public void Stop_detaches_the_recorder_and_keeps_the_chain()
     {
-        var rig = new Rig();
-        Functions(rig);
-        rig.Load(Rig.KernelCode, a => { a.call(F1); a.hlt(); });
-        rig.Cpu.Rip = Rig.KernelCode;
+        var rig = CallingF1();
         rig.Machine.StartGroundTruth();
         rig.Machine.RunUntil(F2);
 
