@@ -21,16 +21,17 @@ internal static class SweepCommand
         var shard = new Option<string?>("--shard") { Description = "Run only shard k/n of the points (interleaved)." };
         var shards = new Option<int?>("--shards") { Description = $"Run one of n shards, its index from {string.Join(" or ", SweepShard.EnvironmentNames)} (Slurm array jobs, Kubernetes Indexed Jobs)." };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the result (JSON) here, for merge; with several sweeps, a directory that gets one file per sweep." };
+        var folded = new Option<DirectoryInfo?>("--folded") { Description = "For NMI (and nested) sweeps: write each unwinder's reported stacks and the true ones as folded-stack files (flame-graph input) into this directory." };
         var threads = new Option<int>("--threads") { Description = "Threads (default: all cores); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var command = new Command("sweep", "Inject an event at every instruction boundary of a scenario and judge every unwinder of the strategy, normal and reliable, against ground truth.")
         {
-            scenario, strategy, ev, nested, shard, shards, output, threads,
+            scenario, strategy, ev, nested, shard, shards, output, folded, threads,
         };
-        command.SetAction(parse => Invoke(parse, parse.GetValue(scenario), parse.GetValue(strategy), parse.GetValue(ev), parse.GetValue(nested), parse.GetValue(shard), parse.GetValue(shards), parse.GetValue(output), parse.GetValue(threads)));
+        command.SetAction(parse => Invoke(parse, parse.GetValue(scenario), parse.GetValue(strategy), parse.GetValue(ev), parse.GetValue(nested), parse.GetValue(shard), parse.GetValue(shards), parse.GetValue(output), parse.GetValue(folded), parse.GetValue(threads)));
         return command;
     }
 
-    private static int Invoke(ParseResult parse, string? scenarioName, string? strategyName, string? eventName, bool nested, string? shardText, int? shardCount, FileInfo? output, int threads)
+    private static int Invoke(ParseResult parse, string? scenarioName, string? strategyName, string? eventName, bool nested, string? shardText, int? shardCount, FileInfo? output, DirectoryInfo? foldedDirectory, int threads)
     {
         var error = parse.InvocationConfiguration.Error;
         var scenarios = ScenarioCatalog.All;
@@ -101,6 +102,19 @@ internal static class SweepCommand
         foreach (string line in lines)
         {
             parse.InvocationConfiguration.Output.WriteLine(line);
+        }
+
+        if (foldedDirectory is not null)
+        {
+            Directory.CreateDirectory(foldedDirectory.FullName);
+            foreach (var r in results.Where(r => r.Folded.Count > 0))
+            {
+                string prefix = results.Count == 1 ? string.Empty : $"{r.Scenario}.{r.Strategy}.{r.Event.Name()}{(r.Nested ? ".nested" : string.Empty)}.";
+                foreach (var (who, stacks) in r.Folded)
+                {
+                    File.WriteAllText(Path.Combine(foldedDirectory.FullName, $"{prefix}{who}.folded"), FoldedStacks.Write(stacks));
+                }
+            }
         }
 
         if (output is not null && results.Count == 1)

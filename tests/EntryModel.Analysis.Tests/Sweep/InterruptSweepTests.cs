@@ -102,6 +102,32 @@ public class InterruptSweepTests
         Assert.That(result.Folded[SweepResult.Truth].Values.Sum(), Is.EqualTo(nested.Count(p => p.Failure == SweepFailure.None)), "every nested sample is a profile sample");
     }
 
+    /// <summary>What perf would see, as flame-graph tools read it: one folded file per unwinder and one of the truth, a line per distinct stack.</summary>
+    [Test]
+    public void An_nmi_sweep_writes_folded_stacks_whose_counts_are_the_samples()
+    {
+        string dir = Directory.CreateTempSubdirectory("entrymodel-folded-").FullName;
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            int code = Cli.EntryModelCli.Run(["sweep", "preempted-task", "--strategy", "orc", "--event", "nmi", "--folded", dir], output, error);
+            Assert.That(code, Is.Zero, error.ToString());
+
+            var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToList();
+            Assert.That(files, Is.EqualTo(new[] { "guess.folded", "orc.folded", "truth.folded" }));
+            var truth = File.ReadAllLines(Path.Combine(dir, "truth.folded"));
+            long samples = truth.Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            var result = Sweep("preempted-task", "orc", SweepEvent.Nmi);
+            Assert.That(samples, Is.EqualTo(result.Samples));
+            Assert.That(truth, Has.Some.StartsWith("ret_from_fork;kthread_spin"), "thread A spinning, called from ret_from_fork");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Test]
     public void Nested_sweeps_refuse_an_nmi_as_the_first_event()
     {
