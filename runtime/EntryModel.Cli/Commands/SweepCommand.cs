@@ -97,7 +97,21 @@ internal static class SweepCommand
         }
 
         var requests = (from sc in scenarios from im in images from e in events select new SweepRequest(sc, im, e, nested, selected, threads)).ToList();
-        var results = requests.Select(r => SweepProgress.Run(r, parse.InvocationConfiguration.Output)).ToList();
+        var results = new List<SweepResult>();
+        foreach (var r in requests)
+        {
+            try
+            {
+                results.Add(SweepProgress.Run(r, parse.InvocationConfiguration.Output));
+            }
+            catch (InvalidOperationException e)
+            {
+                // The scenario does not reach its own outcome without events: there is no reference to sweep against.
+                error.WriteLine(e.Message);
+                return 1;
+            }
+        }
+
         var lines = results.Count == 1 ? SweepReport.Lines(results[0]) : SweepReport.Summary(results);
         foreach (string line in lines)
         {
