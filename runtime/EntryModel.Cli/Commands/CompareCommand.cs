@@ -23,7 +23,7 @@ internal static class CompareCommand
         o.Write(markdown);
         o.WriteLine();
         o.WriteLine("* the strategy's own unwinder. Instructions and stack bytes are measured on the machine (the seed's page fault, its read() syscall, a watchdog interrupt in copy_page_to_iter); ns/frame is a quick in-process timing of the walk over the seed's stack.");
-        o.WriteLine("Native ns per entry on the host CPU: not measured by this command yet (no native entry benchmark exists so far).");
+        o.WriteLine("Native ns per entry on the host CPU: not run by this command; BenchmarkDotNet measures it (NativeEntryBenchmark, results in benchmarks/RESULTS.md).");
         if (output is not null)
         {
             Directory.CreateDirectory(output.FullName);

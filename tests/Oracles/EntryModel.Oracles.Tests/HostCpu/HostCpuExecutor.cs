@@ -1,3 +1,4 @@
+using EntryModel.Oracles.HostCpu;
 using System.Runtime.InteropServices;
 using EntryModel.Oracles.Tests.Differential;
 

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace EntryModel.Oracles.Tests.HostCpu;
+namespace EntryModel.Oracles.HostCpu;
 
 /// <summary>libc mmap/mprotect/munmap for placing code and data at fixed low addresses in this process.</summary>
-internal static unsafe partial class LibcMemory
+public static unsafe partial class LibcMemory
 {
     public const int ProtNone = 0;
     public const int ProtRead = 1;
