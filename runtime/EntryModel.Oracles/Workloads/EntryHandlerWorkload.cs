@@ -108,7 +108,7 @@ public sealed class EntryHandlerWorkload
         a.push(rcx);
         a.push(-1);
         // PUSH_REGS order, so %rsp points at a pt_regs-like block afterwards.
-        foreach (AssemblerRegister64 register in new[] { rdi, rsi, rdx, rcx, rax, r8, r9, r10, r11, rbx, rbp, r12, r13, r14, r15 })
+        foreach (var register in NativeEntryWorkload.PushOrder)
         {
             a.push(register);
         }
@@ -116,7 +116,7 @@ public sealed class EntryHandlerWorkload
         a.lea(rbp, __[rsp + 1]); // an encoded frame pointer, as ENCODE_FRAME_POINTER does
         a.mov(rdi, rsp);
         a.call(handler);
-        foreach (AssemblerRegister64 register in new[] { r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi })
+        foreach (var register in NativeEntryWorkload.PushOrder.Reverse())
         {
             a.pop(register);
         }

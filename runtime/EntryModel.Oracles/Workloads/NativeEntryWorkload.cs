@@ -13,7 +13,8 @@ namespace EntryModel.Oracles.Workloads;
 /// </summary>
 public static class NativeEntryWorkload
 {
-    private static readonly AssemblerRegister64[] PushOrder = [rdi, rsi, rdx, rcx, rax, r8, r9, r10, r11, rbx, rbp, r12, r13, r14, r15];
+    /// <summary>PUSH_REGS's order (pt_regs from its top down); POP_REGS pops in reverse.</summary>
+    public static IReadOnlyList<AssemblerRegister64> PushOrder { get; } = [rdi, rsi, rdx, rcx, rax, r8, r9, r10, r11, rbx, rbp, r12, r13, r14, r15];
 
     /// <summary>The instructions that make the strategy's frame before the call (CREATE_PT_REGS_FRAME with regs=%rsp).</summary>
     public static void CreateFrame(Assembler a, EntryFrameKind kind, uint ptRegsPlusOne)
