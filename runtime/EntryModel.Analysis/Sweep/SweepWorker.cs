@@ -28,6 +28,8 @@ internal sealed class SweepWorker
     private readonly EventWatch watch = new();
     private SessionSnapshot baseline;
     private StackCapture? sample;
+    private Verdict? verdict;
+    private bool judgeAtCapture;
     private SweepEvent sampling;
     private int outerVector = -1;
 
@@ -62,8 +64,10 @@ internal sealed class SweepWorker
     /// <summary>Injects the event before the instruction that retires as number <paramref name="boundary"/> and judges what follows.</summary>
     public SweepPoint Run(long boundary, Dictionary<string, long>[]? folded)
     {
-        var (rip, failure, captured) = Sample(boundary);
-        return Judge(boundary, 0, rip, failure, captured, folded);
+        MoveTo(boundary);
+        ulong rip = session.Machine.Cpu.Rip;
+        var failure = InjectAndFinish(request.Event, judgeNow: true, toTheEnd: true);
+        return Point(boundary, 0, rip, failure, folded);
     }
 
     /// <summary>
@@ -110,9 +114,9 @@ internal sealed class SweepWorker
             outerVector = vector;
             session.ClaimDump = Claim;
             cursor = MoveWithin(handler, cursor, handler.Retired + j);
-            var (failure, captured) = InjectAndFinish(SweepEvent.Nmi);
+            var failure = InjectAndFinish(SweepEvent.Nmi, judgeNow: true, toTheEnd: true);
             outerVector = -1;
-            yield return Judge(boundary, (int)(j + 1), rip, failure, captured, folded);
+            yield return Point(boundary, (int)(j + 1), rip, failure, folded);
         }
     }
 
@@ -148,35 +152,53 @@ internal sealed class SweepWorker
         }
     }
 
-    private SweepPoint Judge(long boundary, int nested, ulong rip, SweepFailure failure, StackCapture? captured, Dictionary<string, long>[]? folded)
+    /// <summary>One unwinder-by-unwinder judgement of a sample, with the folded stacks a profile would count (NMI samples only).</summary>
+    private sealed record Verdict(SweepClass[] Classes, bool[] Vouched, string[]? Folded);
+
+    private SweepPoint Point(long boundary, int nested, ulong rip, SweepFailure failure, Dictionary<string, long>[]? folded)
     {
-        if (failure != SweepFailure.None || captured is null)
+        if (failure != SweepFailure.None || verdict is not { } v)
         {
             return new SweepPoint(boundary, nested, rip, failure == SweepFailure.None ? SweepFailure.NoSample : failure, [], []);
         }
 
+        if (folded is not null && v.Folded is { } stacks)
+        {
+            for (int i = 0; i < stacks.Length; i++)
+            {
+                folded[i][stacks[i]] = folded[i].GetValueOrDefault(stacks[i]) + 1;
+            }
+        }
+
+        return new SweepPoint(boundary, nested, rip, SweepFailure.None, v.Classes, v.Vouched);
+    }
+
+    /// <summary>Every unwinder on <paramref name="captured"/>, normal and reliable, against its truth.</summary>
+    private Verdict Evaluate(StackCapture captured)
+    {
         var classes = new SweepClass[unwinders.Length];
         var vouched = new bool[unwinders.Length];
-        var truth = captured.GroundTruth.Select(ExpectedFrame.Of).ToArray();
+        bool profile = sampling == SweepEvent.Nmi;
+        var folded = profile ? new string[unwinders.Length + 1] : null;
         for (int u = 0; u < unwinders.Length; u++)
         {
-            var (verdict, reliable, unwound) = judge.Verdicts(captured, unwinders[u]);
+            var (walk, reliable, unwound) = judge.Verdicts(captured, unwinders[u]);
             classes[u] = reliable == ReliableVerdict.WrongWhileReliable ? SweepClass.WrongWhileReliable
-                : verdict switch { TraceVerdict.Exact => SweepClass.Exact, TraceVerdict.Incomplete => SweepClass.Incomplete, _ => SweepClass.Wrong };
+                : walk switch { TraceVerdict.Exact => SweepClass.Exact, TraceVerdict.Incomplete => SweepClass.Incomplete, _ => SweepClass.Wrong };
             vouched[u] = reliable == ReliableVerdict.Vouched;
-            if (folded is not null && sampling == SweepEvent.Nmi)
+            if (folded is not null)
             {
-                Count(folded[u], FoldedStacks.Fold(unwound, judge.Image.Symbols));
+                folded[u] = FoldedStacks.Fold(unwound, judge.Image.Symbols);
             }
         }
 
         // What perf would see: only NMI samples are profiles.
-        if (folded is not null && sampling == SweepEvent.Nmi)
+        if (folded is not null)
         {
-            Count(folded[^1], FoldedStacks.Fold(truth, judge.Image.Symbols));
+            folded[^1] = FoldedStacks.Fold([.. captured.GroundTruth.Select(ExpectedFrame.Of)], judge.Image.Symbols);
         }
 
-        return new SweepPoint(boundary, nested, rip, SweepFailure.None, classes, vouched);
+        return new Verdict(classes, vouched, folded);
     }
 
     /// <summary>The event's sample at <paramref name="boundary"/> (the stack an unwinder is asked to walk, with its truth), where the event struck, and how the run ended.</summary>
@@ -184,8 +206,8 @@ internal sealed class SweepWorker
     {
         MoveTo(boundary);
         ulong rip = session.Machine.Cpu.Rip;
-        var (failure, captured) = InjectAndFinish(request.Event);
-        return (rip, failure, captured);
+        var failure = InjectAndFinish(request.Event, judgeNow: false, toTheEnd: true);
+        return (rip, failure, sample);
     }
 
     /// <summary>
@@ -196,53 +218,9 @@ internal sealed class SweepWorker
     {
         MoveTo(boundary);
         ulong rip = session.Machine.Cpu.Rip;
-        sample = null;
-        sampling = request.Event;
-        session.ClaimDump = Claim;
-        session.StopWhenClaimed = true;
-        bool preempt = request.Event == SweepEvent.Preempt;
-        if (preempt)
-        {
-            session.Machine.AddBreakpoint(switchTo);
-        }
-
-        try
-        {
-            Inject(request.Event);
-            while (sample is null)
-            {
-                var stop = session.Run();
-                if (preempt && stop.Kind == StopKind.Breakpoint && stop.Rip == switchTo)
-                {
-                    if (session.Kernel.Tasks.Current() is { } previous && SwitchedOutFromInterrupt(previous))
-                    {
-                        sample = session.CaptureSleeping(previous);
-                    }
-
-                    continue;
-                }
-
-                if (stop.Kind != StopKind.HostRequest)
-                {
-                    break;
-                }
-            }
-        }
-        finally
-        {
-            session.ClaimDump = null;
-            session.StopWhenClaimed = false;
-            if (preempt)
-            {
-                session.Machine.RemoveBreakpoint(switchTo);
-            }
-        }
-
-        return Judge(boundary, 0, rip, SweepFailure.None, sample, null);
+        var failure = InjectAndFinish(request.Event, judgeNow: true, toTheEnd: false);
+        return Point(boundary, 0, rip, failure, null);
     }
-
-    private static void Count(Dictionary<string, long> counts, string stack) =>
-        counts[stack] = counts.GetValueOrDefault(stack) + 1;
 
     /// <summary>From <paramref name="origin"/>, to the boundary where <paramref name="retired"/> instructions have retired, by way of <paramref name="cursor"/> when it is on the way; returns the cursor to use next.</summary>
     private SessionSnapshot MoveWithin(SessionSnapshot origin, SessionSnapshot cursor, long retired)
@@ -280,20 +258,30 @@ internal sealed class SweepWorker
         }
     }
 
-    private (SweepFailure Failure, StackCapture? Sample) InjectAndFinish(SweepEvent e)
+    /// <summary>
+    /// Injects <paramref name="e"/> and runs: to the scenario's end (<paramref name="toTheEnd"/>,
+    /// concluding whether the event was transparent), or only until the sample is judged. With
+    /// <paramref name="judgeNow"/> the sample is judged the moment it is taken, on the machine's live
+    /// memory, so nothing is frozen and the pages the point wrote are recycled; otherwise the sample
+    /// is kept (frozen) in <see cref="sample"/>.
+    /// </summary>
+    private SweepFailure InjectAndFinish(SweepEvent e, bool judgeNow, bool toTheEnd)
     {
+        sample = null;
+        verdict = null;
         if (e == SweepEvent.Nmi && (session.Machine.NmiPending || session.Machine.NmiBlocked))
         {
             // An NMI is latched or running: a second one merges or waits for its IRETQ, as on the CPU; no sample of ours here.
-            return (SweepFailure.NoSample, null);
+            return SweepFailure.NoSample;
         }
 
-        sample = null;
         sampling = e;
+        judgeAtCapture = judgeNow;
         session.ClaimDump = Claim;
+        session.CaptureLive = judgeNow;
+        session.StopWhenClaimed = judgeNow;
         bool preempt = e == SweepEvent.Preempt;
         Inject(e);
-
         if (preempt)
         {
             session.Machine.AddBreakpoint(switchTo);
@@ -312,36 +300,56 @@ internal sealed class SweepWorker
                 if (preempt && stop.Kind == StopKind.Breakpoint && stop.Rip == switchTo)
                 {
                     // __switch_to runs with the previous task's registers saved and its RSP stored: asleep.
-                    if (sample is null && session.Kernel.Tasks.Current() is { } previous && SwitchedOutFromInterrupt(previous))
+                    if (sample is null && verdict is null && session.Kernel.Tasks.Current() is { } previous && SwitchedOutFromInterrupt(previous))
                     {
-                        sample = session.CaptureSleeping(previous);
-                        session.ForgetCapture(sample);
+                        var sleeping = session.CaptureSleeping(previous);
+                        session.ForgetCapture(sleeping);
+                        Took(sleeping);
                     }
-
-                    continue;
+                }
+                else if (stop.Kind != StopKind.HostRequest)
+                {
+                    break;
                 }
 
-                break;
+                if (!toTheEnd && verdict is not null)
+                {
+                    return SweepFailure.None;
+                }
             }
         }
         finally
         {
             session.Machine.InstructionBudget = budget;
             session.ClaimDump = null;
+            session.CaptureLive = false;
+            session.StopWhenClaimed = false;
             if (preempt)
             {
                 session.Machine.RemoveBreakpoint(switchTo);
             }
         }
 
-        var failure = stop.Kind switch
+        return stop.Kind switch
         {
             StopKind.PowerOff => request.Scenario.Conclude(session, stop).OutcomeAsExpected ? SweepFailure.None : SweepFailure.WrongResult,
             StopKind.TripleFault => SweepFailure.TripleFault,
             StopKind.Budget => SweepFailure.BudgetExhausted,
             _ => SweepFailure.UnhandledException,
         };
-        return (failure, sample);
+    }
+
+    /// <summary>The sample is taken: judged now (its memory is live, the machine stopped), or kept.</summary>
+    private void Took(StackCapture captured)
+    {
+        if (judgeAtCapture)
+        {
+            verdict = Evaluate(captured);
+        }
+        else
+        {
+            sample = captured;
+        }
     }
 
     /// <summary>Whether the task's live frames include the injected timer's interrupt: preempted by it, not sleeping of its own accord.</summary>
@@ -367,12 +375,12 @@ internal sealed class SweepWorker
                     return true;
                 }
 
-                if (sample is not null || f.Kind != TrueFrameKind.Interrupt || f.Vector != sampling.Vector())
+                if (sample is not null || verdict is not null || f.Kind != TrueFrameKind.Interrupt || f.Vector != sampling.Vector())
                 {
                     return false;
                 }
 
-                sample = sampling == SweepEvent.Nmi ? FromRegisters(capture, f, i) : capture;
+                Took(sampling == SweepEvent.Nmi ? FromRegisters(capture, f, i) : capture);
                 return true;
             }
         }

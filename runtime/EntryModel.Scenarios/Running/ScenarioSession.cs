@@ -167,6 +167,13 @@ public sealed class ScenarioSession
     /// </summary>
     public Func<StackCapture, bool>? ClaimDump { get; set; }
 
+    /// <summary>
+    /// When set, captures read the machine's live memory instead of a frozen copy: nothing is
+    /// copied, but the capture is good only until the machine runs again (for a caller that judges
+    /// it at once, as the sweep does).
+    /// </summary>
+    public bool CaptureLive { get; set; }
+
     /// <summary>When set, a claimed dump stops the run (<see cref="StopKind.HostRequest"/>) right after it: the caller has what it came for.</summary>
     public bool StopWhenClaimed { get; set; }
 
@@ -276,7 +283,7 @@ public sealed class ScenarioSession
     {
         ArgumentNullException.ThrowIfNull(task);
         ulong saved = Kernel.Tasks.SavedRsp(task);
-        var start = UnwindStart.FromSleepingTask(saved, Machine.Memory.Freeze(), Machine.Stacks.For(task.Stack), task.StructAddress);
+        var start = UnwindStart.FromSleepingTask(saved, CaptureLive ? Machine.Memory : Machine.Memory.Freeze(), Machine.Stacks.For(task.Stack), task.StructAddress);
         var stack = new StackCapture($"sleeping task {task.Name}", start, task.Stack, UpToUserMode(Machine.GroundTruth.ChainOfTask(task.Stack)));
         stacks.Add(stack);
         return stack;
@@ -301,7 +308,7 @@ public sealed class ScenarioSession
         var task = Kernel.Tasks.Current() ?? Kernel.InitTask;
         var provider = machine.Stacks.For(task.Stack);
         var stack = provider.TryGet(sp, out var found) || provider.TryGet(sp - 1, out found) ? found : task.Stack;
-        var start = UnwindStart.FromRegisters(machine.Cpu.Rip, sp, bp, machine.Memory.Freeze(), provider, task.StructAddress);
+        var start = UnwindStart.FromRegisters(machine.Cpu.Rip, sp, bp, CaptureLive ? machine.Memory : machine.Memory.Freeze(), provider, task.StructAddress);
         string title = $"DUMP_STACK from {BacktraceSymbolizer.FormatAddress(Image.Symbols, machine.Cpu.Rip)} on {stack.Name}";
         return new StackCapture(title, start, stack, UpToUserMode(machine.GroundTruth.CurrentChain()));
     }
