@@ -1,7 +1,11 @@
 using System.CommandLine;
 using EntryModel.Analysis.Sweep;
 using EntryModel.Scenarios.Catalog;
+using EntryModel.Scenarios.Judging;
+using EntryModel.Scenarios.Reporting;
 using EntryModel.Scenarios.Running;
+using EntryModel.Unwinding;
+using EntryModel.Unwinding.Printing;
 
 namespace EntryModel.Cli.Commands;
 
@@ -22,16 +26,17 @@ internal static class SweepCommand
         var shards = new Option<int?>("--shards") { Description = $"Run one of n shards, its index from {string.Join(" or ", SweepShard.EnvironmentNames)} (Slurm array jobs, Kubernetes Indexed Jobs)." };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write the result (JSON) here, for merge; with several sweeps, a directory that gets one file per sweep." };
         var folded = new Option<DirectoryInfo?>("--folded") { Description = "For NMI (and nested) sweeps: write each unwinder's reported stacks and the true ones as folded-stack files (flame-graph input) into this directory." };
+        var at = new Option<long?>("--at") { Description = "Only this boundary (instructions retired before the event): every unwinder's walk beside the truth, as run prints it." };
         var threads = new Option<int>("--threads") { Description = "Threads (default: all cores); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var command = new Command("sweep", "Inject an event at every instruction boundary of a scenario and judge every unwinder of the strategy, normal and reliable, against ground truth.")
         {
-            scenario, strategy, ev, nested, shard, shards, output, folded, threads,
+            scenario, strategy, ev, nested, shard, shards, output, folded, at, threads,
         };
-        command.SetAction(parse => Invoke(parse, parse.GetValue(scenario), parse.GetValue(strategy), parse.GetValue(ev), parse.GetValue(nested), parse.GetValue(shard), parse.GetValue(shards), parse.GetValue(output), parse.GetValue(folded), parse.GetValue(threads)));
+        command.SetAction(parse => Invoke(parse, parse.GetValue(scenario), parse.GetValue(strategy), parse.GetValue(ev), parse.GetValue(nested), parse.GetValue(shard), parse.GetValue(shards), parse.GetValue(output), parse.GetValue(folded), parse.GetValue(at), parse.GetValue(threads)));
         return command;
     }
 
-    private static int Invoke(ParseResult parse, string? scenarioName, string? strategyName, string? eventName, bool nested, string? shardText, int? shardCount, FileInfo? output, DirectoryInfo? foldedDirectory, int threads)
+    private static int Invoke(ParseResult parse, string? scenarioName, string? strategyName, string? eventName, bool nested, string? shardText, int? shardCount, FileInfo? output, DirectoryInfo? foldedDirectory, long? at, int threads)
     {
         var error = parse.InvocationConfiguration.Error;
         var scenarios = ScenarioCatalog.All;
@@ -96,6 +101,17 @@ internal static class SweepCommand
             }
         }
 
+        if (at is { } boundary)
+        {
+            if (scenarios.Count != 1 || images.Count != 1 || events.Count != 1 || nested)
+            {
+                error.WriteLine("--at needs one scenario, one --strategy and one --event (not nested)");
+                return EntryModelCli.UsageExitCode;
+            }
+
+            return ShowPoint(parse, new SweepRequest(scenarios[0], images[0], events[0]), boundary);
+        }
+
         var requests = (from sc in scenarios from im in images from e in events select new SweepRequest(sc, im, e, nested, selected, threads)).ToList();
         var results = new List<SweepResult>();
         foreach (var r in requests)
@@ -141,6 +157,39 @@ internal static class SweepCommand
             foreach (var r in results)
             {
                 File.WriteAllText(Path.Combine(output.FullName, $"{r.Scenario}.{r.Strategy}.{r.Event.Name()}{(r.Nested ? ".nested" : string.Empty)}.json"), r.ToJson());
+            }
+        }
+
+        return 0;
+    }
+
+    private static int ShowPoint(ParseResult parse, SweepRequest request, long boundary)
+    {
+        var o = parse.InvocationConfiguration.Output;
+        long total = InterruptSweep.Reference(request).Stop.Instructions;
+        if (boundary < 0 || boundary >= total)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"--at {boundary}: the run has boundaries 0..{total - 1}");
+            return EntryModelCli.UsageExitCode;
+        }
+
+        var (rip, failure, sample) = InterruptSweep.CaptureAt(request, boundary);
+        o.WriteLine($"{request.Event.Name()} at boundary {boundary} of {request.Scenario.Name} under {request.Image.Strategy}, interrupting {BacktraceSymbolizer.FormatAddress(request.Image.Symbols, rip)}: {(failure == SweepFailure.None ? "transparent" : failure.ToString())}");
+        if (sample is null)
+        {
+            o.WriteLine("no sample at this point");
+            return 0;
+        }
+
+        var judge = new StackJudge(request.Image);
+        foreach (string name in UnwinderCatalog.For(request.Image))
+        {
+            o.WriteLine();
+            o.WriteLine($"unwinder {name}:");
+            var unwinder = UnwinderCatalog.Create(name, judge.Image);
+            foreach (string line in ScenarioReport.FormatStack(judge, sample, unwinder, ReportOptions.Default.PrinterFor(unwinder), ReportOptions.Default))
+            {
+                o.WriteLine("  " + line);
             }
         }
 

@@ -128,6 +128,23 @@ public class InterruptSweepTests
         }
     }
 
+    /// <summary>One point in detail: every unwinder's walk beside the truth, as <c>run</c> prints a dump.</summary>
+    [Test]
+    public void Sweep_at_one_boundary_prints_each_unwinders_walk_beside_the_truth()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = Cli.EntryModelCli.Run(["sweep", "read-page-fault", "--strategy", "pt-regs-frame", "--event", "timer", "--at", "1500"], output, error);
+        string text = output.ToString();
+
+        Assert.That(code, Is.Zero, error.ToString());
+        Assert.That(text, Does.StartWith("timer at boundary 1500 of read-page-fault under pt-regs-frame, interrupting "));
+        Assert.That(text, Does.Contain("unwinder frame-ptregs:"));
+        Assert.That(text, Does.Contain("beside ground truth: exact"));
+        Assert.That(Cli.EntryModelCli.Run(["sweep", "read-page-fault", "--strategy", "none", "--event", "timer", "--at", "99999"], output, error), Is.EqualTo(2));
+        Assert.That(Cli.EntryModelCli.Run(["sweep", "read-page-fault", "--event", "timer", "--at", "5"], output, error), Is.EqualTo(2), "one strategy only");
+    }
+
     [Test]
     public void Nested_sweeps_refuse_an_nmi_as_the_first_event()
     {
