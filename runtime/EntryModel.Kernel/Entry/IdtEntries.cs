@@ -84,13 +84,14 @@ public static partial class DefaultKernel
         """;
 
     /// <summary>
-    /// Breakpoint: reachable from user mode (DPL 3), through an interrupt gate as Linux sets it.
-    /// The 2016 kernel ran it on the debug IST stack (with shift_ist for nesting); the model's int3
-    /// is only raised from user mode, so it keeps to the task stack.
+    /// Breakpoint: reachable from user mode (DPL 3), through an interrupt gate, on the debug IST
+    /// stack (IST 3) as in 2016. From user mode its frame moves to the task stack before the handler
+    /// runs (paranoid=1); the 2016 kernel's shift_ist, which lets #DB nest inside int3 on the same
+    /// IST stack, is not modelled (the model has no #DB stub).
     /// </summary>
-    [IdtEntry("int3", 3, Handler = "do_int3", Dpl = 3, Interrupt = true, Address = 0xffffffff81885500)]
+    [IdtEntry("int3", 3, Handler = "do_int3", Dpl = 3, Ist = 3, Interrupt = true, Address = 0xffffffff81885780)]
     public const string Int3 = """
-            idtentry \handler, has_error_code=\error_code
+            idtentry \handler, has_error_code=\error_code, entry=paranoid_entry, exit=paranoid_exit, paranoid=1
         """;
 
     /// <summary>

@@ -48,6 +48,24 @@ public static partial class DefaultKernel
             ret
         """;
 
+    /// <summary>
+    /// sync_regs(eregs): moves the pt_regs an IST stub saved to the top of the current task's stack
+    /// (where a user-mode entry leaves them) and returns the new address, for the stub to switch to.
+    /// </summary>
+    [GasCode("sync_regs", Address = 0xffffffff812890c0)]
+    public const string SyncRegs = """
+            movq %gs:PCPU_TOP_OF_STACK, %rax
+            subq $SIZEOF_PTREGS, %rax
+            cmpq %rax, %rdi
+            je 1f
+            movq %rdi, %rsi
+            movq %rax, %rdi
+            movl $SIZEOF_PTREGS/8, %ecx
+            rep movsq
+        1:
+            ret
+        """;
+
     /// <summary>smp_watchdog_interrupt(regs): the watchdog's report of what the CPU is doing: a backtrace of the interrupted context.</summary>
     [GasCode("smp_watchdog_interrupt", Address = 0xffffffff810500a0)]
     public const string SmpWatchdogInterrupt = """

@@ -74,13 +74,20 @@ public static partial class DefaultKernel
             nopl (%rax)
         .endm
 
-        .macro idtentry do_sym, has_error_code=0, orig=-1, entry=error_entry, exit=error_exit
+        # paranoid=1: an IST stub that can interrupt anything. From kernel mode it stays on its IST
+        # stack (paranoid entry and exit); from user mode it moves pt_regs to the task stack
+        # (sync_regs) and goes the ordinary way, so the handler runs in process context.
+        .macro idtentry do_sym, has_error_code=0, orig=-1, entry=error_entry, exit=error_exit, paranoid=0
             UNWIND_HINT_IRET_REGS offset=\has_error_code*8
         .if \has_error_code == 0
             pushq $\orig
         .endif
             ASM_CLAC
             cld
+        .if \paranoid == 1
+            testb $3, CS-ORIG_RAX(%rsp)
+            jnz 2f
+        .endif
             subq $15*8, %rsp
             call \entry
             call trace_hardirqs_off_thunk
@@ -91,6 +98,23 @@ public static partial class DefaultKernel
             movq $-1, ORIG_RAX(%rsp)
             CALL_HANDLER \do_sym
             jmp \exit
+        .if \paranoid == 1
+        2:
+            UNWIND_HINT_IRET_REGS offset=8
+            subq $15*8, %rsp
+            call error_entry
+            movq %rsp, %rdi
+            call sync_regs
+            movq %rax, %rsp
+            call trace_hardirqs_off_thunk
+            ENTRY_REGS_RECORD
+            UNWIND_HINT_REGS
+            movq %rsp, %rdi
+            movq ORIG_RAX(%rsp), %rsi
+            movq $-1, ORIG_RAX(%rsp)
+            CALL_HANDLER \do_sym
+            jmp error_exit
+        .endif
             .p2align 4, 0xcc
         .endm
 

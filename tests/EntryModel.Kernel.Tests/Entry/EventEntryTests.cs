@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using EntryModel.Machine.Cpu;
 using EntryModel.Machine.Delivery;
 using EntryModel.Machine.Execution;
+using EntryModel.Machine.Memory;
 using EntryModel.Machine.Tasks;
 using EntryModel.Scenarios.Catalog;
 using EntryModel.Scenarios.Running;
@@ -56,7 +57,7 @@ public class EventEntryTests
     /// <summary>What the machine reads from its IDT: the gate type and IST index of each vector, as Linux 2016 set them.</summary>
     [TestCase(ExceptionVector.Nmi, 2)]
     [TestCase(ExceptionVector.DoubleFault, 1)]
-    [TestCase(ExceptionVector.Breakpoint, 0)]
+    [TestCase(ExceptionVector.Breakpoint, 3)]
     [TestCase(ExceptionVector.PageFault, 0)]
     [TestCase(0xef, 0)]
     [TestCase(0xee, 0)]
@@ -88,6 +89,47 @@ public class EventEntryTests
         Assert.That(stop.Code, Is.EqualTo(8UL));
         Assert.That(session.Stacks.Single().Stack, Is.EqualTo(session.Kernel.IstStacks[1]));
         Assert.That(session.Stacks.Single().Stack.Kind, Is.EqualTo(StackKind.Ist));
+    }
+
+    /// <summary>int3 from user mode: the IST stub moves pt_regs to the task stack, so the handler runs in process context, and the program goes on.</summary>
+    [TestCaseSource(nameof(Strategies))]
+    public void An_int3_from_user_mode_is_handled_on_the_task_stack_and_the_program_goes_on(string strategy)
+    {
+        var session = BootReader(strategy);
+        const ulong code = 0x500000;
+        session.Machine.Memory.Map(code, 4096, PagePermissions.Executable | PagePermissions.User);
+
+        // int3; mov $60, %eax; mov $7, %edi; syscall (exit(7))
+        session.Machine.Memory.Write(code, [0xcc, 0xb8, 0x3c, 0, 0, 0, 0xbf, 7, 0, 0, 0, 0x0f, 0x05]);
+        session.Kernel.EnterUser(code);
+
+        Assert.That(session.RunUntil("do_int3").Kind, Is.EqualTo(StopKind.Breakpoint));
+        Assert.That(session.Kernel.InitTask.Stack.Contains(session.Machine.Cpu.Gpr[(int)Gpr.Rsp]), Is.True, "on the task stack, not IST 3");
+        Assert.That((long)session.Machine.Cpu.GsBase, Is.Negative, "kernel GS");
+        var stop = session.Run();
+
+        Assert.That(stop.Kind, Is.EqualTo(StopKind.PowerOff), stop.ToString());
+        Assert.That(stop.Code, Is.EqualTo(7UL));
+        Assert.That(session.Logged, Is.EqualTo(new ulong[] { 3 }));
+    }
+
+    /// <summary>int3 in the kernel stays on IST 3, entered and left the paranoid way.</summary>
+    [TestCaseSource(nameof(Strategies))]
+    public void An_int3_in_the_kernel_runs_its_handler_on_ist_3(string strategy)
+    {
+        var session = BootReader(strategy);
+        const ulong code = 0xffffffff90000000;
+        session.Machine.Memory.Map(code, 4096, PagePermissions.Executable);
+        session.Machine.Memory.Write(code, [0xcc, 0xf4]); // int3; hlt
+        session.Kernel.EnterKernel(code, session.Kernel.InitTask.Stack.Top - 64);
+
+        Assert.That(session.RunUntil("do_int3").Kind, Is.EqualTo(StopKind.Breakpoint));
+        Assert.That(session.Kernel.IstStacks[3].Contains(session.Machine.Cpu.Gpr[(int)Gpr.Rsp]), Is.True);
+        var stop = session.Run();
+
+        Assert.That(stop.Kind, Is.EqualTo(StopKind.Halted), stop.ToString());
+        Assert.That(stop.Rip, Is.EqualTo(code + 2));
+        Assert.That(session.Logged, Is.EqualTo(new ulong[] { 3 }));
     }
 
     private static ScenarioSession BootReader(string strategy)
