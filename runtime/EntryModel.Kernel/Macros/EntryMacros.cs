@@ -74,6 +74,17 @@ public static partial class DefaultKernel
             nopl (%rax)
         .endm
 
+        # With pt_regs filled and the kernel GS loaded: the handler called with (regs, orig_ax), orig_ax reset.
+        .macro idtentry_call do_sym
+            call trace_hardirqs_off_thunk
+            ENTRY_REGS_RECORD
+            UNWIND_HINT_REGS
+            movq %rsp, %rdi
+            movq ORIG_RAX(%rsp), %rsi
+            movq $-1, ORIG_RAX(%rsp)
+            CALL_HANDLER \do_sym
+        .endm
+
         # paranoid=1: an IST stub that can interrupt anything. From kernel mode it stays on its IST
         # stack (paranoid entry and exit); from user mode it moves pt_regs to the task stack
         # (sync_regs) and goes the ordinary way, so the handler runs in process context.
@@ -90,13 +101,7 @@ public static partial class DefaultKernel
         .endif
             subq $15*8, %rsp
             call \entry
-            call trace_hardirqs_off_thunk
-            ENTRY_REGS_RECORD
-            UNWIND_HINT_REGS
-            movq %rsp, %rdi
-            movq ORIG_RAX(%rsp), %rsi
-            movq $-1, ORIG_RAX(%rsp)
-            CALL_HANDLER \do_sym
+            idtentry_call \do_sym
             jmp \exit
         .if \paranoid == 1
         2:
@@ -106,13 +111,7 @@ public static partial class DefaultKernel
             movq %rsp, %rdi
             call sync_regs
             movq %rax, %rsp
-            call trace_hardirqs_off_thunk
-            ENTRY_REGS_RECORD
-            UNWIND_HINT_REGS
-            movq %rsp, %rdi
-            movq ORIG_RAX(%rsp), %rsi
-            movq $-1, ORIG_RAX(%rsp)
-            CALL_HANDLER \do_sym
+            idtentry_call \do_sym
             jmp error_exit
         .endif
             .p2align 4, 0xcc
