@@ -25,7 +25,7 @@ public sealed record SweepResult(
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = false,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower), new SweepPointJson() },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 

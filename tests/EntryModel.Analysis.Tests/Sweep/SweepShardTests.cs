@@ -42,6 +42,16 @@ public class SweepShardTests
         Assert.That(SweepResult.FromJson(result.ToJson()).ToJson(), Is.EqualTo(result.ToJson()));
     }
 
+    [Test]
+    public void A_point_whose_classes_are_not_letters_of_the_four_classes_is_refused_when_read()
+    {
+        string json = InterruptSweepTests.Sweep("preempted-task", "none", SweepEvent.Timer, new SweepShard(0, 8)).ToJson();
+        int at = json.IndexOf("\"c\":\"", StringComparison.Ordinal) + 5;
+        string broken = json[..at] + "X" + json[(at + 1)..];
+
+        Assert.That(() => SweepResult.FromJson(broken), Throws.InstanceOf<System.Text.Json.JsonException>().With.Message.Contains("do not match"));
+    }
+
     [TestCase("2/4", true, 2, 4)]
     [TestCase("0/1", true, 0, 1)]
     [TestCase("4/4", false, 0, 0)]
