@@ -19,6 +19,7 @@ public sealed class GroundTruthRecorder : ISnapshotObserver
     private readonly StackRegistry stacks;
     private readonly FrameChain defaultChain = new();
     private readonly Dictionary<StackInfo, FrameChain> taskChains = [];
+    private readonly List<TrueFrame> seeds = [];
     private FrameChain chain;
     private StackInfo? owner;
     private StackInfo? currentStack;
@@ -45,10 +46,31 @@ public sealed class GroundTruthRecorder : ISnapshotObserver
             c.Truncate(0);
         }
 
+        foreach (var seed in seeds)
+        {
+            ChainOf(seed.Stack).Push(seed);
+        }
+
         currentStack = stacks.FindByPointer(rsp);
         owner = currentStack is { Kind: StackKind.Task } ? currentStack : null;
         chain = ChainOf(owner);
         machine.Attach(this);
+    }
+
+    /// <summary>
+    /// A frame software placed instead of calling: the return address at <paramref name="slot"/> on
+    /// <paramref name="taskStack"/> that the first switch to a new task returns through (fork's
+    /// switch frame, returning to ret_from_fork). It is live until that return; recording keeps it.
+    /// </summary>
+    public void SeedReturn(StackInfo taskStack, ulong slot, ulong returnAddress)
+    {
+        ArgumentNullException.ThrowIfNull(taskStack);
+        var frame = new TrueFrame(TrueFrameKind.Call, returnAddress, slot, 0, slot + 8, -1, taskStack, null);
+        seeds.Add(frame);
+        if (Enabled)
+        {
+            ChainOf(taskStack).Push(frame);
+        }
     }
 
     /// <summary>Stops recording (detaches the recorder); the chains stay readable as they were.</summary>

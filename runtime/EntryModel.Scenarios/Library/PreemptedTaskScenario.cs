@@ -43,8 +43,8 @@ public sealed class PreemptedTaskScenario : IScenario
         var b = kernel.Tasks.Adopt("b", kernel.Symbol("task_b"));
         ulong retFromFork = kernel.Symbol("ret_from_fork");
         KernelThreadLaunch.Prepare(image, session.Machine.Memory, a, retFromFork, kernel.Symbol("kthread_spin"), argument: 0);
-        KernelThreadLaunch.Prepare(image, session.Machine.Memory, c, retFromFork, kernel.Symbol("kthread_yield"), argument: 0);
-        KernelThreadLaunch.Prepare(image, session.Machine.Memory, b, retFromFork, kernel.Symbol("kthread_poweroff"), argument: 0);
+        KernelThreadLaunch.Prepare(image, session.Machine.Memory, c, retFromFork, kernel.Symbol("kthread_yield"), argument: 0, truth: session.Machine.GroundTruth);
+        KernelThreadLaunch.Prepare(image, session.Machine.Memory, b, retFromFork, kernel.Symbol("kthread_poweroff"), argument: 0, truth: session.Machine.GroundTruth);
 
         // Thread A starts as a new thread does: in ret_from_fork with %rsp at its pt_regs and no previous task.
         kernel.EnterKernel(retFromFork, a.Stack.Top - (ulong)image.Constant("SIZEOF_PTREGS"));

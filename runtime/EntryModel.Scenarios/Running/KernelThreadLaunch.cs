@@ -1,4 +1,5 @@
 using EntryModel.Machine.Cpu;
+using EntryModel.Machine.GroundTruth;
 using EntryModel.Machine.Memory;
 using EntryModel.Machine.Tasks;
 
@@ -13,8 +14,13 @@ namespace EntryModel.Scenarios.Running;
 /// </summary>
 public static class KernelThreadLaunch
 {
-    /// <summary>Prepares <paramref name="task"/> to start in <paramref name="function"/>(<paramref name="argument"/>) through <paramref name="retFromFork"/> when first switched to.</summary>
-    public static void Prepare(KernelImage image, GuestMemory memory, KernelTask task, ulong retFromFork, ulong function, ulong argument, TaskStructLayout? layout = null)
+    /// <summary>
+    /// Prepares <paramref name="task"/> to start in <paramref name="function"/>(<paramref name="argument"/>)
+    /// through <paramref name="retFromFork"/> when first switched to. Given <paramref name="truth"/>,
+    /// ground truth learns the switch frame's return address as a live frame (the first switch returns
+    /// through it); leave it out for a task that is entered directly instead.
+    /// </summary>
+    public static void Prepare(KernelImage image, GuestMemory memory, KernelTask task, ulong retFromFork, ulong function, ulong argument, TaskStructLayout? layout = null, GroundTruthRecorder? truth = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(memory);
@@ -35,5 +41,6 @@ public static class KernelThreadLaunch
         memory.Write(frame, new byte[regs - frame]);
         memory.WriteUInt64(frame + (ulong)image.Constant("SWITCH_FRAME_RET"), retFromFork);
         memory.WriteUInt64(task.StructAddress + (ulong)layout.SavedRsp, frame);
+        truth?.SeedReturn(task.Stack, frame + (ulong)image.Constant("SWITCH_FRAME_RET"), retFromFork);
     }
 }

@@ -270,7 +270,7 @@ public sealed class ScenarioSession
     public KernelTask AddKernelThread(string name, string taskStruct, string function, ulong argument = 0)
     {
         var task = Kernel.Tasks.Adopt(name, Kernel.Symbol(taskStruct));
-        KernelThreadLaunch.Prepare(Image, Machine.Memory, task, Kernel.Symbol("ret_from_fork"), Kernel.Symbol(function), argument);
+        KernelThreadLaunch.Prepare(Image, Machine.Memory, task, Kernel.Symbol("ret_from_fork"), Kernel.Symbol(function), argument, truth: Machine.GroundTruth);
         var current = Kernel.Tasks.Current() ?? Kernel.InitTask;
         ulong next = (ulong)Image.Constant("TASK_NEXT");
         Machine.Memory.WriteUInt64(task.StructAddress + next, Machine.Memory.ReadUInt64(current.StructAddress + next));
