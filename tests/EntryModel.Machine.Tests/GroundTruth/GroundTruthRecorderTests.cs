@@ -142,6 +142,40 @@ public class GroundTruthRecorderTests
     [Test]
     public void Task_switch_leaves_the_sleeping_task_chain_walkable()
     {
+        var (rig, tasks, a, b, schedule) = SwitchingToB();
+        rig.Machine.StartGroundTruth();
+
+        var stop = rig.Machine.RunUntil(Leaf);
+
+        Assert.That(stop.Kind, Is.EqualTo(StopKind.Breakpoint));
+        var sleeping = rig.Machine.GroundTruth.ChainOfTask(a.Stack);
+        Assert.That(sleeping.Select(f => f.ReturnAddress), Is.EqualTo(new[] { schedule + 1 + 3 + 5, Rig.KernelCode + 5 }));
+        Assert.That(tasks.SavedRsp(a), Is.EqualTo(sleeping[0].Slot - (6 * 8)), "the saved RSP sits below the six callee-saved registers");
+        var running = rig.Machine.GroundTruth.CurrentChain();
+        Assert.That(running.Select(f => f.Target), Is.EqualTo(new[] { Leaf, F2 }), "task b entered F1 by ret, then made two calls");
+        Assert.That(rig.Machine.GroundTruth.CurrentStack, Is.EqualTo(b.Stack));
+    }
+
+    /// <summary>Fork's switch frame: its return address is live (a new task's first switch returns through it) though nothing called it.</summary>
+    [Test]
+    public void A_seeded_return_is_live_until_the_first_switch_returns_through_it()
+    {
+        var (rig, tasks, _, b, _) = SwitchingToB();
+        ulong slot = tasks.SavedRsp(b) + (6 * 8);
+        rig.Machine.GroundTruth.SeedReturn(b.Stack, slot, F1);
+        rig.Machine.StartGroundTruth();
+
+        var asleep = rig.Machine.GroundTruth.ChainOfTask(b.Stack);
+        Assert.That(asleep.Select(f => (f.ReturnAddress, f.Slot)), Is.EqualTo(new[] { (F1, slot) }), "kept across Start");
+
+        rig.Machine.RunUntil(F2);
+        var running = rig.Machine.GroundTruth.CurrentChain();
+        Assert.That(running.Select(f => f.Target), Is.EqualTo(new[] { F2 }), "the switch returned through the seeded frame, which is gone");
+        Assert.That(running.Select(f => f.ReturnAddress), Does.Not.Contain(F1));
+    }
+
+    private static (Rig Rig, TaskTable Tasks, KernelTask A, KernelTask B, ulong Schedule) SwitchingToB()
+    {
         var rig = new Rig();
         Functions(rig);
         var tasks = new TaskTable(rig.Memory, rig.Allocator);
@@ -172,17 +206,7 @@ public class GroundTruthRecorderTests
         rig[Gpr.Rsp] = a.Stack.Top;
         rig[Gpr.Rdi] = a.StructAddress;
         rig[Gpr.Rsi] = b.StructAddress;
-        rig.Machine.StartGroundTruth();
-
-        var stop = rig.Machine.RunUntil(Leaf);
-
-        Assert.That(stop.Kind, Is.EqualTo(StopKind.Breakpoint));
-        var sleeping = rig.Machine.GroundTruth.ChainOfTask(a.Stack);
-        Assert.That(sleeping.Select(f => f.ReturnAddress), Is.EqualTo(new[] { schedule + 1 + 3 + 5, Rig.KernelCode + 5 }));
-        Assert.That(tasks.SavedRsp(a), Is.EqualTo(sleeping[0].Slot - (6 * 8)), "the saved RSP sits below the six callee-saved registers");
-        var running = rig.Machine.GroundTruth.CurrentChain();
-        Assert.That(running.Select(f => f.Target), Is.EqualTo(new[] { Leaf, F2 }), "task b entered F1 by ret, then made two calls");
-        Assert.That(rig.Machine.GroundTruth.CurrentStack, Is.EqualTo(b.Stack));
+        return (rig, tasks, a, b, schedule);
     }
 
     [Test]
