@@ -47,7 +47,7 @@ public static class StrategyComparison
                     wrong += (long)Math.Round(r.MisattributedPercent(name) * samples / 100.0);
                 }
 
-                bool ideal = seed.Stacks.Count > 0 && judge.Verdicts(seed.Stacks[0], unwinder).Verdict == TraceVerdict.Exact;
+                bool ideal = seed.Stacks.Count > 0 && judge.Judge(seed.Stacks[0], unwinder).Verdict == TraceVerdict.Exact;
                 rows.Add(new CompareRow(cost, name, name == own, NsPerFrame(unwinder, seed.Stacks[0]), tally, notTransparent, profile, wrong, ideal));
             }
         }

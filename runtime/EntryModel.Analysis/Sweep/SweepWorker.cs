@@ -180,9 +180,10 @@ internal sealed class SweepWorker
         var vouched = new bool[unwinders.Length];
         bool profile = sampling == SweepEvent.Nmi;
         var folded = profile ? new string[unwinders.Length + 1] : null;
+        var truth = StackJudge.Truth(captured);
         for (int u = 0; u < unwinders.Length; u++)
         {
-            var (walk, reliable, unwound) = judge.Verdicts(captured, unwinders[u]);
+            var (walk, reliable, unwound) = judge.Verdicts(captured, unwinders[u], truth);
             classes[u] = reliable == ReliableVerdict.WrongWhileReliable ? SweepClass.WrongWhileReliable
                 : walk switch { TraceVerdict.Exact => SweepClass.Exact, TraceVerdict.Incomplete => SweepClass.Incomplete, _ => SweepClass.Wrong };
             vouched[u] = reliable == ReliableVerdict.Vouched;
@@ -195,7 +196,7 @@ internal sealed class SweepWorker
         // What perf would see: only NMI samples are profiles.
         if (folded is not null)
         {
-            folded[^1] = FoldedStacks.Fold([.. captured.GroundTruth.Select(ExpectedFrame.Of)], judge.Image.Symbols);
+            folded[^1] = FoldedStacks.Fold(truth, judge.Image.Symbols);
         }
 
         return new Verdict(classes, vouched, folded);

@@ -29,31 +29,39 @@ public sealed class StackJudge
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(unwinder);
-        var trace = UnwindTrace.Collect(unwinder, stack.Start);
-        var unwound = trace.Reported.Select(ExpectedFrame.Of).ToArray();
-        var truth = stack.GroundTruth.Select(ExpectedFrame.Of).ToArray();
-        var verdict = Classify(unwound, truth, trace.Error);
-        var rows = Rows(unwound, truth);
-
-        var vouched = reliable.Walk(unwinder, stack.Start);
-        var reliableVerdict = VerdictOf(vouched, truth);
-        return new StackJudgement(unwinder.Name, trace, rows, verdict, vouched, reliableVerdict);
+        var truth = Truth(stack);
+        var (trace, unwound, verdict, vouched, reliableVerdict) = Walk(stack, unwinder, truth);
+        return new StackJudgement(unwinder.Name, trace, Rows(unwound, truth), verdict, vouched, reliableVerdict);
     }
 
     /// <summary>
     /// The verdicts alone, without the rows of text a report needs: what the sweep asks at every
-    /// point. Also gives the frames the walk reported.
+    /// point, against <paramref name="truth"/> (<see cref="Truth"/> of the stack, taken once for all
+    /// unwinders). Also gives the frames the walk reported.
     /// </summary>
-    public (TraceVerdict Verdict, ReliableVerdict Reliable, ExpectedFrame[] Unwound) Verdicts(StackCapture stack, IUnwinder unwinder)
+    public (TraceVerdict Verdict, ReliableVerdict Reliable, ExpectedFrame[] Unwound) Verdicts(StackCapture stack, IUnwinder unwinder, ExpectedFrame[] truth)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(unwinder);
+        ArgumentNullException.ThrowIfNull(truth);
+        var (_, unwound, verdict, _, reliableVerdict) = Walk(stack, unwinder, truth);
+        return (verdict, reliableVerdict, unwound);
+    }
+
+    /// <summary>The live frames of <paramref name="stack"/> as a comparison sees them.</summary>
+    public static ExpectedFrame[] Truth(StackCapture stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        return [.. stack.GroundTruth.Select(ExpectedFrame.Of)];
+    }
+
+    /// <summary>Both walks (normal and reliable) and their verdicts against the truth.</summary>
+    private (UnwindTrace Trace, ExpectedFrame[] Unwound, TraceVerdict Verdict, ReliableTrace Vouched, ReliableVerdict Reliable) Walk(StackCapture stack, IUnwinder unwinder, ExpectedFrame[] truth)
+    {
         var trace = UnwindTrace.Collect(unwinder, stack.Start);
-        var unwound = trace.Reported.Select(ExpectedFrame.Of).ToArray();
-        var truth = stack.GroundTruth.Select(ExpectedFrame.Of).ToArray();
+        ExpectedFrame[] unwound = [.. trace.Reported.Select(ExpectedFrame.Of)];
         var vouched = reliable.Walk(unwinder, stack.Start);
-        var reliableVerdict = VerdictOf(vouched, truth);
-        return (Classify(unwound, truth, trace.Error), reliableVerdict, unwound);
+        return (trace, unwound, Classify(unwound, truth, trace.Error), vouched, VerdictOf(vouched, truth));
     }
 
     public StackJudgement Judge(StackCapture stack, string unwinder) => Judge(stack, UnwinderCatalog.Create(unwinder, image));

@@ -61,6 +61,12 @@ public sealed class ScenarioSession
     public StopReason Run(long maxInstructions = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxInstructions);
+        return RunCore(maxInstructions, stopAt: null);
+    }
+
+    /// <summary>The one run loop: triggers fired on the way, one budget however many stops, and a stop at <paramref name="stopAt"/> when given (its triggers fire first).</summary>
+    private StopReason RunCore(long maxInstructions, ulong? stopAt)
+    {
         StartRecording();
         long start = Machine.Retired;
 
@@ -77,7 +83,11 @@ public sealed class ScenarioSession
             }
 
             var stop = Machine.Run(Math.Min(maxInstructions, budget) - done);
-            if (stop.Kind == StopKind.Breakpoint && TryFire(stop.Rip))
+            if (stop.Kind == StopKind.Breakpoint && stop.Rip == stopAt)
+            {
+                Arrive();
+            }
+            else if (stop.Kind == StopKind.Breakpoint && TryFire(stop.Rip))
             {
                 arrivedAt = Machine.Retired;
                 continue;
@@ -109,25 +119,7 @@ public sealed class ScenarioSession
 
         try
         {
-            StartRecording();
-            Arrive();
-            long start = Machine.Retired;
-            while (true)
-            {
-                var stop = Machine.Run();
-                if (stop.Kind == StopKind.Breakpoint && stop.Rip != address && TryFire(stop.Rip))
-                {
-                    arrivedAt = Machine.Retired;
-                    continue;
-                }
-
-                if (stop.Kind == StopKind.Breakpoint && stop.Rip == address)
-                {
-                    Arrive();
-                }
-
-                return stop with { Instructions = Machine.Retired - start };
-            }
+            return RunCore(long.MaxValue, address);
         }
         finally
         {
