@@ -163,8 +163,8 @@ internal sealed partial class Expander
             case DotExpression d:
                 dot ??= HiddenLabel(src);
                 return new SymbolExpression(dot, d.Offset, d.Length);
-            case SymbolExpression s when s.Name.StartsWith(".L", StringComparison.Ordinal):
-                return new SymbolExpression(Mangle(s.Name), s.Offset, s.Length);
+            case SymbolExpression s:
+                return BindSymbol(s);
             case UnaryExpression u:
                 {
                     var o = Bind(u.Operand, src, ref dot);
@@ -181,6 +181,31 @@ internal sealed partial class Expander
             default:
                 return e;
         }
+    }
+
+    /// <summary>
+    /// A reference to a symbol as GNU as binds it: a <c>.set</c> symbol means the value it has here,
+    /// even if a later <c>.set</c> changes it (GAS clones a reassigned symbol so earlier uses keep
+    /// theirs). A constant becomes its number; an expression of labels refers to this assignment
+    /// by its own key. Labels and symbols not defined yet stay names.
+    /// </summary>
+    private Expression BindSymbol(SymbolExpression s)
+    {
+        string key = s.Name.StartsWith(".L", StringComparison.Ordinal) ? Mangle(s.Name) : s.Name;
+        if (Symbols.TryGetValue(key, out var sym))
+        {
+            if (sym.Kind == AsmSymbolKind.Absolute && sym.Source != null)
+            {
+                return new NumberExpression(sym.Value, s.Offset, s.Length);
+            }
+
+            if (sym.Kind == AsmSymbolKind.Expression && sym.AssignmentKey != null)
+            {
+                return new SymbolExpression(sym.AssignmentKey, s.Offset, s.Length);
+            }
+        }
+
+        return ReferenceEquals(key, s.Name) ? s : new SymbolExpression(key, s.Offset, s.Length);
     }
 
     private Expression ParseBound(string text, int start, int end, SourceRef src)
@@ -211,6 +236,12 @@ internal sealed partial class Expander
             Expression = value.IsAbsoluteConstant ? null : expr,
         };
         Symbols[key] = sym;
+        if (sym.Kind == AsmSymbolKind.Expression)
+        {
+            // Each assignment of an expression has its own key, so that uses bound to it keep it.
+            sym.AssignmentKey = key + "\u0001v" + (assignments++).ToString(CultureInfo.InvariantCulture);
+            Symbols[sym.AssignmentKey] = sym;
+        }
     }
 
     private void Expand(MacroDefinition macro, string text, int argsStart, SourceRef src, int depth)

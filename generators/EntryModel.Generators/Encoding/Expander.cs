@@ -25,6 +25,9 @@ internal sealed partial class Expander
     private readonly Dictionary<string, MacroDefinition> macros = new Dictionary<string, MacroDefinition>(StringComparer.OrdinalIgnoreCase);
     private readonly List<ConditionalFrame> conditions = new List<ConditionalFrame>();
     private readonly Dictionary<int, int> localLabelCounts = new Dictionary<int, int>();
+
+    // Counts .set assignments of expressions, each kept under its own key (see BindSymbol).
+    private int assignments;
     private readonly Stack<Fragment> sectionStack = new Stack<Fragment>();
     private readonly Dictionary<string, Fragment> declarationSections = new Dictionary<string, Fragment>(StringComparer.Ordinal);
 

@@ -18,6 +18,13 @@ internal abstract class Item
     public long Offset { get; set; }
 
     public int Size { get; set; }
+
+    /// <summary>
+    /// How many alignments and <c>.org</c>s precede it in its fragment (GNU as's relaxation region):
+    /// growth before a forward branch is assumed to move its target only when no alignment between
+    /// them could absorb it.
+    /// </summary>
+    public int Region { get; set; }
 }
 
 /// <summary>An instruction whose form (Iced code) has been chosen; operands are evaluated at layout time.</summary>
@@ -148,4 +155,7 @@ internal sealed class LabelItem : Item
         : base(source) => Name = name;
 
     public string Name { get; }
+
+    /// <summary>The layout pass that last placed it: a label not placed yet this pass lies ahead.</summary>
+    public int Pass { get; set; } = -1;
 }

@@ -21,6 +21,7 @@ internal sealed class Layout
     private readonly List<AsmDiagnostic> diagnostics;
     private readonly Encoder encoder;
     private readonly ByteWriter writer = new ByteWriter();
+    private int currentPass;
 
     public Layout(Expander expander, SectionMap sections, List<AsmDiagnostic> diagnostics)
     {
@@ -49,8 +50,15 @@ internal sealed class Layout
                 }
             }
 
+            int region = 0;
             foreach (var item in f.Items)
             {
+                item.Region = region;
+                if (item is AlignItem or OrgItem)
+                {
+                    region++;
+                }
+
                 if (item is InstructionItem ins)
                 {
                     // Relaxable branches start short (2 bytes), as GNU as starts them.
@@ -77,6 +85,7 @@ internal sealed class Layout
             // The first pass only gives every label an offset; relaxing before that would judge
             // forward branches by targets that have not been placed yet.
             bool changed = pass == 0;
+            currentPass = pass;
             foreach (var f in Fragments)
             {
                 changed |= SizeItems(f, relax: pass > 0);
@@ -106,14 +115,19 @@ internal sealed class Layout
         long offset = 0;
         foreach (var item in f.Items)
         {
+            // How far this pass has moved the item so far (GNU as's stretch).
+            long stretch = offset - item.Offset;
             item.Offset = offset;
             int size = item.Size;
             switch (item)
             {
+                case LabelItem label:
+                    label.Pass = currentPass;
+                    break;
                 case InstructionItem ins:
                     {
                         ulong ip = f.Address + (ulong)offset;
-                        if (relax && ins.NearCode != Code.INVALID && MustBeNear(ins, f, ip))
+                        if (relax && ins.NearCode != Code.INVALID && MustBeNear(ins, f, ip, stretch))
                         {
                             ins.Code = ins.NearCode;
                             ins.NearCode = Code.INVALID;
@@ -206,7 +220,13 @@ internal sealed class Layout
         }
     }
 
-    private bool MustBeNear(InstructionItem ins, Fragment f, ulong ip)
+    /// <summary>
+    /// Whether a short branch must become near, judged as GNU as's relax_frag judges it: a target
+    /// this pass has not reached yet is taken where it was, moved by <paramref name="stretch"/> (the
+    /// growth so far) when no alignment lies between (an alignment may absorb it); with an alignment
+    /// between, a target that would seem to lie behind the branch waits for the next pass.
+    /// </summary>
+    private bool MustBeNear(InstructionItem ins, Fragment f, ulong ip, long stretch)
     {
         var target = ins.Operands[0].Value;
         if (target == null)
@@ -224,7 +244,20 @@ internal sealed class Layout
         try
         {
             var v = expander.Evaluator.Evaluate(target);
-            long disp = v.Number - (long)(ip + 2);
+            long at = v.Number;
+            if (stretch != 0 && sym.Label != null && sym.Label.Pass != currentPass)
+            {
+                if (stretch < 0 || sym.Label.Region == ins.Region)
+                {
+                    at += stretch;
+                }
+                else if (at < (long)ip + 1)
+                {
+                    return false;
+                }
+            }
+
+            long disp = at - (long)(ip + 2);
             return disp < -128 || disp > 127;
         }
         catch (SyntaxException)

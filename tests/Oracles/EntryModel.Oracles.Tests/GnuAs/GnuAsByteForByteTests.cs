@@ -164,6 +164,62 @@ public sealed class GnuAsByteForByteTests
             """, []);
     }
 
+    /// <summary>
+    /// Issue 15's first silent bug: forty branches grow to near in one pass (160 bytes), so the short
+    /// forward branch after them seemed to reach 159 bytes behind itself (its target not yet moved)
+    /// and became near. GNU as moves a target it has not reached yet by the growth so far, and keeps
+    /// it short; after an alignment (which may absorb the growth) it waits for the next pass.
+    /// </summary>
+    [TestCase("")]
+    [TestCase(".p2align 4")]
+    public void Short_forward_branch_after_branches_that_grew_stays_short(string between) =>
+        AssertSameBytes($$"""
+            start:
+            	.rept 40
+            	jne far
+            	.endr
+            	{{between}}
+            	jle near
+            	nop
+            near:
+            	ret
+            	.skip 0x200, 0x90
+            far:
+            	ret
+            """, []);
+
+    /// <summary>
+    /// Issue 15's second silent bug: data that names a <c>.set</c> symbol takes the value it has at
+    /// that point, not its last one; an expression of labels keeps its own assignment too.
+    /// </summary>
+    [Test]
+    public void Reassigned_set_symbol_keeps_its_value_at_each_use() =>
+        AssertSameBytes("""
+            start:
+            	.set V, 1
+            	.byte V
+            	.set V, V + 1
+            	.byte V
+            	movl $V, %eax
+            	.set W, . - start
+            	.set V, 7
+            	.long W, V
+            	.set W, . - start
+            	.long W
+            	.rept 3
+            	.set V, V + 2
+            	.byte V
+            	.endr
+            """, []);
+
+    /// <summary>
+    /// Generated programs (<see cref="LayoutCorpus"/>): branch relaxation, alignment, label
+    /// differences and reassigned <c>.set</c> symbols, each program as GNU as lays it out.
+    /// </summary>
+    [Test]
+    public void Generated_layout_corpus_matches_gnu_as([Range(0, 399)] int seed) =>
+        AssertSameBytes(LayoutCorpus.Program(seed), []);
+
     private static void AssertSameBytes(string source, string[] defines)
     {
         var result = GasAssembler.AssembleText(source, GnuAssembler.TextAddress, "test", defines);
