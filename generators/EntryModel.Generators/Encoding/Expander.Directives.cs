@@ -134,14 +134,24 @@ internal sealed partial class Expander
             case ".type":
                 {
                     var args = SplitArgs(text, argsStart);
+                    if (args.Count == 1)
+                    {
+                        // GNU as takes the comma as optional: ".type sym STT_FUNC".
+                        int blank = text.IndexOf(' ', args[0].Item1);
+                        if (blank > 0 && blank < args[0].Item2)
+                        {
+                            args = new List<Tuple<int, int>> { Tuple.Create(args[0].Item1, blank), Tuple.Create(SkipSpaces(text, blank), args[0].Item2) };
+                        }
+                    }
+
                     if (args.Count < 2)
                     {
                         throw new SyntaxException(DiagnosticIds.SyntaxError, ".type needs 'name, @function|@object'", argsStart, text.Length - argsStart);
                     }
 
                     string name = text.Substring(args[0].Item1, args[0].Item2 - args[0].Item1);
-                    string type = text.Substring(args[1].Item1, args[1].Item2 - args[1].Item1).TrimStart('@', '%').ToLowerInvariant();
-                    int kind = type switch { "function" => 0, "object" => 3, "notype" => -1, _ => -2 };
+                    string type = text.Substring(args[1].Item1, args[1].Item2 - args[1].Item1).TrimStart('@', '%').Trim('"').ToLowerInvariant();
+                    int kind = SymbolTypeKind(type);
                     if (kind == -2)
                     {
                         throw new SyntaxException(DiagnosticIds.SyntaxError, $"unknown symbol type '{type}'", args[1].Item1, args[1].Item2 - args[1].Item1);
@@ -417,4 +427,16 @@ internal sealed partial class Expander
 
         current = fragment;
     }
+
+    /// <summary>
+    /// The runtime's SymbolKind for a <c>.type</c> name, in any spelling GNU as accepts (function,
+    /// @function, %function, "function", STT_FUNC, ...): 0 function, 3 object, -1 no type, -2 unknown.
+    /// </summary>
+    private static int SymbolTypeKind(string type) => type switch
+    {
+        "function" or "stt_func" or "gnu_indirect_function" or "stt_gnu_ifunc" => 0,
+        "object" or "stt_object" or "tls_object" or "stt_tls" or "common" or "stt_common" or "gnu_unique_object" => 3,
+        "notype" or "stt_notype" => -1,
+        _ => -2,
+    };
 }

@@ -33,9 +33,16 @@ internal sealed partial class Expander
                     p++;
                 }
 
+                int nameEnd = p;
+                // A local label may have blanks before its colon ("0 :", as kernel macros write it).
+                while (numeric && p < text.Length && text[p] == ' ')
+                {
+                    p++;
+                }
+
                 if (p < text.Length && text[p] == ':' && (p + 1 >= text.Length || text[p + 1] != ':'))
                 {
-                    string name = text.Substring(s, p - s);
+                    string name = text.Substring(s, nameEnd - s);
                     if (numeric)
                     {
                         if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
@@ -90,6 +97,22 @@ internal sealed partial class Expander
         if (q < text.Length && text[q] == '=' && (q + 1 >= text.Length || text[q + 1] != '='))
         {
             SetSymbol(word, text, q + 1, src, wordStart);
+            return;
+        }
+
+        // name=expr, written without blanks
+        int eq = word.IndexOf('=');
+        if (eq > 0 && (eq + 1 >= word.Length || word[eq + 1] != '=') && IsSymbolName(word.Substring(0, eq)))
+        {
+            SetSymbol(word.Substring(0, eq), text, wordStart + eq + 1, src, wordStart);
+            return;
+        }
+
+        // NAME(args): GNU as ends a macro's name at the parenthesis and passes "(args)" as its argument.
+        int paren = word.IndexOf('(');
+        if (paren > 0 && macros.TryGetValue(word.Substring(0, paren), out var called))
+        {
+            Expand(called, text, wordStart + paren, src, depth);
             return;
         }
 
@@ -267,7 +290,7 @@ internal sealed partial class Expander
                     throw new SyntaxException(DiagnosticIds.UnknownMacroParameter, $"macro '{macro.Name}' has no parameter '{key}'", argOffset, eq);
                 }
 
-                values[key] = argText.Substring(eq + 1);
+                values[key] = MacroArguments.Unquote(argText.Substring(eq + 1));
                 set.Add(key);
                 continue;
             }
@@ -296,7 +319,7 @@ internal sealed partial class Expander
                 break;
             }
 
-            values[param.Name] = argText;
+            values[param.Name] = MacroArguments.Unquote(argText);
             set.Add(param.Name);
             positional++;
         }
@@ -324,7 +347,7 @@ internal sealed partial class Expander
             string t;
             try
             {
-                t = MacroArguments.Substitute(s.Text, values, counter, macro.Name);
+                t = MacroArguments.Substitute(s.Text, values, counter, macro.Name, macro.InnerParameters);
             }
             catch (SyntaxException ex)
             {
@@ -333,7 +356,7 @@ internal sealed partial class Expander
             }
 
             bool exact = ReferenceEquals(t, s.Text);
-            expanded.Add((new GasStatement(s.Offset, t, s.Line), new SourceRef(bodySrc.Declaration, bodySrc.Offset, exact ? s.Text : t, bodySrc.Line, stack, exact)));
+            AddSubstituted(expanded, s, t, new SourceRef(bodySrc.Declaration, bodySrc.Offset, exact ? s.Text : t, bodySrc.Line, stack, exact, bodySrc.SpanLength));
         }
 
         int openConditions = conditions.Count;
@@ -343,6 +366,25 @@ internal sealed partial class Expander
         {
             Report(conditions[conditions.Count - 1].Opened, new SyntaxException(DiagnosticIds.UnbalancedConditional, $"this .if in macro '{macro.Name}' has no .endif inside the macro", -1, 0));
             conditions.RemoveAt(conditions.Count - 1);
+        }
+    }
+
+    /// <summary>
+    /// Adds a substituted statement, split into the statements GNU as would read from it (an argument
+    /// may carry several, separated by <c>;</c>); pieces of a split one are reported as a whole.
+    /// </summary>
+    private static void AddSubstituted(List<(GasStatement, SourceRef)> into, GasStatement original, string text, SourceRef source)
+    {
+        var pieces = StatementSplitter.SplitSubstituted(text);
+        if (pieces == null)
+        {
+            into.Add((new GasStatement(original.Offset, text, original.Line), source));
+            return;
+        }
+
+        foreach (var piece in pieces)
+        {
+            into.Add((new GasStatement(original.Offset, piece, original.Line), new SourceRef(source.Declaration, source.Offset, text, source.Line, source.MacroStack, false, source.SpanLength)));
         }
     }
 
@@ -370,6 +412,24 @@ internal sealed partial class Expander
     };
 
     private string DeclarationName(int d) => d >= 0 && d < parsed.Count ? parsed[d].Source.Name : "?";
+
+    private static bool IsSymbolName(string s)
+    {
+        if (s.Length == 0 || !ExpressionParser.IsSymbolStart(s[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in s)
+        {
+            if (!ExpressionParser.IsSymbolChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsIdentifier(string s)
     {

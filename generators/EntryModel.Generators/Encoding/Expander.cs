@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Model;
@@ -180,7 +181,7 @@ internal sealed partial class Expander
             }
 
             bool exact = ReferenceEquals(text, s.Text);
-            result.Add((new GasStatement(s.Offset, text, s.Line), exact ? src : new SourceRef(src.Declaration, src.Offset, s.Text, src.Line, src.MacroStack, false)));
+            result.Add((new GasStatement(s.Offset, text, s.Line), exact ? src : new SourceRef(src.Declaration, src.Offset, s.Text, src.Line, src.MacroStack, false, src.SpanLength)));
         }
 
         return result;
@@ -425,6 +426,8 @@ internal sealed partial class Expander
                     return u.Operator switch { '-' => -v, '~' => ~v, '!' => v == 0 ? 1 : 0, _ => v };
                 }
 
+            case BinaryExpression b when b.Left is RegisterExpression || b.Right is RegisterExpression:
+                return Evaluator.EvaluateAbsolute(b, "a condition");
             case BinaryExpression b:
                 {
                     var l = new NumberExpression(EvaluateWithUndefinedAsZero(b.Left), b.Left.Offset, b.Left.Length);
@@ -645,14 +648,15 @@ internal sealed partial class Expander
             }
         }
 
+        var inner = MacroArguments.InnerParameters(body.Select(b => b.Statement));
         foreach (var v in values)
         {
-            var map = new Dictionary<string, string>(StringComparer.Ordinal) { [param] = v };
+            var map = new Dictionary<string, string>(StringComparer.Ordinal) { [param] = MacroArguments.Unquote(v) };
             var expanded = new List<(GasStatement, SourceRef)>();
             foreach (var (s, bsrc) in body)
             {
-                string t = MacroArguments.Substitute(s.Text, map, macroCounter, word);
-                expanded.Add((new GasStatement(s.Offset, t, s.Line), ReferenceEquals(t, s.Text) ? bsrc : new SourceRef(bsrc.Declaration, bsrc.Offset, s.Text, bsrc.Line, bsrc.MacroStack, false)));
+                string t = MacroArguments.Substitute(s.Text, map, macroCounter, word, inner);
+                AddSubstituted(expanded, s, t, ReferenceEquals(t, s.Text) ? bsrc : new SourceRef(bsrc.Declaration, bsrc.Offset, s.Text, bsrc.Line, bsrc.MacroStack, false, bsrc.SpanLength));
             }
 
             Process(expanded, depth + 1);
@@ -664,7 +668,7 @@ internal sealed partial class Expander
     private void Report(SourceRef src, SyntaxException ex)
     {
         int offset = src.Offset;
-        int length = src.Text.Length;
+        int length = src.SpanLength;
         if (src.Exact && ex.Offset >= 0)
         {
             offset = src.Offset + ex.Offset;

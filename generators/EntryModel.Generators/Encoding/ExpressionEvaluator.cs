@@ -55,6 +55,8 @@ internal sealed class ExpressionEvaluator
                 throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $"local label {l.Number}{(l.Forward ? "f" : "b")} has no definition", l.Offset, l.Length);
             case DotExpression d:
                 throw new SyntaxException(DiagnosticIds.SyntaxError, "'.' is not allowed here", d.Offset, d.Length);
+            case RegisterExpression r:
+                throw new SyntaxException(DiagnosticIds.SyntaxError, "a register is not a value here (only == and != compare registers)", r.Offset, r.Length);
             default:
                 throw new SyntaxException(DiagnosticIds.SyntaxError, "bad expression", e.Offset, e.Length);
         }
@@ -116,6 +118,11 @@ internal sealed class ExpressionEvaluator
 
     private Value EvaluateBinary(BinaryExpression b)
     {
+        if (b.Left is RegisterExpression || b.Right is RegisterExpression)
+        {
+            return CompareRegisters(b);
+        }
+
         var l = Evaluate(b.Left);
         var r = Evaluate(b.Right);
         bool known = l.Known && r.Known;
@@ -206,6 +213,18 @@ internal sealed class ExpressionEvaluator
         && sa.Fragment != null && ReferenceEquals(sa.Fragment, sb.Fragment);
 
     /// <summary>Names as the user wrote them (declaration-local names carry a hidden suffix).</summary>
+    /// <summary>Registers compared with == or != (true is -1, as GNU as's comparisons give).</summary>
+    private static Value CompareRegisters(BinaryExpression b)
+    {
+        bool equal = b.Left is RegisterExpression l && b.Right is RegisterExpression r && l.Register == r.Register;
+        return b.Operator switch
+        {
+            "==" => Value.Constant(equal ? -1 : 0),
+            "!=" or "<>" => Value.Constant(equal ? 0 : -1),
+            _ => throw new SyntaxException(DiagnosticIds.SyntaxError, $"registers can only be compared with == or != (not '{b.Operator}')", b.Offset, b.Length),
+        };
+    }
+
     public static string Display(string name)
     {
         int at = name.IndexOf('\u0001');

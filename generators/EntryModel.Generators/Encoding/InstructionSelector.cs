@@ -188,7 +188,12 @@ internal static class InstructionSelector
         // Without operands (nop, ret, iretq) the spelling fixes the form: take the shortest.
         if (sizes.Count > 1 && ops.Count > 0)
         {
-            if (Default64.Contains(info.Mnemonic) && sizes.Contains(64))
+            if (SameMemorySize(matches, ops))
+            {
+                // verw, str, sldt, ...: every form reads the same memory width, so a memory operand
+                // settles it; the shortest form (no size prefix) is GNU as's.
+            }
+            else if (Default64.Contains(info.Mnemonic) && sizes.Contains(64))
             {
                 matches.RemoveAll(c => DataSize(c) != 64);
             }
@@ -331,6 +336,18 @@ internal static class InstructionSelector
     }
 
     /// <summary>The form's data size: the first r/m, register or accumulator operand's size, else Iced's operand size.</summary>
+    /// <summary>Whether a memory operand is given and every candidate reads memory of one width.</summary>
+    private static bool SameMemorySize(List<Code> matches, List<Operand> ops)
+    {
+        if (!ops.Exists(o => o.Kind == OperandKind.Memory))
+        {
+            return false;
+        }
+
+        var first = matches[0].ToOpCode().MemorySize;
+        return first != MemorySize.Unknown && matches.TrueForAll(c => c.ToOpCode().MemorySize == first);
+    }
+
     public static int DataSize(Code code) => Forms[(int)code]?.DataSize ?? ComputeDataSize(code.ToOpCode());
 
     private static int ComputeDataSize(OpCodeInfo info)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using EntryModel.Generators.Syntax;
 
 namespace EntryModel.Generators.Encoding;
@@ -6,6 +7,8 @@ namespace EntryModel.Generators.Encoding;
 /// <summary>A <c>.macro</c>: parameters (with defaults, <c>:req</c>, <c>:vararg</c>) and its body statements.</summary>
 internal sealed class MacroDefinition
 {
+    private HashSet<string>? innerParameters;
+
     public MacroDefinition(string name, List<MacroParameter> parameters, List<(GasStatement Statement, SourceRef Source)> body, SourceRef source)
     {
         Name = name;
@@ -19,6 +22,9 @@ internal sealed class MacroDefinition
     public List<MacroParameter> Parameters { get; }
 
     public List<(GasStatement Statement, SourceRef Source)> Body { get; }
+
+    /// <summary>The parameters of <c>.irp</c>/<c>.irpc</c> blocks in the body, left for them to substitute.</summary>
+    public HashSet<string>? InnerParameters => innerParameters ??= MacroArguments.InnerParameters(Body.Select(b => b.Statement)) ?? new HashSet<string>();
 
     public SourceRef Source { get; }
 }

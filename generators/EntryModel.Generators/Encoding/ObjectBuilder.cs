@@ -132,7 +132,7 @@ internal sealed class ObjectBuilder
 
             if (item.Size > 0 && item is not AlignItem && item is not OrgItem)
             {
-                lines.Add(new ObjectLine(item.Offset, item.Size, item.Source.Declaration, item.Source.Line, item.Source.Text, item.Source.MacroStack, item.Source.Offset, item.Source.Text.Length));
+                lines.Add(new ObjectLine(item.Offset, item.Size, item.Source.Declaration, item.Source.Line, item.Source.Text, item.Source.MacroStack, item.Source.Offset, item.Source.SpanLength));
             }
         }
 
@@ -270,7 +270,7 @@ internal sealed class ObjectBuilder
 
     /// <summary>Where a problem with part of a statement is reported: the part itself when the text is exact, else the statement.</summary>
     private static (int Declaration, int Offset, int Length) Locate(SourceRef source, int offset, int length) =>
-        source.Exact && offset >= 0 ? (source.Declaration, source.Offset + offset, length) : (source.Declaration, source.Offset, source.Text.Length);
+        source.Exact && offset >= 0 ? (source.Declaration, source.Offset + offset, length) : (source.Declaration, source.Offset, source.SpanLength);
 
     private void WriteData(DataItem data, Fragment f, byte[] bytes)
     {
@@ -385,7 +385,7 @@ internal sealed class ObjectBuilder
         // the shared header's constants, which become the image's named constants.
         foreach (var s in expander.Symbols.Values.Where(s => s.Kind == AsmSymbolKind.Absolute && s.Source != null && (s.Source.Declaration == declaration || (declaration == GasAssembler.MacrosOnly && IsMacros(s.Source.Declaration)))))
         {
-            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, s.Source!.Declaration, s.Source.Offset, s.Source.Text.Length));
+            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, s.Source!.Declaration, s.Source.Offset, s.Source.SpanLength));
         }
 
         return result.OrderBy(s => s.Fragment).ThenBy(s => s.Offset).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();

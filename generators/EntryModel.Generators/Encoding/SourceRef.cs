@@ -7,7 +7,7 @@ namespace EntryModel.Generators.Encoding;
 /// </summary>
 internal sealed class SourceRef
 {
-    public SourceRef(int declaration, int offset, string text, int line, string macroStack, bool exact)
+    public SourceRef(int declaration, int offset, string text, int line, string macroStack, bool exact, int spanLength = -1)
     {
         Declaration = declaration;
         Offset = offset;
@@ -15,7 +15,14 @@ internal sealed class SourceRef
         Line = line;
         MacroStack = macroStack;
         Exact = exact;
+        SpanLength = spanLength >= 0 ? spanLength : text.Length;
     }
+
+    /// <summary>
+    /// How long the statement is in its declaration: the text's length when exact; a substituted
+    /// text may be longer or shorter than the statement it came from.
+    /// </summary>
+    public int SpanLength { get; }
 
     public int Declaration { get; }
 

@@ -86,3 +86,15 @@ internal sealed class BinaryExpression : Expression
 
     public Expression Right { get; }
 }
+
+/// <summary>
+/// A register named in an expression (<c>%rsp</c>): GNU as lets <c>.if</c> compare registers, as
+/// kernel macros do (<c>.if \base == %rsp</c>); anywhere else it is an error.
+/// </summary>
+internal sealed class RegisterExpression : Expression
+{
+    public RegisterExpression(Iced.Intel.Register register, int offset, int length)
+        : base(offset, length) => Register = register;
+
+    public Iced.Intel.Register Register { get; }
+}

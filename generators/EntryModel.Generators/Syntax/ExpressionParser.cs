@@ -206,6 +206,21 @@ internal sealed class ExpressionParser
             return new SymbolExpression(text.Substring(start, pos - start), start, pos - start);
         }
 
+        if (c == '%' && pos + 1 < text.Length && char.IsLetter(text[pos + 1]))
+        {
+            int end = pos + 1;
+            while (end < text.Length && char.IsLetterOrDigit(text[end]))
+            {
+                end++;
+            }
+
+            if (RegisterNames.TryGet(text.Substring(pos + 1, end - pos - 1), out var register))
+            {
+                pos = end;
+                return new RegisterExpression(register, start, end - start);
+            }
+        }
+
         if (c == '"')
         {
             // A quoted symbol name.

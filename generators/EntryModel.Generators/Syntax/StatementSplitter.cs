@@ -194,6 +194,63 @@ internal static class StatementSplitter
         return result;
     }
 
+    /// <summary>
+    /// Substituted text split where GNU as would split it when it reads the expansion again: at
+    /// <c>;</c> and newlines outside strings. Null when it is one statement (the common case).
+    /// </summary>
+    public static List<string>? SplitSubstituted(string text)
+    {
+        if (text.IndexOf(';') < 0 && text.IndexOf('\n') < 0)
+        {
+            return null;
+        }
+
+        List<string>? pieces = null;
+        int start = 0;
+        bool inString = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '\'' && i + 1 < text.Length)
+            {
+                // A character constant: its character is not a separator.
+                i += text[i + 1] == '\\' ? 2 : 1;
+            }
+            else if (c == ';' || c == '\n')
+            {
+                (pieces ??= new List<string>()).Add(text.Substring(start, i - start).Trim());
+                start = i + 1;
+            }
+        }
+
+        if (pieces == null)
+        {
+            return null;
+        }
+
+        pieces.Add(text.Substring(start).Trim());
+        pieces.RemoveAll(p => p.Length == 0);
+        return pieces;
+    }
+
     private static string? MatchCpp(string text, int i)
     {
         foreach (var d in CppDirectives)

@@ -165,6 +165,57 @@ public sealed class GnuAsByteForByteTests
     }
 
     /// <summary>
+    /// GAS features the kernel's entry_64.S uses (issue 15): quoted macro arguments (quotes stripped,
+    /// a ';' inside them separates statements once substituted), .irp inside a macro, registers
+    /// compared in .if, name=expr reassigned in .rept, labels written "0 :", a macro called as
+    /// NAME(args), .type without a comma and in STT_ spelling, verw with a memory operand.
+    /// </summary>
+    [Test]
+    public void Kernel_gas_idioms_match_gnu_as() =>
+        AssertSameBytes("""
+            .macro ALT old, new
+            \old
+            \new
+            .endm
+            .macro PUSHALL
+            .irp reg, rax, rbx, r12
+            pushq %\reg
+            .endr
+            .endm
+            .macro HINT base=%rsp
+            .if \base == %rsp
+            .byte 1
+            .elseif \base == %rbp
+            .byte 2
+            .else
+            .byte 3
+            .endif
+            .endm
+            .macro MARK sym
+            .long \sym - start
+            .endm
+            start:
+            	ALT "", "lfence"
+            	ALT "call start; movq %rax, %rdi", "	jmp	start"
+            	PUSHALL
+            	HINT
+            	HINT base=%rbp
+            	HINT %rdi
+            	vector=0x20
+            	.rept 3
+            	.byte vector
+            	vector = vector+1
+            	.endr
+            0 :	jmp 0b
+            	MARK(start)
+            	.type start STT_FUNC
+            	.type other, @function
+            other:
+            	verw 8(%rsp)
+            	ret
+            """, []);
+
+    /// <summary>
     /// Issue 15's first silent bug: forty branches grow to near in one pass (160 bytes), so the short
     /// forward branch after them seemed to reach 159 bytes behind itself (its target not yet moved)
     /// and became near. GNU as moves a target it has not reached yet by the growth so far, and keeps
