@@ -56,8 +56,16 @@ internal sealed partial class Expander
             case ".zero":
                 {
                     var args = SplitArgs(text, argsStart);
-                    long count = Evaluator.EvaluateAbsolute(ParseBound(text, args[0].Item1, args[0].Item2, src), "the size");
+                    var sizeExpression = ParseBound(text, args[0].Item1, args[0].Item2, src);
                     long fill = word != ".zero" && args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[1].Item1, args[1].Item2, src), "the fill") : 0;
+                    if (IsLayoutDependent(sizeExpression))
+                    {
+                        // Sized by labels not placed yet (ALTERNATIVE's padding): the layout sizes it each pass, as GNU as relaxes a variable .space.
+                        RequireCode(word, wordStart, word.Length).Items.Add(new FillItem(src, 0, 1, fill) { CountExpression = sizeExpression });
+                        return;
+                    }
+
+                    long count = Evaluator.EvaluateAbsolute(sizeExpression, "the size");
                     CheckCount(count, text, argsStart);
                     RequireCode(word, wordStart, word.Length).Items.Add(new FillItem(src, (int)count, 1, fill));
                     return;
@@ -66,15 +74,22 @@ internal sealed partial class Expander
             case ".fill":
                 {
                     var args = SplitArgs(text, argsStart);
-                    long repeat = Evaluator.EvaluateAbsolute(ParseBound(text, args[0].Item1, args[0].Item2, src), "the repeat count");
+                    var repeatExpression = ParseBound(text, args[0].Item1, args[0].Item2, src);
                     long size = args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[1].Item1, args[1].Item2, src), "the size") : 1;
                     long value = args.Count > 2 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[2].Item1, args[2].Item2, src), "the value") : 0;
-                    CheckCount(repeat, text, argsStart);
                     if (size < 0 || size > 8)
                     {
                         throw new SyntaxException(DiagnosticIds.ValueOutOfRange, ".fill size must be 0..8", args[1].Item1, args[1].Item2 - args[1].Item1);
                     }
 
+                    if (IsLayoutDependent(repeatExpression))
+                    {
+                        RequireCode(word, wordStart, word.Length).Items.Add(new FillItem(src, 0, (int)size, value) { CountExpression = repeatExpression });
+                        return;
+                    }
+
+                    long repeat = Evaluator.EvaluateAbsolute(repeatExpression, "the repeat count");
+                    CheckCount(repeat, text, argsStart);
                     RequireCode(word, wordStart, word.Length).Items.Add(new FillItem(src, (int)repeat, (int)size, value));
                     return;
                 }
@@ -125,6 +140,14 @@ internal sealed partial class Expander
             case ".globl":
             case ".global":
             case ".weak":
+                // Every label of a model is visible to all its declarations; what binding changes is
+                // which references GNU as leaves to the linker (see Expander.Globals).
+                foreach (var a in SplitArgs(text, argsStart))
+                {
+                    Globals.Add(Mangle(text.Substring(a.Item1, a.Item2 - a.Item1).Trim()));
+                }
+
+                return;
             case ".local":
             case ".hidden":
             case ".protected":
@@ -205,6 +228,12 @@ internal sealed partial class Expander
                     }
 
                     string name = text.Substring(args[0].Item1, args[0].Item2 - args[0].Item1).Trim('"');
+                    if (args.Count > 1 && !SectionFlags.ContainsKey(name))
+                    {
+                        // The first flags given name the section's kind ("ax": code, "aw": data).
+                        SectionFlags[name] = text.Substring(args[1].Item1, args[1].Item2 - args[1].Item1).Trim().Trim('"');
+                    }
+
                     SwitchSection(name, push: word == ".pushsection");
                     return;
                 }
@@ -268,6 +297,20 @@ internal sealed partial class Expander
         }
 
         return i;
+    }
+
+    /// <summary>Whether a size can only be known once labels are placed (it names labels and is not yet known).</summary>
+    private bool IsLayoutDependent(Expression e)
+    {
+        try
+        {
+            var v = Evaluator.Evaluate(e);
+            return !v.Known && !v.Relocatable;
+        }
+        catch (SyntaxException)
+        {
+            return false;
+        }
     }
 
     private static void CheckCount(long count, string text, int at)

@@ -53,6 +53,16 @@ internal sealed partial class Expander
 
     public Dictionary<string, AsmSymbol> Symbols { get; } = new Dictionary<string, AsmSymbol>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Symbols made global or weak. GNU as leaves a call or a RIP-relative reference to one of them
+    /// to the linker (a relocation) even within its own section, since ELF lets another object
+    /// preempt it; only relaxable jumps are resolved in place.
+    /// </summary>
+    public HashSet<string> Globals { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The flags string <c>.section</c>/<c>.pushsection</c> first gave each section (<c>"ax"</c>, <c>"aw"</c>, ...).</summary>
+    public Dictionary<string, string> SectionFlags { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public List<Fragment> Fragments { get; } = new List<Fragment>();
 
     public ExpressionEvaluator Evaluator { get; }

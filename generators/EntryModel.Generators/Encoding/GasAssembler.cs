@@ -53,7 +53,7 @@ internal static class GasAssembler
             var parsed = input.View();
             var expander = new Expander(parsed, input.Strategy, diagnostics);
             expander.Run(declaration);
-            var sections = new SectionMap(input.Sections);
+            var sections = new SectionMap(input.Sections, expander.SectionFlags);
             var layout = new Layout(expander, sections, diagnostics);
             layout.Run();
             return new ObjectBuilder(parsed, declaration, expander, layout, diagnostics).Build();

@@ -108,11 +108,15 @@ internal sealed class FillItem : Item
         Size = count * unit;
     }
 
-    public int Count { get; }
+    /// <summary>The repeat count; for a <see cref="CountExpression"/>, what the layout's last pass made of it.</summary>
+    public int Count { get; set; }
 
     public int Unit { get; }
 
     public long Value { get; }
+
+    /// <summary>A count that depends on where labels land, evaluated by every layout pass (null: <see cref="Count"/> is fixed).</summary>
+    public Expression? CountExpression { get; set; }
 }
 
 /// <summary><c>.p2align</c>/<c>.balign</c>: pads to an alignment (NOPs in code, the fill byte elsewhere).</summary>

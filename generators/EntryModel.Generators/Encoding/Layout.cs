@@ -145,6 +145,13 @@ internal sealed class Layout
                         break;
                     }
 
+                case FillItem fill when fill.CountExpression != null:
+                    {
+                        fill.Count = VariableCount(fill);
+                        size = fill.Count * fill.Unit;
+                        break;
+                    }
+
                 case OrgItem o:
                     {
                         long target = OrgTarget(o, f);
@@ -206,6 +213,23 @@ internal sealed class Layout
         symbol != null && expander.Symbols.TryGetValue(symbol, out var s) && s.Kind == AsmSymbolKind.Label && s.Fragment != null && s.Label != null
             ? unchecked((long)s.Fragment.Address + s.Label.Offset)
             : 0;
+
+    /// <summary>
+    /// A variable <c>.skip</c>/<c>.fill</c> count at the current addresses: GNU as ignores a negative
+    /// one (0 here), and one that is not an absolute value yet counts 0 until it is.
+    /// </summary>
+    private int VariableCount(FillItem fill)
+    {
+        try
+        {
+            var v = expander.Evaluator.Evaluate(fill.CountExpression!);
+            return v.Known && !v.Relocatable && v.Number > 0 ? (int)Math.Min(v.Number, 16 << 20) : 0;
+        }
+        catch (SyntaxException)
+        {
+            return 0;
+        }
+    }
 
     internal long OrgTarget(OrgItem o, Fragment f)
     {

@@ -72,6 +72,19 @@ internal sealed class ObjectBuilder
                 expander.ReportAt(item.Source, new SyntaxException(DiagnosticIds.LayoutError, $".org cannot move backwards (already at offset 0x{item.Offset:x})", -1, 0));
             }
 
+            if (item is FillItem { CountExpression: { } count })
+            {
+                try
+                {
+                    // The layout took what it could of it; now it must be a known absolute size.
+                    expander.Evaluator.EvaluateAbsolute(count, "the size");
+                }
+                catch (SyntaxException ex)
+                {
+                    expander.ReportAt(item.Source, ex);
+                }
+            }
+
             if (item.Size == 0 && item is not InstructionItem)
             {
                 continue;
@@ -213,7 +226,8 @@ internal sealed class ObjectBuilder
             var kind = info.GetOpKind(i);
             bool branch = InstructionSelector.IsBranchTarget(kind);
             bool pcRelative = branch || op.IsRipRelative;
-            if (pcRelative && layout.IsLocalTo(v.Symbol, f))
+            bool jump = branch && info.Mnemonic != Mnemonic.Call;
+            if (pcRelative && layout.IsLocalTo(v.Symbol, f) && (jump || !expander.Globals.Contains(v.Symbol!)))
             {
                 continue;
             }

@@ -42,6 +42,34 @@ internal sealed class SectionMap
         }
     }
 
+    /// <summary>
+    /// Also maps the sections the text named with flags (<c>.pushsection .noinstr.text, "ax"</c>) and
+    /// the model does not declare: executable with <c>x</c> (so alignment pads with NOPs, as GNU as
+    /// pads code), writable with <c>w</c>.
+    /// </summary>
+    public SectionMap(EquatableArray<SectionSource> declared, IReadOnlyDictionary<string, string> flags)
+        : this(declared)
+    {
+        foreach (var f in flags)
+        {
+            if (!sections.ContainsKey(f.Key))
+            {
+                int permissions = (f.Value.IndexOf('x') >= 0 ? Executable : 0) | (f.Value.IndexOf('w') >= 0 ? Writable : 0) | KindByName(f.Key);
+                sections[f.Key] = (nextAuto, permissions);
+                nextAuto += 0x100000;
+            }
+        }
+    }
+
+    /// <summary>Permissions ELF gives a section by its name alone: .text and .text.* code; .data, .bss and theirs writable.</summary>
+    private static int KindByName(string name)
+    {
+        static bool Is(string name, string prefix) =>
+            name.StartsWith(prefix, StringComparison.Ordinal) && (name.Length == prefix.Length || name[prefix.Length] == '.');
+
+        return Is(name, ".text") ? Executable : Is(name, ".data") || Is(name, ".bss") ? Writable : 0;
+    }
+
     public ulong Base(string name) => Get(name).Address;
 
     public int Permissions(string name) => Get(name).Permissions;
@@ -50,8 +78,9 @@ internal sealed class SectionMap
     {
         if (!sections.TryGetValue(name, out var s))
         {
-            // A section only named by .pushsection (e.g. a table of entry call sites): read-only data.
-            s = (nextAuto, 0);
+            // A section only named by .pushsection (e.g. a table of entry call sites): read-only data,
+            // unless its name makes it code or writable data, as ELF's special section names do for GNU as.
+            s = (nextAuto, KindByName(name));
             nextAuto += 0x100000;
             sections[name] = s;
         }

@@ -132,13 +132,20 @@ internal static class OperandParser
     {
         int s = p;
         p++;
+        // GNU as allows blanks after the '%' (cpp leaves "% rip" where a macro pasted it).
+        while (p < end && text[p] == ' ')
+        {
+            p++;
+        }
+
+        int nameStart = p;
         while (p < end && char.IsLetterOrDigit(text[p]))
         {
             p++;
         }
 
         // %st(1)
-        string name = text.Substring(s + 1, p - s - 1);
+        string name = text.Substring(nameStart, p - nameStart);
         if (RegisterNames.TryGet(name, out var r))
         {
             return r;

@@ -48,6 +48,9 @@ internal static class GnuAssembler
         }
     }
 
+    /// <summary>Assembles <paramref name="sourceFile"/> as kbuild's gcc would hand it to as (64-bit) into <paramref name="objectFile"/>.</summary>
+    public static void AssembleObject(string sourceFile, string objectFile) => Run("as", ["--64", "-o", objectFile, sourceFile]);
+
     private static void Run(string tool, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

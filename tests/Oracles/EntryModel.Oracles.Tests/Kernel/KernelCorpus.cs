@@ -1,0 +1,47 @@
+namespace EntryModel.Oracles.Tests.Kernel;
+
+/// <summary>
+/// Linux 6.1's x86 entry and lib assembly after kbuild's cpp step, prepared outside the repository
+/// by <c>.ci/kernel-corpus</c> (x86_64_defconfig with ORC, and with frame pointers). A missing
+/// corpus is a failure, not a skip: CI prepares it.
+/// </summary>
+internal static class KernelCorpus
+{
+    public static readonly string[] Configurations = ["orc", "frame-pointer"];
+
+    public static string Root
+    {
+        get
+        {
+            string? dir = Environment.GetEnvironmentVariable("ENTRYMODEL_KERNEL_CORPUS");
+            if (string.IsNullOrEmpty(dir))
+            {
+                string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
+                    ? x
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+                dir = Path.Combine(cache, "entrymodel", "kernel", "corpus");
+            }
+
+            if (!File.Exists(Path.Combine(dir, Configurations[0], "files.txt")))
+            {
+                throw new InvalidOperationException($"the kernel corpus is missing at {dir}: run .ci/kernel-corpus <cache dir> (CI does) or set ENTRYMODEL_KERNEL_CORPUS");
+            }
+
+            return dir;
+        }
+    }
+
+    /// <summary>Every 64-bit corpus file of a configuration: its path in the kernel tree and where it is.</summary>
+    public static IEnumerable<(string KernelPath, string File)> Files(string configuration)
+    {
+        string root = Path.Combine(Root, configuration);
+        foreach (var line in File.ReadAllLines(Path.Combine(root, "files.txt")))
+        {
+            // The 32-bit vDSO is built with -m32: the generator assembles 64-bit code only.
+            if (line.Length > 0 && !line.Contains("/vdso32/", StringComparison.Ordinal))
+            {
+                yield return (line, Path.Combine(root, line));
+            }
+        }
+    }
+}
