@@ -80,9 +80,15 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Group(pair.Left, pair.Right))
             .WithTrackingName(StepNames.GroupDeclarations);
 
+        // The consumer's expansion budgets (MSBuild properties), a value: unchanged options keep every object cached.
+        var limits = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ExpansionLimitsOptions.Read(options.GlobalOptions))
+            .WithTrackingName(StepNames.ExpansionLimits);
+
         // One object per declaration and strategy: an edit re-assembles only the edited declaration's.
         var objectJobs = assemblyInputs
-            .SelectMany(static (input, _) => ObjectJobsOf(input))
+            .Combine(limits)
+            .SelectMany(static (pair, _) => ObjectJobsOf(pair.Left, pair.Right))
             .WithTrackingName(StepNames.ObjectJobs);
 
         var objects = objectJobs
@@ -208,7 +214,7 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         return new AssemblyInput(key, stripped, new EquatableArray<ParsedDeclaration>(parsed), new EquatableArray<string>(errors.ToImmutable()));
     }
 
-    private static ImmutableArray<ObjectJob> ObjectJobsOf(AssemblyInput input)
+    private static ImmutableArray<ObjectJob> ObjectJobsOf(AssemblyInput input, ExpansionLimits limits)
     {
         var builder = ImmutableArray.CreateBuilder<ObjectJob>();
         if (input.SplitErrors.Count > 0)
@@ -218,7 +224,7 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
 
         for (int i = 0; i < input.Model.Strategies.Count; i++)
         {
-            foreach (var objectInput in GasAssembler.ObjectInputs(input.Model, input.Parsed, input.Model.Strategies[i]))
+            foreach (var objectInput in GasAssembler.ObjectInputs(input.Model, input.Parsed, input.Model.Strategies[i], limits))
             {
                 builder.Add(new ObjectJob(input.ModelKey, i, objectInput));
             }

@@ -32,6 +32,9 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UnknownRegister = Create(DiagnosticIds.UnknownRegister, "Unknown register");
     public static readonly DiagnosticDescriptor LayoutError = Create(DiagnosticIds.LayoutError, "Layout error");
     public static readonly DiagnosticDescriptor AssemblerError = Create(DiagnosticIds.AssemblerError, "Assembler error");
+    public static readonly DiagnosticDescriptor ExpressionTooDeep = Create(DiagnosticIds.ExpressionTooDeep, "Expression nests too deeply");
+    public static readonly DiagnosticDescriptor StatementBudgetExceeded = Create(DiagnosticIds.StatementBudgetExceeded, "Declaration expands to too many statements");
+    public static readonly DiagnosticDescriptor ByteBudgetExceeded = Create(DiagnosticIds.ByteBudgetExceeded, "Declaration emits too many bytes");
     public static readonly DiagnosticDescriptor ModelNotStaticPartial = Create(DiagnosticIds.ModelNotStaticPartial, "Kernel model class must be static partial");
     public static readonly DiagnosticDescriptor DeclarationNotConstString = Create(DiagnosticIds.DeclarationNotConstString, "Declaration field must be a const string");
     public static readonly DiagnosticDescriptor NoFrameStrategy = Create(DiagnosticIds.NoFrameStrategy, "Kernel model declares no frame strategy");
@@ -65,6 +68,7 @@ internal static class Descriptors
         UnknownMnemonic, BadOperand, UndefinedSymbol, DuplicateSymbol, MacroArity, UnknownMacroParameter,
         UnbalancedConditional, SizeOverflow, OverlappingAddresses, SyntaxError, UnknownDirective, ValueOutOfRange,
         MacroRecursion, BadDeclaration, UnbalancedMacro, UnknownRegister, LayoutError, AssemblerError,
+        ExpressionTooDeep, StatementBudgetExceeded, ByteBudgetExceeded,
         ModelNotStaticPartial, DeclarationNotConstString, NoFrameStrategy, DuplicateStrategy, DeclarationOutsideModel,
         ConflictingDeclarationAttributes, InvalidAttributeValue, StrategyNameConflict, UnsupportedModelShape,
         DuplicateSection, InternalError,

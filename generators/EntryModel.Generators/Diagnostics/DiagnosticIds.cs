@@ -21,6 +21,11 @@ internal static class DiagnosticIds
     public const string UnknownRegister = "EM0016";
     public const string LayoutError = "EM0017";
     public const string AssemblerError = "EM0018";
+    public const string ExpressionTooDeep = "EM0019";
+
+    // Budgets: what one declaration may expand to, so hostile text cannot exhaust the compiler.
+    public const string StatementBudgetExceeded = "EM0030";
+    public const string ByteBudgetExceeded = "EM0031";
 
     // Attribute-level problems, found while reading the C# declarations (before any assembling).
     public const string ModelNotStaticPartial = "EM0020";

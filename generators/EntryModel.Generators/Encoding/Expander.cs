@@ -40,10 +40,14 @@ internal sealed partial class Expander
     private int hiddenCounter;
     private bool exitMacro;
 
-    public Expander(IReadOnlyList<ParsedDeclaration> parsed, StrategySource strategy, List<AsmDiagnostic> diagnostics)
+    // The top-level statement running now: a runaway expansion is reported where it started.
+    private SourceRef? outermost;
+
+    public Expander(IReadOnlyList<ParsedDeclaration> parsed, StrategySource strategy, List<AsmDiagnostic> diagnostics, ExpansionLimits? limits = null)
     {
         this.parsed = parsed;
         this.diagnostics = diagnostics;
+        Budget = new ExpansionBudget(limits ?? ExpansionLimits.Default);
         Evaluator = new ExpressionEvaluator(Symbols);
         foreach (var define in strategy.Defines)
         {
@@ -66,6 +70,9 @@ internal sealed partial class Expander
     public List<Fragment> Fragments { get; } = new List<Fragment>();
 
     public ExpressionEvaluator Evaluator { get; }
+
+    /// <summary>What this declaration has spent of its statement and byte budgets.</summary>
+    public ExpansionBudget Budget { get; }
 
     /// <summary>
     /// Processes the macro declarations (they only define), then code declaration
@@ -201,14 +208,26 @@ internal sealed partial class Expander
 
     private void Process(List<(GasStatement Statement, SourceRef Source)> statements, int depth)
     {
+        // Charged before any of them runs: a runaway expansion stops here, not after piling up work.
+        int affordable = Budget.Expand(statements.Count);
+        if (Budget.Exhausted)
+        {
+            ReportBudget(Budget.StatementsSpent(), depth == 0 && affordable < statements.Count ? statements[affordable].Source : outermost);
+        }
+
         for (int i = 0; i < statements.Count; i++)
         {
-            if (exitMacro)
+            if (exitMacro || Budget.Exhausted)
             {
                 return;
             }
 
             var (stmt, src) = statements[i];
+            if (depth == 0)
+            {
+                outermost = src;
+            }
+
             string text = stmt.Text;
             string word = FirstWord(text, out int wordEnd);
 
@@ -256,11 +275,39 @@ internal sealed partial class Expander
                 }
 
                 ProcessStatement(text, src, depth);
+                if (Budget.Emit(Fragments) is { } over)
+                {
+                    ReportBudget(Budget.BytesSpent(), over.Source.Exact ? over.Source : outermost);
+                }
             }
             catch (SyntaxException ex)
             {
                 Report(src, ex);
+                if (ex.Id == DiagnosticIds.MacroRecursion)
+                {
+                    // A macro that calls itself more than once would hit the depth limit on every
+                    // path of its call tree: one report, then stop expanding.
+                    Budget.Abandon();
+                }
             }
+        }
+    }
+
+    private void ReportBudget(SyntaxException spent, SourceRef? at)
+    {
+        if (Budget.Reported)
+        {
+            return;
+        }
+
+        Budget.Reported = true;
+        if (at != null)
+        {
+            Report(at, spent);
+        }
+        else
+        {
+            diagnostics.Add(new AsmDiagnostic(spent.Id, spent.Message, declaration, 0, 0));
         }
     }
 
@@ -627,7 +674,7 @@ internal sealed partial class Expander
                 throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $".rept count {count} is out of range (0..{MaxRepeat})", wordEnd, countText.Length);
             }
 
-            for (long r = 0; r < count; r++)
+            for (long r = 0; r < count && !Budget.Exhausted; r++)
             {
                 Process(body, depth + 1);
             }
@@ -661,6 +708,11 @@ internal sealed partial class Expander
         var inner = MacroArguments.InnerParameters(body.Select(b => b.Statement));
         foreach (var v in values)
         {
+            if (Budget.Exhausted)
+            {
+                break;
+            }
+
             var map = new Dictionary<string, string>(StringComparer.Ordinal) { [param] = MacroArguments.Unquote(v) };
             var expanded = new List<(GasStatement, SourceRef)>();
             foreach (var (s, bsrc) in body)

@@ -11,7 +11,16 @@ namespace EntryModel.Generators.Encoding;
 /// </summary>
 internal sealed class ExpressionEvaluator
 {
+    /// <summary>
+    /// Deepest evaluation, counting through the symbols an expression names: one tree is at most
+    /// <see cref="ExpressionParser.MaxDepth"/> deep, but a chain of <c>.set</c>s links trees. Each
+    /// level costs a few KiB of stack: this keeps the worst case inside a 1 MiB thread stack.
+    /// </summary>
+    public const int MaxDepth = ExpressionParser.MaxDepth + 64;
+
     private readonly Dictionary<string, AsmSymbol> symbols;
+    private int depth;
+    private int symbolDepth;
 
     public ExpressionEvaluator(Dictionary<string, AsmSymbol> symbols) => this.symbols = symbols;
 
@@ -20,6 +29,29 @@ internal sealed class ExpressionEvaluator
 
     /// <summary>Evaluates; undefined symbols throw <see cref="SyntaxException"/> after layout and are unknown before.</summary>
     public Value Evaluate(Expression e)
+    {
+        if (e is NumberExpression leaf)
+        {
+            return Value.Constant(leaf.Value);
+        }
+
+        if (depth >= MaxDepth)
+        {
+            throw TooDeep(e);
+        }
+
+        depth++;
+        try
+        {
+            return EvaluateNode(e);
+        }
+        finally
+        {
+            depth--;
+        }
+    }
+
+    private Value EvaluateNode(Expression e)
     {
         switch (e)
         {
@@ -62,6 +94,12 @@ internal sealed class ExpressionEvaluator
         }
     }
 
+    private static SyntaxException TooDeep(Expression e) => new SyntaxException(
+        DiagnosticIds.ExpressionTooDeep,
+        $"expression nests more than {MaxDepth} levels deep through the symbols it names (a long chain of .set?)",
+        e.Offset,
+        e.Length);
+
     /// <summary>Evaluates to an absolute constant now, or throws with <paramref name="what"/> in the message.</summary>
     public long EvaluateAbsolute(Expression e, string what)
     {
@@ -100,17 +138,23 @@ internal sealed class ExpressionEvaluator
                 }
 
                 sym.Evaluating = true;
+                int level = ++symbolDepth;
                 try
                 {
                     var v = Evaluate(sym.Expression);
                     return v;
                 }
-                catch (SyntaxException ex)
+                catch (SyntaxException ex) when (level == 1)
                 {
-                    throw new SyntaxException(ex.Id, $"in the value of '{Display(s.Name)}': {ex.Message}", s.Offset, s.Length);
+                    // Only the outermost symbol moves the problem to its own span in this statement: a
+                    // catch that throws again at every link of a long .set chain piles exception
+                    // frames on the stack until it overflows.
+                    string message = ex.Id == DiagnosticIds.ExpressionTooDeep ? ex.Message : $"in the value of '{Display(s.Name)}': {ex.Message}";
+                    throw new SyntaxException(ex.Id, message, s.Offset, s.Length);
                 }
                 finally
                 {
+                    symbolDepth--;
                     sym.Evaluating = false;
                 }
         }
@@ -178,13 +222,23 @@ internal sealed class ExpressionEvaluator
             case "%":
                 if (c == 0)
                 {
-                    throw new SyntaxException(DiagnosticIds.SyntaxError, "division by zero", b.Offset, b.Length);
+                    // GNU as warns and divides by one; a wrong image is worse than an error.
+                    throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $"{(op == "/" ? "division" : "modulo")} by zero", b.Offset, b.Length);
                 }
 
-                result = op == "/" ? (a == long.MinValue && c == -1 ? a : a / c) : (c == -1 ? 0 : a % c);
+                if (a == long.MinValue && c == -1)
+                {
+                    // The one quotient that does not fit in 64 bits (GNU as 2.40 dies of a floating-point exception on it).
+                    throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $"-0x8000000000000000 {op} -1 overflows 64 bits", b.Offset, b.Length);
+                }
+
+                // Both truncate toward zero, as C does.
+                result = op == "/" ? a / c : a % c;
                 break;
+
+            // GNU as shifts the 64-bit value as unsigned (>> brings in zeros), and a count outside 0..63 gives 0.
             case "<<": result = c >= 64 || c < 0 ? 0 : a << (int)c; break;
-            case ">>": result = c >= 64 || c < 0 ? 0 : a >> (int)c; break;
+            case ">>": result = c >= 64 || c < 0 ? 0 : (long)((ulong)a >> (int)c); break;
             case "|": result = a | c; break;
             case "&": result = a & c; break;
             case "^": result = a ^ c; break;

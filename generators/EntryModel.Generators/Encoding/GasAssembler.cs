@@ -18,11 +18,14 @@ internal static class GasAssembler
     /// <summary>The object of the macro declarations alone: they emit nothing, but their problems are reported once.</summary>
     public const int MacrosOnly = -1;
 
-    /// <summary>Assembles <paramref name="parsed"/> (parallel to <c>model.Declarations</c>) under one strategy.</summary>
-    public static AssemblyResult Assemble(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy)
+    /// <summary>
+    /// Assembles <paramref name="parsed"/> (parallel to <c>model.Declarations</c>) under one strategy,
+    /// each declaration within <paramref name="limits"/> (<see cref="ExpansionLimits.Default"/> when null).
+    /// </summary>
+    public static AssemblyResult Assemble(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy, ExpansionLimits? limits = null)
     {
         var objects = new List<DeclarationObject>();
-        foreach (var input in ObjectInputs(model, parsed, strategy))
+        foreach (var input in ObjectInputs(model, parsed, strategy, limits))
         {
             objects.Add(AssembleObject(input));
         }
@@ -31,14 +34,14 @@ internal static class GasAssembler
     }
 
     /// <summary>The objects a strategy links: the macro declarations' (for their diagnostics), then each code declaration's.</summary>
-    public static IEnumerable<ObjectInput> ObjectInputs(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy)
+    public static IEnumerable<ObjectInput> ObjectInputs(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy, ExpansionLimits? limits = null)
     {
-        yield return ObjectInput.Create(model, parsed.Items, MacrosOnly, strategy);
+        yield return ObjectInput.Create(model, parsed.Items, MacrosOnly, strategy, limits);
         for (int d = 0; d < parsed.Count; d++)
         {
             if (parsed[d].Source.Kind != DeclarationKind.Macros)
             {
-                yield return ObjectInput.Create(model, parsed.Items, d, strategy);
+                yield return ObjectInput.Create(model, parsed.Items, d, strategy, limits);
             }
         }
     }
@@ -51,11 +54,37 @@ internal static class GasAssembler
         try
         {
             var parsed = input.View();
-            var expander = new Expander(parsed, input.Strategy, diagnostics);
+            var expander = new Expander(parsed, input.Strategy, diagnostics, input.Limits);
             expander.Run(declaration);
+            if (expander.Budget.Exhausted)
+            {
+                return Failed(declaration, diagnostics);
+            }
+
             var sections = new SectionMap(input.Sections, expander.SectionFlags);
             var layout = new Layout(expander, sections, diagnostics);
             layout.Run();
+
+            // Alignment, .org and a declared size are known only now: check them before the bytes are allocated.
+            bool overspent = expander.Budget.Overspent(expander.Fragments, out var at);
+            if (overspent || expander.Budget.Exhausted)
+            {
+                if (!expander.Budget.Reported)
+                {
+                    var spent = expander.Budget.BytesSpent();
+                    if (at is null)
+                    {
+                        diagnostics.Add(new AsmDiagnostic(spent.Id, spent.Message, declaration, 0, 0));
+                    }
+                    else
+                    {
+                        expander.ReportAt(at.Source, spent);
+                    }
+                }
+
+                return Failed(declaration, diagnostics);
+            }
+
             return new ObjectBuilder(parsed, declaration, expander, layout, diagnostics).Build();
         }
 #pragma warning disable CA1031 // The generator must never throw: any failure is a diagnostic.
@@ -63,9 +92,13 @@ internal static class GasAssembler
 #pragma warning restore CA1031
         {
             diagnostics.Add(new AsmDiagnostic(DiagnosticIds.InternalError, $"internal assembler error: {ex.GetType().Name}: {ex.Message}", declaration, 0, 0));
-            return new DeclarationObject(declaration, EquatableArray<ObjectFragment>.Empty, EquatableArray<ObjectSymbol>.Empty, EquatableArray<ObjectFixup>.Empty, new EquatableArray<AsmDiagnostic>(diagnostics));
+            return Failed(declaration, diagnostics);
         }
     }
+
+    /// <summary>An object with nothing in it but its diagnostics.</summary>
+    private static DeclarationObject Failed(int declaration, List<AsmDiagnostic> diagnostics) =>
+        new DeclarationObject(declaration, EquatableArray<ObjectFragment>.Empty, EquatableArray<ObjectSymbol>.Empty, EquatableArray<ObjectFixup>.Empty, new EquatableArray<AsmDiagnostic>(diagnostics));
 
     /// <summary>Links a strategy's objects into its image.</summary>
     public static AssemblyResult Link(ModelSource model, EquatableArray<ParsedDeclaration> parsed, IReadOnlyList<DeclarationObject> objects, StrategySource strategy)
@@ -84,12 +117,16 @@ internal static class GasAssembler
     }
 
     /// <summary>Assembles a single piece of GAS text as one function at <paramref name="address"/> (tests, tools).</summary>
-    public static AssemblyResult AssembleText(string text, ulong address = 0xffffffff81000000UL, string strategy = "default", params string[] defines)
+    public static AssemblyResult AssembleText(string text, ulong address = 0xffffffff81000000UL, string strategy = "default", params string[] defines) =>
+        AssembleText(text, ExpansionLimits.Default, address, strategy, defines);
+
+    /// <summary>Assembles a single piece of GAS text as one function within <paramref name="limits"/>.</summary>
+    public static AssemblyResult AssembleText(string text, ExpansionLimits limits, ulong address = 0xffffffff81000000UL, string strategy = "default", params string[] defines)
     {
         var decl = new SourceDeclaration(DeclarationKind.Code, "text", 0, address, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
         var model = new ModelSource("Tests", "Text", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(new[] { decl }));
         var parsed = new EquatableArray<ParsedDeclaration>(new[] { StatementSplitter.Split(decl) });
-        return Assemble(model, parsed, new StrategySource(strategy, null, new EquatableArray<string>(defines)));
+        return Assemble(model, parsed, new StrategySource(strategy, null, new EquatableArray<string>(defines)), limits);
     }
 
     private static AssemblyResult Empty(StrategySource strategy, List<AsmDiagnostic> diagnostics) => new AssemblyResult(

@@ -155,7 +155,8 @@ internal sealed class Layout
                 case OrgItem o:
                     {
                         long target = OrgTarget(o, f);
-                        size = target >= offset ? (int)Math.Min(target - offset, 16 << 20) : 0;
+                        long gap = target >= offset ? target - offset : 0;
+                        size = (int)AffordableGap(o, gap);
                         break;
                     }
             }
@@ -176,6 +177,28 @@ internal sealed class Layout
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// The gap an <c>.org</c> may fill: all of it within the byte budget (GNU as honours any
+    /// target), none past it, reported instead of allocated.
+    /// </summary>
+    private long AffordableGap(OrgItem o, long gap)
+    {
+        var budget = expander.Budget;
+        if (gap <= budget.Limits.MaxEmittedBytes)
+        {
+            return gap;
+        }
+
+        budget.Overspend();
+        if (!budget.Reported)
+        {
+            budget.Reported = true;
+            expander.ReportAt(o.Source, budget.BytesSpent());
+        }
+
+        return 0;
     }
 
     /// <summary>Whether an encoding holds nothing that depends on addresses: see <see cref="InstructionItem.StableBytes"/>.</summary>

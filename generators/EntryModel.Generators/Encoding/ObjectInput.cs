@@ -10,7 +10,7 @@ internal sealed record IndexedDeclaration(int Index, ParsedDeclaration Parsed);
 
 /// <summary>
 /// Exactly what one declaration's object depends on: the model's sections, its macro declarations,
-/// the declaration itself and the strategy. A value, so an edit elsewhere in the model leaves it
+/// the declaration itself, the strategy and the expansion limits. A value, so an edit elsewhere in the model leaves it
 /// equal and the pipeline keeps the object it already has.
 /// </summary>
 internal sealed record ObjectInput(
@@ -18,9 +18,10 @@ internal sealed record ObjectInput(
     int DeclarationCount,
     EquatableArray<IndexedDeclaration> Declarations,
     int Target,
-    StrategySource Strategy)
+    StrategySource Strategy,
+    ExpansionLimits Limits)
 {
-    public static ObjectInput Create(ModelSource model, IReadOnlyList<ParsedDeclaration> parsed, int target, StrategySource strategy)
+    public static ObjectInput Create(ModelSource model, IReadOnlyList<ParsedDeclaration> parsed, int target, StrategySource strategy, ExpansionLimits? limits = null)
     {
         var used = new List<IndexedDeclaration>();
         for (int d = 0; d < parsed.Count; d++)
@@ -31,7 +32,7 @@ internal sealed record ObjectInput(
             }
         }
 
-        return new ObjectInput(model.Sections, parsed.Count, new EquatableArray<IndexedDeclaration>(used), target, strategy);
+        return new ObjectInput(model.Sections, parsed.Count, new EquatableArray<IndexedDeclaration>(used), target, strategy, limits ?? ExpansionLimits.Default);
     }
 
     /// <summary>The model's declarations as the assembler indexes them; the ones this object does not read are empty.</summary>

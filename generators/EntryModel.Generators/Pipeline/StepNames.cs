@@ -9,6 +9,7 @@ internal static class StepNames
     public const string Declarations = nameof(Declarations);
     public const string SplitDeclaration = nameof(SplitDeclaration);
     public const string GroupDeclarations = nameof(GroupDeclarations);
+    public const string ExpansionLimits = nameof(ExpansionLimits);
     public const string ObjectJobs = nameof(ObjectJobs);
     public const string AssembleObject = nameof(AssembleObject);
     public const string Strategies = nameof(Strategies);

@@ -3,16 +3,20 @@ namespace EntryModel.Generators.Syntax;
 /// <summary>A GAS expression: numbers, symbols, <c>.</c>, local label references and operators.</summary>
 internal abstract class Expression
 {
-    protected Expression(int offset, int length)
+    protected Expression(int offset, int length, int depth = 1)
     {
         Offset = offset;
         Length = length;
+        Depth = depth;
     }
 
     /// <summary>Offset of the expression inside its statement's text.</summary>
     public int Offset { get; }
 
     public int Length { get; }
+
+    /// <summary>Levels of operators down to the deepest leaf (a leaf is 1): every walk over the tree recurses this deep.</summary>
+    public int Depth { get; }
 }
 
 internal sealed class NumberExpression : Expression
@@ -58,7 +62,7 @@ internal sealed class LocalLabelExpression : Expression
 internal sealed class UnaryExpression : Expression
 {
     public UnaryExpression(char op, Expression operand, int offset, int length)
-        : base(offset, length)
+        : base(offset, length, operand.Depth + 1)
     {
         Operator = op;
         Operand = operand;
@@ -73,7 +77,7 @@ internal sealed class UnaryExpression : Expression
 internal sealed class BinaryExpression : Expression
 {
     public BinaryExpression(string op, Expression left, Expression right, int offset, int length)
-        : base(offset, length)
+        : base(offset, length, System.Math.Max(left.Depth, right.Depth) + 1)
     {
         Operator = op;
         Left = left;

@@ -6,11 +6,17 @@ namespace EntryModel.Generators.Syntax;
 /// <summary>
 /// Parses GAS expressions with GAS's precedence: unary; <c>* / % &lt;&lt; &gt;&gt;</c>; <c>| &amp; ^ !</c>;
 /// <c>+ - == != &lt;&gt; &lt; &gt; &lt;= &gt;=</c>; <c>&amp;&amp; ||</c>.
+/// Nesting is limited to <see cref="MaxDepth"/>: the parser and every later walk over a tree recurse,
+/// and thousands of parentheses would overflow the compiler's stack.
 /// </summary>
 internal sealed class ExpressionParser
 {
+    /// <summary>Deepest nesting of parentheses, unary operators and chained binary operators.</summary>
+    public const int MaxDepth = 256;
+
     private readonly string text;
     private int pos;
+    private int nesting;
 
     public ExpressionParser(string text, int start = 0)
     {
@@ -97,9 +103,10 @@ internal sealed class ExpressionParser
                 return left;
             }
 
+            int at = pos;
             pos += op.Length;
             var right = ParseLevel(level - 1);
-            left = new BinaryExpression(op, left, right, left.Offset, right.Offset + right.Length - left.Offset);
+            left = Limited(new BinaryExpression(op, left, right, left.Offset, right.Offset + right.Length - left.Offset), at, op.Length);
         }
     }
 
@@ -142,14 +149,18 @@ internal sealed class ExpressionParser
         if (c == '-' || c == '~' || c == '!' || c == '+')
         {
             pos++;
+            Enter(start);
             var operand = ParseUnary();
-            return new UnaryExpression(c, operand, start, operand.Offset + operand.Length - start);
+            nesting--;
+            return Limited(new UnaryExpression(c, operand, start, operand.Offset + operand.Length - start), start, 1);
         }
 
         if (c == '(')
         {
             pos++;
+            Enter(start);
             var inner = ParseLevel(4);
+            nesting--;
             SkipSpaces();
             if (pos >= text.Length || text[pos] != ')')
             {
@@ -236,6 +247,24 @@ internal sealed class ExpressionParser
 
         throw new SyntaxException(DiagnosticIds.SyntaxError, $"unexpected '{c}' in expression", pos, 1);
     }
+
+    /// <summary>Steps into a parenthesis or unary operator at <paramref name="at"/>, unless that nests too deeply.</summary>
+    private void Enter(int at)
+    {
+        if (++nesting > MaxDepth)
+        {
+            throw TooDeep(at, 1);
+        }
+    }
+
+    /// <summary><paramref name="e"/>, unless its tree is deeper than every walk over it may recurse.</summary>
+    private static Expression Limited(Expression e, int at, int length) => e.Depth > MaxDepth + 1 ? throw TooDeep(at, length) : e;
+
+    private static SyntaxException TooDeep(int at, int length) => new SyntaxException(
+        DiagnosticIds.ExpressionTooDeep,
+        $"expression nests more than {MaxDepth} levels deep (parentheses, unary operators or a chain of operators); split it with .set symbols",
+        at,
+        length);
 
     private Expression ParseNumber()
     {

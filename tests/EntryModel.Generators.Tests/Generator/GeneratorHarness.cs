@@ -4,6 +4,7 @@ using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace EntryModel.Generators.Tests.Generator;
 
@@ -32,19 +33,27 @@ internal static class GeneratorHarness
         return CSharpCompilation.Create("Consumer", trees, References.Value, options);
     }
 
-    public static GeneratorDriver Driver(IIncrementalGenerator generator) =>
+    public static GeneratorDriver Driver(IIncrementalGenerator generator, AnalyzerConfigOptionsProvider? options = null) =>
         CSharpGeneratorDriver.Create(
             [generator.AsSourceGenerator()],
             parseOptions: ParseOptions,
+            optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the real generator once over <paramref name="sources"/>.</summary>
     public static GeneratorOutcome Run(params string[] sources) => Run(new EntryModelGenerator(), sources);
 
-    public static GeneratorOutcome Run(IIncrementalGenerator generator, params string[] sources)
+    public static GeneratorOutcome Run(IIncrementalGenerator generator, params string[] sources) => Run(generator, null, sources);
+
+    /// <summary>
+    /// Runs <paramref name="generator"/> with the consumer's MSBuild properties, as the compiler
+    /// passes them (<c>build_property.Name</c> for each visible property).
+    /// </summary>
+    public static GeneratorOutcome Run(IIncrementalGenerator generator, IReadOnlyDictionary<string, string>? msbuildProperties, params string[] sources)
     {
         var compilation = Compile(sources);
-        var driver = Driver(generator).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var options = msbuildProperties is null ? null : new MsBuildProperties(msbuildProperties);
+        var driver = Driver(generator, options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorOutcome(driver, output, diagnostics);
     }
 
@@ -92,6 +101,25 @@ internal static class GeneratorHarness
 
         paths.Add(Path.GetFullPath(typeof(KernelModelAttribute).Assembly.Location));
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    }
+}
+
+/// <summary>MSBuild properties as the compiler hands them to generators: global options named <c>build_property.Name</c>.</summary>
+internal sealed class MsBuildProperties(IReadOnlyDictionary<string, string> properties) : AnalyzerConfigOptionsProvider
+{
+    private readonly Options global = new(properties.ToDictionary(p => "build_property." + p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase));
+
+    public override AnalyzerConfigOptions GlobalOptions => global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public static readonly Options Empty = new([]);
+
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
 }
 

@@ -264,6 +264,25 @@ public sealed class GnuAsByteForByteTests
             """, []);
 
     /// <summary>
+    /// Issue 15: operators GNU as evaluates unlike C#. <c>&gt;&gt;</c> shifts the 64-bit value as
+    /// unsigned; division and modulo truncate toward zero. (Counts outside 0..63, which GNU as warns
+    /// about and evaluates to 0, are checked against its output in the fuzz suite.)
+    /// </summary>
+    [Test]
+    public void Shifts_divisions_and_modulos_of_negatives_match_gnu_as() =>
+        AssertSameBytes("""
+            start:
+            	.quad -1>>1, -8>>2, -1>>63, 0x8000000000000000>>4, -2>>0
+            	.quad 1<<63, -1<<4, 3<<62, 0x7f<<60
+            	.quad -7/2, 7/-2, -7/-2, -0x8000000000000000/2
+            	.quad -7%2, 7%-2, -7%-2, -0x8000000000000000%3
+            	.long -1>>33, -256>>36
+            	.byte -2>>60, -7/2, -7%2
+            	movq $-1>>40, %rax
+            	movl $(-64>>2)&0xff, %ecx
+            """, []);
+
+    /// <summary>
     /// Generated programs (<see cref="LayoutCorpus"/>): branch relaxation, alignment, label
     /// differences and reassigned <c>.set</c> symbols, each program as GNU as lays it out.
     /// </summary>
