@@ -144,7 +144,12 @@ internal sealed partial class Expander
                 // which references GNU as leaves to the linker (see Expander.Globals).
                 foreach (var a in SplitArgs(text, argsStart))
                 {
-                    Globals.Add(Mangle(text.Substring(a.Item1, a.Item2 - a.Item1).Trim()));
+                    string global = Mangle(text.Substring(a.Item1, a.Item2 - a.Item1).Trim());
+                    Globals.Add(global);
+                    if (word == ".weak")
+                    {
+                        Weak.Add(global);
+                    }
                 }
 
                 return;
@@ -380,7 +385,7 @@ internal sealed partial class Expander
         var values = new List<Expression>();
         foreach (var (s, e) in SplitArgs(text, argsStart))
         {
-            values.Add(ParseBound(text, s, e, src));
+            values.Add(ParseBound(text, s, e, src, (long)values.Count * unit));
         }
 
         RequireCode("data", argsStart, text.Length - argsStart).Items.Add(new DataItem(src, unit, values));

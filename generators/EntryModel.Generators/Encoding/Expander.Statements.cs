@@ -167,7 +167,7 @@ internal sealed partial class Expander
     }
 
     /// <summary>Resolves 1f/1b to this declaration's numbered labels and '.' to a label at the current place.</summary>
-    private Expression Bind(Expression e, SourceRef src, ref string? dot)
+    private Expression Bind(Expression e, SourceRef src, ref string? dot, long dotOffset = 0)
     {
         switch (e)
         {
@@ -184,20 +184,23 @@ internal sealed partial class Expander
                 }
 
             case DotExpression d:
-                dot ??= HiddenLabel(src);
-                return new SymbolExpression(dot, d.Offset, d.Length);
+                {
+                    dot ??= HiddenLabel(src);
+                    var here = new SymbolExpression(dot, d.Offset, d.Length);
+                    return dotOffset == 0 ? here : new BinaryExpression("+", here, new NumberExpression(dotOffset, d.Offset, d.Length), d.Offset, d.Length);
+                }
             case SymbolExpression s:
                 return BindSymbol(s);
             case UnaryExpression u:
                 {
-                    var o = Bind(u.Operand, src, ref dot);
+                    var o = Bind(u.Operand, src, ref dot, dotOffset);
                     return ReferenceEquals(o, u.Operand) ? u : new UnaryExpression(u.Operator, o, u.Offset, u.Length);
                 }
 
             case BinaryExpression b:
                 {
-                    var l = Bind(b.Left, src, ref dot);
-                    var r = Bind(b.Right, src, ref dot);
+                    var l = Bind(b.Left, src, ref dot, dotOffset);
+                    var r = Bind(b.Right, src, ref dot, dotOffset);
                     return ReferenceEquals(l, b.Left) && ReferenceEquals(r, b.Right) ? b : new BinaryExpression(b.Operator, l, r, b.Offset, b.Length);
                 }
 
@@ -231,10 +234,14 @@ internal sealed partial class Expander
         return ReferenceEquals(key, s.Name) ? s : new SymbolExpression(key, s.Offset, s.Length);
     }
 
-    private Expression ParseBound(string text, int start, int end, SourceRef src)
+    /// <summary>
+    /// Parses and binds an expression; <paramref name="dotOffset"/> is how far past the statement's
+    /// start '.' is (a data directive's n-th value: GNU as's '.' is where that value goes).
+    /// </summary>
+    private Expression ParseBound(string text, int start, int end, SourceRef src, long dotOffset = 0)
     {
         string? dot = null;
-        return Bind(ExpressionParser.ParseAll(text, start, end), src, ref dot);
+        return Bind(ExpressionParser.ParseAll(text, start, end), src, ref dot, dotOffset);
     }
 
     private void SetSymbol(string name, string text, int exprStart, SourceRef src, int nameOffset, bool equiv = false)

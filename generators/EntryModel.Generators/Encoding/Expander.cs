@@ -48,7 +48,7 @@ internal sealed partial class Expander
         this.parsed = parsed;
         this.diagnostics = diagnostics;
         Budget = new ExpansionBudget(limits ?? ExpansionLimits.Default);
-        Evaluator = new ExpressionEvaluator(Symbols);
+        Evaluator = new ExpressionEvaluator(Symbols) { Preemptible = Globals };
         foreach (var define in strategy.Defines)
         {
             DefineConfiguration(define);
@@ -63,6 +63,9 @@ internal sealed partial class Expander
     /// preempt it; only relaxable jumps are resolved in place.
     /// </summary>
     public HashSet<string> Globals { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The <see cref="Globals"/> that <c>.weak</c> named.</summary>
+    public HashSet<string> Weak { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>The flags string <c>.section</c>/<c>.pushsection</c> first gave each section (<c>"ax"</c>, <c>"aw"</c>, ...).</summary>
     public Dictionary<string, string> SectionFlags { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -153,8 +156,13 @@ internal sealed partial class Expander
             Fragments.Add(main);
             declarationSections[source.Section] = main;
             current = main;
-            var start = new SourceRef(d, 0, source.Text, 0, string.Empty, false);
-            DefineLabel(source.Name, start, visible: true, typeKind: source.SymbolKind, atOffset: 0);
+            // A declaration named after its code defines that name at its start; a whole file
+            // (no name of its own) defines only what its text defines, as an object from as.
+            if (source.Name.Length > 0)
+            {
+                var start = new SourceRef(d, 0, source.Text, 0, string.Empty, false);
+                DefineLabel(source.Name, start, visible: true, typeKind: source.SymbolKind, atOffset: 0);
+            }
         }
 
         if (source.Kind == DeclarationKind.IdtEntry)

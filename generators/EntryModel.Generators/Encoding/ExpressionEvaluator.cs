@@ -24,6 +24,13 @@ internal sealed class ExpressionEvaluator
 
     public ExpressionEvaluator(Dictionary<string, AsmSymbol> symbols) => this.symbols = symbols;
 
+    /// <summary>
+    /// Global and weak names. A <c>.set</c> alias among them stays a symbol of its own in what it
+    /// evaluates to (<c>.weak memcpy; .set memcpy, __memcpy</c>: references name memcpy, which the
+    /// linker may bind elsewhere), as GNU as keeps it in relocations.
+    /// </summary>
+    public ISet<string>? Preemptible { get; set; }
+
     /// <summary>Set once fragments have addresses.</summary>
     public bool LayoutDone { get; set; }
 
@@ -142,6 +149,11 @@ internal sealed class ExpressionEvaluator
                 try
                 {
                     var v = Evaluate(sym.Expression);
+                    if (Preemptible != null && v.Relocatable && v.Linear && v.Symbol != null && Preemptible.Contains(sym.Name))
+                    {
+                        return new Value(v.Number, v.Known, true, sym.Name);
+                    }
+
                     return v;
                 }
                 catch (SyntaxException ex) when (level == 1)

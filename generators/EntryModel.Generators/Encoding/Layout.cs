@@ -232,10 +232,21 @@ internal sealed class Layout
         symbol != null && expander.Symbols.TryGetValue(symbol, out var s) && s.Kind == AsmSymbolKind.Label && ReferenceEquals(s.Fragment, f);
 
     /// <summary>The provisional address of a label of this declaration; 0 for a symbol defined elsewhere.</summary>
-    internal long ProvisionalValue(string? symbol) =>
-        symbol != null && expander.Symbols.TryGetValue(symbol, out var s) && s.Kind == AsmSymbolKind.Label && s.Fragment != null && s.Label != null
-            ? unchecked((long)s.Fragment.Address + s.Label.Offset)
-            : 0;
+    internal long ProvisionalValue(string? symbol)
+    {
+        if (symbol == null || !expander.Symbols.TryGetValue(symbol, out var s))
+        {
+            return 0;
+        }
+
+        if (s.Kind == AsmSymbolKind.Label)
+        {
+            return s.Fragment != null && s.Label != null ? unchecked((long)s.Fragment.Address + s.Label.Offset) : 0;
+        }
+
+        // A global alias (.set name, label): where the label it names is.
+        return s.Kind == AsmSymbolKind.Expression && s.Expression != null && expander.Evaluator.Evaluate(s.Expression) is { Relocatable: true, Linear: true, Known: true } v ? v.Number : 0;
+    }
 
     /// <summary>
     /// A variable <c>.skip</c>/<c>.fill</c> count at the current addresses: GNU as ignores a negative

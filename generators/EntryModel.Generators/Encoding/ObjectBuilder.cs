@@ -47,7 +47,7 @@ internal sealed class ObjectBuilder
         {
             lines = new List<ObjectLine>();
             var bytes = Write(f);
-            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines)));
+            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines), sections.Permissions(f.Section), IsMergeable(f.Section)));
         }
 
         return new DeclarationObject(
@@ -237,7 +237,7 @@ internal sealed class ObjectBuilder
             if (branch)
             {
                 int size = kind == OpCodeOperandKind.br64_1 ? 1 : 4;
-                Add(f, end - size, size, size == 1 ? RelocationKinds.Relative8 : RelocationKinds.Relative32, true, end, v.Symbol!, addend, ins.Source, op);
+                Add(f, end - size, size, size == 1 ? RelocationKinds.Relative8 : RelocationKinds.Relative32, true, end, v.Symbol!, addend, ins.Source, op, branch: true);
             }
             else if (op.Kind == OperandKind.Memory && offsets.HasDisplacement)
             {
@@ -258,11 +258,11 @@ internal sealed class ObjectBuilder
         }
     }
 
-    private void Add(Fragment f, long offset, int size, int kind, bool pcRelative, long pcEnd, string symbol, long addend, SourceRef source, Operand? op)
+    private void Add(Fragment f, long offset, int size, int kind, bool pcRelative, long pcEnd, string symbol, long addend, SourceRef source, Operand? op, bool branch = false)
     {
         var (at0, length0) = op?.Value != null && SpanOf(op.Value, symbol) is { } span ? span : (op?.Offset ?? -1, op?.Length ?? 0);
         var (decl, at, length) = Locate(source, at0, length0);
-        fixups.Add(new ObjectFixup(index[f], offset, size, kind, pcRelative, pcEnd, symbol, addend, decl, at, length));
+        fixups.Add(new ObjectFixup(index[f], offset, size, kind, pcRelative, pcEnd, symbol, addend, decl, at, length, branch));
     }
 
     /// <summary>Where in <paramref name="e"/> the symbol a fixup names is written (the place to point at when it is undefined).</summary>
@@ -350,6 +350,37 @@ internal sealed class ObjectBuilder
         return (target.Symbol, target.Number - layout.ProvisionalValue(target.Symbol), placeAddress - (long)f.Address);
     }
 
+    /// <summary>Whether the section's flags make it mergeable ("M": the linker may merge equal entries).</summary>
+    private bool IsMergeable(string section) => expander.SectionFlags.TryGetValue(section, out var flags) && flags.IndexOf('M') >= 0;
+
+    /// <summary>The label an alias names and how far past it, when it is a label of this object plus a constant.</summary>
+    private (AsmSymbol Symbol, long Addend)? AliasTarget(AsmSymbol alias)
+    {
+        // Evaluated as the label it names, not as the alias itself.
+        var saved = expander.Evaluator.Preemptible;
+        expander.Evaluator.Preemptible = null;
+        try
+        {
+            var v = expander.Evaluator.Evaluate(alias.Expression!);
+            if (v.Relocatable && v.Linear && v.Known && v.Symbol != null && expander.Symbols.TryGetValue(v.Symbol, out var label) && label.Kind == AsmSymbolKind.Label && label.Fragment != null)
+            {
+                return (label, v.Number - layout.ProvisionalValue(v.Symbol));
+            }
+        }
+        catch (SyntaxException)
+        {
+        }
+        finally
+        {
+            expander.Evaluator.Preemptible = saved;
+        }
+
+        return null;
+    }
+
+    private SymbolBinding BindingOf(string name) =>
+        expander.Weak.Contains(name) ? SymbolBinding.Weak : expander.Globals.Contains(name) ? SymbolBinding.Global : SymbolBinding.Local;
+
     private bool IsMacros(int d) => d >= 0 && d < parsed.Count && parsed[d].Source.Kind == DeclarationKind.Macros;
 
     private List<ObjectSymbol> BuildSymbols()
@@ -391,15 +422,31 @@ internal sealed class ObjectBuilder
 
                 int kind = s.TypeKind >= 0 ? s.TypeKind : s.Name == mainName ? parsed[f.Declaration].Source.SymbolKind : 4;
                 var (decl, at, length) = s.Source == null ? (declaration, 0, 0) : Locate(s.Source, s.NameOffset, ExpressionEvaluator.Display(s.Name).Length);
-                result.Add(new ObjectSymbol(s.Name, index[f], start, Math.Max(0, size), kind, s.Visible, decl, at, length));
+                long? elfSize = s.SizeExpression != null ? Math.Max(0, size) : null;
+                result.Add(new ObjectSymbol(s.Name, index[f], start, Math.Max(0, size), kind, s.Visible, decl, at, length, BindingOf(s.Name), s.TypeKind, elfSize));
             }
+        }
+
+        // Global and weak aliases (.weak memcpy; .set memcpy, __memcpy): a symbol of their own where
+        // the label is, with its type and size, as GNU as copies them to an equated symbol.
+        foreach (var s in expander.Symbols.Where(p => p.Key == p.Value.Name && p.Value.Kind == AsmSymbolKind.Expression && expander.Globals.Contains(p.Key)).Select(p => p.Value))
+        {
+            if (AliasTarget(s) is not { } target || !index.TryGetValue(target.Symbol.Fragment!, out int fragment))
+            {
+                continue;
+            }
+
+            var t = target.Symbol;
+            long? size = t.SizeExpression != null ? result.FirstOrDefault(r => r.Name == t.Name)?.ElfSize : null;
+            var (decl, at, length) = Locate(s.Source!, -1, 0);
+            result.Add(new ObjectSymbol(s.Name, fragment, t.Label!.Offset + target.Addend, 0, t.TypeKind, false, decl, at, length, BindingOf(s.Name), t.TypeKind, size));
         }
 
         // Constants this declaration sets, for other declarations' fixups; the macros' object carries
         // the shared header's constants, which become the image's named constants.
         foreach (var s in expander.Symbols.Values.Where(s => s.Kind == AsmSymbolKind.Absolute && s.Source != null && (s.Source.Declaration == declaration || (declaration == GasAssembler.MacrosOnly && IsMacros(s.Source.Declaration)))))
         {
-            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, s.Source!.Declaration, s.Source.Offset, s.Source.SpanLength));
+            result.Add(new ObjectSymbol(s.Name, -1, s.Value, 0, -1, false, s.Source!.Declaration, s.Source.Offset, s.Source.SpanLength, BindingOf(s.Name)));
         }
 
         return result.OrderBy(s => s.Fragment).ThenBy(s => s.Offset).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();

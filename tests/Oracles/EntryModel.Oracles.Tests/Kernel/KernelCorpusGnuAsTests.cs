@@ -8,12 +8,14 @@ using EntryModel.Oracles.Tests.GnuAs;
 namespace EntryModel.Oracles.Tests.Kernel;
 
 /// <summary>
-/// Oracle: GNU as, on the Linux kernel's own x86 entry and lib assembly (<see cref="KernelCorpus"/>).
-/// Each file is assembled whole, as one declaration, into a relocatable object; it counts as equal
-/// when the generator reports nothing and every section matches GNU as's object: the same bytes
-/// (the fields relocations fill are zero in both) and relocations at the same offsets. The test
-/// prints N of M files equal and each file's first difference; the target is all of them, and the
-/// count may not fall below what the generator reached when this test last moved its floor.
+/// Oracle: GNU as (read back with ELFSharp), on the Linux kernel's own x86 entry and lib assembly
+/// (<see cref="KernelCorpus"/>). Each file is assembled whole, as one declaration, into a
+/// relocatable object (<see cref="RelocatableObject"/>). It counts as equal when the generator
+/// reports nothing and the object equals GNU as's: every section's bytes, size, alignment and
+/// permissions; every relocation's offset, type, symbol (a section's for local targets) and
+/// addend; every symbol's section, value, size, type and binding. The test prints N of M files
+/// equal and each file's first difference; the target is all of them, and the count may not fall
+/// below the floor this test last reached.
 /// </summary>
 [TestFixture]
 public sealed class KernelCorpusGnuAsTests
@@ -36,7 +38,7 @@ public sealed class KernelCorpusGnuAsTests
                     total++;
                     string o = Path.Combine(dir, $"{total}.o");
                     GnuAssembler.AssembleObject(file, o);
-                    string verdict = Compare(File.ReadAllText(file), ElfObject.Read(o));
+                    string verdict = Compare(File.ReadAllText(file), o);
                     if (verdict.Length == 0)
                     {
                         equal++;
@@ -57,9 +59,10 @@ public sealed class KernelCorpusGnuAsTests
     }
 
     /// <summary>Empty when the generator's object equals GNU as's; otherwise the first difference.</summary>
-    private static string Compare(string text, Dictionary<string, ElfSection> gas)
+    private static string Compare(string text, string gasObject)
     {
-        var decl = new SourceDeclaration(DeclarationKind.Code, "file", 0, 0xffffffff81000000UL, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
+        var gas = ElfObject.Read(gasObject);
+        var decl = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, 0xffffffff81000000UL, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
         var model = new ModelSource("Kernel", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>([decl]));
         var parsed = StatementSplitter.Split(decl);
         var obj = GasAssembler.AssembleObject(ObjectInput.Create(model, [parsed], 0, new StrategySource("default", null, EquatableArray<string>.Empty)));
@@ -70,26 +73,13 @@ public sealed class KernelCorpusGnuAsTests
             return $"{diagnostics.Count} diagnostics, first {d.Id} {d.Message} at line {LineOf(text, d.Offset)}";
         }
 
-        var ours = new Dictionary<string, (byte[] Bytes, SortedSet<long> Relocated, IReadOnlyList<ObjectLine> Lines)>(StringComparer.Ordinal);
-        for (int i = 0; i < obj.Fragments.Count; i++)
-        {
-            var f = obj.Fragments[i];
-            var bytes = f.Bytes.Items.ToArray();
-            var relocated = new SortedSet<long>();
-            foreach (var x in obj.Fixups.Where(x => x.Fragment == i))
-            {
-                Array.Clear(bytes, (int)x.Offset, x.Size);
-                relocated.Add(x.Offset);
-            }
-
-            ours[f.Section] = (bytes, relocated, f.Lines.Items);
-        }
-
+        var elf = RelocatableObject.From(obj);
+        var ours = elf.Sections.ToDictionary(x => x.Name, StringComparer.Ordinal);
         foreach (var name in ours.Keys.Union(gas.Keys).Order(StringComparer.Ordinal))
         {
             bool haveOurs = ours.TryGetValue(name, out var mine);
             bool haveGas = gas.TryGetValue(name, out var theirs);
-            int ourLength = haveOurs ? mine.Bytes.Length : 0;
+            int ourLength = haveOurs ? mine!.Bytes.Length : 0;
             int gasLength = haveGas ? theirs!.Bytes.Length : 0;
             if (ourLength == 0 && gasLength == 0)
             {
@@ -101,23 +91,39 @@ public sealed class KernelCorpusGnuAsTests
                 return $"{name}: {ourLength} bytes, as {gasLength}";
             }
 
+            if (haveOurs && haveGas && (Math.Max(1, mine!.Align) != Math.Max(1, theirs!.Align) || ((mine.Permissions & 2) != 0) != theirs.Executable || ((mine.Permissions & 1) != 0) != theirs.Writable))
+            {
+                return $"{name}: alignment {mine.Align}, permissions {mine.Permissions}; as {theirs.Align}, {(theirs.Executable ? "x" : string.Empty)}{(theirs.Writable ? "w" : string.Empty)}";
+            }
+
             if (!theirs!.NoBits)
             {
-                int first = Enumerable.Range(0, ourLength).FirstOrDefault(k => mine.Bytes[k] != theirs.Bytes[k], -1);
+                int first = Enumerable.Range(0, ourLength).FirstOrDefault(k => mine!.Bytes[k] != theirs.Bytes[k], -1);
                 if (first >= 0)
                 {
-                    var line = mine.Lines.LastOrDefault(l => l.Offset <= first);
-                    return $"{name}+0x{first:x}: ours {Convert.ToHexString(mine.Bytes.AsSpan(first, Math.Min(8, ourLength - first)))}, as {Convert.ToHexString(theirs.Bytes.AsSpan(first, Math.Min(8, gasLength - first)))} ('{line?.Text}')";
+                    var fragment = obj.Fragments.First(f => f.Section == name);
+                    var line = fragment.Lines.LastOrDefault(l => l.Offset <= first);
+                    return $"{name}+0x{first:x}: ours {Convert.ToHexString(mine!.Bytes.AsSpan(first, Math.Min(8, ourLength - first)))}, as {Convert.ToHexString(theirs.Bytes.AsSpan(first, Math.Min(8, gasLength - first)))} ('{line?.Text}')";
                 }
             }
 
-            var gasRelocated = new SortedSet<long>(theirs.Relocations.Select(r => (long)r.Offset));
-            if (!(haveOurs ? mine.Relocated : []).SetEquals(gasRelocated))
+            var ourRelocations = (haveOurs ? mine!.Relocations : []).Select(r => $"0x{r.Offset:x} type {r.Type} {r.Symbol}{r.Addend:+0;-0}").ToList();
+            var gasRelocations = theirs.Relocations.OrderBy(r => r.Offset).Select(r => $"0x{r.Offset:x} type {r.Type} {r.Symbol}{r.Addend:+0;-0}").ToList();
+            int differ = Enumerable.Range(0, Math.Max(ourRelocations.Count, gasRelocations.Count))
+                .FirstOrDefault(k => k >= ourRelocations.Count || k >= gasRelocations.Count || ourRelocations[k] != gasRelocations[k], -1);
+            if (differ >= 0)
             {
-                var missing = gasRelocated.Except(haveOurs ? mine.Relocated : []).Take(3);
-                var extra = (haveOurs ? mine.Relocated : []).Except(gasRelocated).Take(3);
-                return $"{name}: relocations differ (as only at {string.Join(", ", missing.Select(m => $"0x{m:x}"))}; ours only at {string.Join(", ", extra.Select(m => $"0x{m:x}"))})";
+                return $"{name}: relocation {differ} ours {(differ < ourRelocations.Count ? ourRelocations[differ] : "none")}, as {(differ < gasRelocations.Count ? gasRelocations[differ] : "none")} ({ourRelocations.Count} vs {gasRelocations.Count})";
             }
+        }
+
+        var ourSymbols = elf.Symbols.Select(x => $"{x.Name} {x.Section ?? "UND"}+0x{x.Value:x} size {x.Size} type {x.Type} bind {(int)x.Binding}").ToHashSet(StringComparer.Ordinal);
+        var gasSymbols = ElfObject.Symbols(gasObject).Select(x => $"{x.Name} {x.Section ?? "UND"}+0x{x.Value:x} size {x.Size} type {x.Type} bind {x.Binding}").ToHashSet(StringComparer.Ordinal);
+        if (!ourSymbols.SetEquals(gasSymbols))
+        {
+            var onlyGas = gasSymbols.Except(ourSymbols).Order(StringComparer.Ordinal).Take(3);
+            var onlyOurs = ourSymbols.Except(gasSymbols).Order(StringComparer.Ordinal).Take(3);
+            return $"symbols differ: as only [{string.Join("; ", onlyGas)}], ours only [{string.Join("; ", onlyOurs)}] ({ourSymbols.Count} vs {gasSymbols.Count})";
         }
 
         return string.Empty;
