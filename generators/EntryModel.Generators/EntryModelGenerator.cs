@@ -21,7 +21,7 @@ namespace EntryModel.Generators;
 /// </summary>
 /// <remarks>
 /// Stages (tracking names in <see cref="StepNames"/>): extract the class to values, fan out its
-/// declarations and split each once (cached per declaration, locations left out so moving text
+/// declarations, give [GasFile] ones their AdditionalFiles text, and split each once (cached per declaration, locations left out so moving text
 /// does not re-split), group them back per model, fan out per strategy and assemble, group the
 /// outcomes per model and emit. Every step catches its own exceptions and turns them into EM0099.
 /// </remarks>
@@ -71,9 +71,44 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .SelectMany(static (m, _) => DeclarationsOf(m))
             .WithTrackingName(StepNames.Declarations);
 
-        var splitDeclarations = declarations
+        // [GasFile] texts. Only additional files some declaration could name are read, each once per
+        // edit of it; an edit elsewhere leaves them cached, and an edit of one re-splits only its declaration.
+        var references = declarations
+            .Select(static (d, _) => d.Declaration.GasFile)
+            .Collect()
+            .Select(static (all, _) => new EquatableArray<string>(all.Where(r => r is not null).Select(r => r!).Distinct(StringComparer.Ordinal)))
+            .WithTrackingName(StepNames.GasFileReferences);
+
+        var gasFiles = context.AdditionalTextsProvider
+            .Combine(references)
+            .Select(static (pair, ct) => GasSourceFile.Read(pair.Left, pair.Right, ct))
+            .WithTrackingName(StepNames.ReadGasFile);
+
+        // Relative [GasFile] paths start from the project, as MSBuild items do (ProjectDir is visible to generators by default).
+        var projectDirectory = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.ProjectDir", out string? directory) ? directory : null);
+
+        var fileSet = gasFiles
+            .Where(static f => f is not null)
+            .Collect()
+            .Combine(projectDirectory)
+            .Select(static (pair, _) => new GasFileSet(new EquatableArray<GasSourceFile>(pair.Left.Select(f => f!)), pair.Right))
+            .WithTrackingName(StepNames.GasFiles);
+
+        var resolved = declarations
+            .Combine(fileSet)
+            .Select(static (pair, _) => ResolveSafely(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.ResolveDeclaration);
+
+        var splitDeclarations = resolved
             .Select((d, _) => SplitSafely(d))
             .WithTrackingName(StepNames.SplitDeclaration);
+
+        // The model the emitter places diagnostics with: [GasFile] declarations point at their files.
+        var locatedModels = models
+            .Combine(resolved.Collect())
+            .Select(static (pair, _) => GasFileLocations.Apply(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.LocateGasFiles);
 
         var assemblyInputs = models
             .Combine(splitDeclarations.Collect())
@@ -114,7 +149,7 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .Select(static (job, ct) => ValidateSafely(job, ct))
             .WithTrackingName(StepNames.Validate);
 
-        var emitInputs = models
+        var emitInputs = locatedModels
             .Combine(outcomes.Collect())
             .Combine(validations.Collect())
             .Select(static (pair, _) => Group(pair.Left.Left, pair.Left.Right, pair.Right))
@@ -125,7 +160,7 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .WithTrackingName(StepNames.Emit);
         context.RegisterSourceOutput(generated, static (spc, g) => Output(spc, g));
 
-        foreach (string attribute in AttributeNames.Declarations)
+        foreach (string attribute in AttributeNames.ModelOnly)
         {
             var orphans = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
@@ -164,11 +199,28 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         return builder.MoveToImmutable();
     }
 
-    private SplitOutcome SplitSafely(DeclarationInput input)
+    private static ResolvedDeclaration ResolveSafely(DeclarationInput input, GasFileSet files)
     {
         try
         {
-            return new SplitOutcome(input.ModelKey, input.Index, DeclarationSplitting.Split(split, input.Declaration, input.Index), null);
+            return GasFileResolution.Resolve(input, files);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var error = new AsmDiagnostic(DiagnosticIds.InternalError, Describe($"reading the file of '{input.Declaration.Name}'", ex), input.Index, 0, 0);
+            return new ResolvedDeclaration(input.ModelKey, input.Index, input.Declaration, null, new EquatableArray<AsmDiagnostic>(ImmutableArray.Create(error)));
+        }
+    }
+
+    private SplitOutcome SplitSafely(ResolvedDeclaration input)
+    {
+        try
+        {
+            // A declaration whose file was not found has no text to split: its problems are its diagnostics.
+            var parsed = input.Problems.Count > 0
+                ? new ParsedDeclaration(input.Declaration, EquatableArray<GasStatement>.Empty, input.Problems)
+                : DeclarationSplitting.Split(split, input.Declaration, input.Index);
+            return new SplitOutcome(input.ModelKey, input.Index, parsed, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -207,9 +259,10 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             }
         }
 
+        // The split declarations, not the extracted ones: a [GasFile] declaration's text is its file's.
         var stripped = model.Model with
         {
-            Declarations = new EquatableArray<SourceDeclaration>(model.Model.Declarations.Items.Select(WithoutLocation)),
+            Declarations = new EquatableArray<SourceDeclaration>(parsed.Select(p => WithoutLocation(p.Source))),
         };
         return new AssemblyInput(key, stripped, new EquatableArray<ParsedDeclaration>(parsed), new EquatableArray<string>(errors.ToImmutable()));
     }

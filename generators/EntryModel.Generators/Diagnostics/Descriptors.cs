@@ -35,6 +35,12 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ExpressionTooDeep = Create(DiagnosticIds.ExpressionTooDeep, "Expression nests too deeply");
     public static readonly DiagnosticDescriptor StatementBudgetExceeded = Create(DiagnosticIds.StatementBudgetExceeded, "Declaration expands to too many statements");
     public static readonly DiagnosticDescriptor ByteBudgetExceeded = Create(DiagnosticIds.ByteBudgetExceeded, "Declaration emits too many bytes");
+    public static readonly DiagnosticDescriptor GasFileNotFound = Create(DiagnosticIds.GasFileNotFound, "No AdditionalFiles item matches the [GasFile] path");
+    public static readonly DiagnosticDescriptor GasFileAmbiguous = Create(DiagnosticIds.GasFileAmbiguous, "Several AdditionalFiles items match the [GasFile] path");
+    public static readonly DiagnosticDescriptor GasFileWithoutDeclaration = Create(DiagnosticIds.GasFileWithoutDeclaration, "[GasFile] on a field that declares nothing");
+
+    // The file's text is assembled and the field's ignored: worth saying, but the image is right.
+    public static readonly DiagnosticDescriptor GasFileFieldHasText = new(DiagnosticIds.GasFileFieldHasText, "[GasFile] field's own text is ignored", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
     public static readonly DiagnosticDescriptor ModelNotStaticPartial = Create(DiagnosticIds.ModelNotStaticPartial, "Kernel model class must be static partial");
     public static readonly DiagnosticDescriptor DeclarationNotConstString = Create(DiagnosticIds.DeclarationNotConstString, "Declaration field must be a const string");
     public static readonly DiagnosticDescriptor NoFrameStrategy = Create(DiagnosticIds.NoFrameStrategy, "Kernel model declares no frame strategy");
@@ -69,6 +75,7 @@ internal static class Descriptors
         UnbalancedConditional, SizeOverflow, OverlappingAddresses, SyntaxError, UnknownDirective, ValueOutOfRange,
         MacroRecursion, BadDeclaration, UnbalancedMacro, UnknownRegister, LayoutError, AssemblerError,
         ExpressionTooDeep, StatementBudgetExceeded, ByteBudgetExceeded,
+        GasFileNotFound, GasFileAmbiguous, GasFileWithoutDeclaration, GasFileFieldHasText,
         ModelNotStaticPartial, DeclarationNotConstString, NoFrameStrategy, DuplicateStrategy, DeclarationOutsideModel,
         ConflictingDeclarationAttributes, InvalidAttributeValue, StrategyNameConflict, UnsupportedModelShape,
         DuplicateSection, InternalError,

@@ -27,6 +27,12 @@ internal static class DiagnosticIds
     public const string StatementBudgetExceeded = "EM0030";
     public const string ByteBudgetExceeded = "EM0031";
 
+    // Whole files as sources ([GasFile]): the AdditionalFiles item a declaration names.
+    public const string GasFileNotFound = "EM0032";
+    public const string GasFileAmbiguous = "EM0033";
+    public const string GasFileWithoutDeclaration = "EM0034";
+    public const string GasFileFieldHasText = "EM0035";
+
     // Attribute-level problems, found while reading the C# declarations (before any assembling).
     public const string ModelNotStaticPartial = "EM0020";
     public const string DeclarationNotConstString = "EM0021";

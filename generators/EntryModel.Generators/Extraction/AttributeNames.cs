@@ -10,7 +10,11 @@ internal static class AttributeNames
     public const string GasCode = "EntryModel.GasCodeAttribute";
     public const string IdtEntry = "EntryModel.IdtEntryAttribute";
     public const string SyscallEntry = "EntryModel.SyscallEntryAttribute";
+    public const string GasFile = "EntryModel.GasFileAttribute";
 
     /// <summary>The attributes that make a field a declaration.</summary>
     public static readonly string[] Declarations = [GasMacros, GasCode, IdtEntry, SyscallEntry];
+
+    /// <summary>The attributes that mean nothing outside a model: the declarations and where their text comes from.</summary>
+    public static readonly string[] ModelOnly = [GasMacros, GasCode, IdtEntry, SyscallEntry, GasFile];
 }

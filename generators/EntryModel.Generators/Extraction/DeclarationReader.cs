@@ -20,8 +20,15 @@ internal static class DeclarationReader
     public static SourceDeclaration? Read(IFieldSymbol field, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         AttributeData? attribute = null;
+        AttributeData? gasFile = null;
         foreach (var candidate in field.GetAttributes())
         {
+            if (AttributeArguments.Is(candidate, AttributeNames.GasFile))
+            {
+                gasFile = candidate;
+                continue;
+            }
+
             if (!IsDeclarationAttribute(candidate))
             {
                 continue;
@@ -41,6 +48,14 @@ internal static class DeclarationReader
 
         if (attribute is null)
         {
+            if (gasFile is not null)
+            {
+                diagnostics.Add(new DiagnosticInfo(
+                    DiagnosticIds.GasFileWithoutDeclaration,
+                    $"Field '{field.Name}' carries [GasFile] but no [GasCode], [IdtEntry], [SyscallEntry] or [GasMacros] saying what the file declares",
+                    AttributeLocation(gasFile, cancellationToken) ?? FieldLocation(field)));
+            }
+
             return null;
         }
 
@@ -65,10 +80,52 @@ internal static class DeclarationReader
         }
 
         string text = field.ConstantValue as string ?? string.Empty;
+        var attributeLocation = AttributeLocation(attribute, cancellationToken) ?? FieldLocation(field);
+        if (gasFile is not null)
+        {
+            return ReadFileDeclaration(field, attribute, gasFile, text, attributeLocation, diagnostics, cancellationToken);
+        }
+
         var tree = declarator.SyntaxTree;
         var location = LiteralLocator.Locate(initializer, text, tree.GetText(cancellationToken), tree.FilePath);
-        var attributeLocation = AttributeLocation(attribute, cancellationToken) ?? FieldLocation(field);
         return Build(field, attribute, text, location, attributeLocation, diagnostics);
+    }
+
+    /// <summary>
+    /// A declaration whose text is a file: read later from AdditionalFiles, so for now its text is
+    /// empty and its location is the path argument (where a missing file is reported).
+    /// </summary>
+    private static SourceDeclaration? ReadFileDeclaration(IFieldSymbol field, AttributeData attribute, AttributeData gasFile, string fieldText, LocationInfo? attributeLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (!AttributeArguments.IsWellFormed(gasFile)
+            || gasFile.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList.Arguments.Count: > 0 } applied)
+        {
+            // The compiler reports a malformed attribute itself.
+            return null;
+        }
+
+        var argument = applied.ArgumentList!.Arguments[0].Expression;
+        var gasFileLocation = LocationInfo.From(applied);
+        string path = AttributeArguments.String(gasFile, 0) ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            diagnostics.Add(new DiagnosticInfo(DiagnosticIds.InvalidAttributeValue, $"Field '{field.Name}': the [GasFile] path must not be empty", gasFileLocation));
+            return null;
+        }
+
+        if (fieldText.Length > 0)
+        {
+            diagnostics.Add(new DiagnosticInfo(
+                DiagnosticIds.GasFileFieldHasText,
+                $"Field '{field.Name}' takes its text from '{path}'; its own value is ignored (leave it \"\")",
+                FieldLocation(field)));
+        }
+
+        var tree = applied.SyntaxTree;
+        var location = LiteralLocator.Locate(argument, path, tree.GetText(cancellationToken), tree.FilePath);
+        return Build(field, attribute, string.Empty, location, attributeLocation, diagnostics) is { } declaration
+            ? declaration with { GasFile = path }
+            : null;
     }
 
     public static bool IsDeclarationAttribute(AttributeData attribute)

@@ -26,6 +26,19 @@ internal static class OrphanDeclarationCheck
         }
 
         var applied = context.Attributes[0];
+
+        // [GasFile] next to a declaration attribute: that attribute's own check reports the field once.
+        if (AttributeArguments.Is(applied, AttributeNames.GasFile))
+        {
+            foreach (var attribute in field.GetAttributes())
+            {
+                if (DeclarationReader.IsDeclarationAttribute(attribute))
+                {
+                    return null;
+                }
+            }
+        }
+
         return new DiagnosticInfo(
             DiagnosticIds.DeclarationOutsideModel,
             $"Field '{field.Name}' carries [{applied.AttributeClass?.Name}] but '{container.Name}' is not a [KernelModel] class, so nothing would assemble it",

@@ -17,8 +17,8 @@ namespace EntryModel.Generators.Model;
 /// <param name="Ist">IST index (IDT entries only).</param>
 /// <param name="Interrupt">External interrupt rather than exception.</param>
 /// <param name="Dpl">Gate descriptor privilege level.</param>
-/// <param name="Text">The GAS text, as the string's value.</param>
-/// <param name="Location">Where the text's characters are in the C# source.</param>
+/// <param name="Text">The GAS text, as the string's value (empty for a <c>[GasFile]</c> declaration until its file is read).</param>
+/// <param name="Location">Where the text's characters are in the C# source (for a <c>[GasFile]</c> declaration, its path argument until the file is read).</param>
 internal sealed record SourceDeclaration(
     DeclarationKind Kind,
     string Name,
@@ -34,4 +34,8 @@ internal sealed record SourceDeclaration(
     bool Interrupt,
     int Dpl,
     string Text,
-    TextLocation Location);
+    TextLocation Location)
+{
+    /// <summary>The path <c>[GasFile]</c> names, or null when the text is the field's own.</summary>
+    public string? GasFile { get; init; }
+}

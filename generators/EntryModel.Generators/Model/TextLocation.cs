@@ -21,6 +21,12 @@ internal sealed record TextLocation(string FilePath, int LiteralStart, int Liter
     /// <summary>File offset of the start of each file line from the literal's first line to its last.</summary>
     public EquatableArray<int> LineStarts { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// Whether the value is the file's text itself (a <c>[GasFile]</c>): value offset N is file offset
+    /// <c>LiteralStart + N</c>, with no per-character map to hold.
+    /// </summary>
+    public bool Verbatim { get; init; }
+
     /// <summary>Whether this location points into a file at all.</summary>
     public bool IsKnown => FilePath.Length > 0 || LiteralLength > 0;
 
@@ -30,6 +36,11 @@ internal sealed record TextLocation(string FilePath, int LiteralStart, int Liter
     /// <summary>Maps a span of the value to a span of the file (start, length).</summary>
     public (int Start, int Length) Map(int valueOffset, int valueLength)
     {
+        if (Verbatim)
+        {
+            return (LiteralStart + valueOffset, valueLength);
+        }
+
         if (ValueToSource.Count == 0)
         {
             return (LiteralStart, LiteralLength);

@@ -7,6 +7,11 @@ internal static class StepNames
     public const string ModelDiagnostics = nameof(ModelDiagnostics);
     public const string Models = nameof(Models);
     public const string Declarations = nameof(Declarations);
+    public const string GasFileReferences = nameof(GasFileReferences);
+    public const string ReadGasFile = nameof(ReadGasFile);
+    public const string GasFiles = nameof(GasFiles);
+    public const string ResolveDeclaration = nameof(ResolveDeclaration);
+    public const string LocateGasFiles = nameof(LocateGasFiles);
     public const string SplitDeclaration = nameof(SplitDeclaration);
     public const string GroupDeclarations = nameof(GroupDeclarations);
     public const string ExpansionLimits = nameof(ExpansionLimits);

@@ -33,9 +33,10 @@ internal static class GeneratorHarness
         return CSharpCompilation.Create("Consumer", trees, References.Value, options);
     }
 
-    public static GeneratorDriver Driver(IIncrementalGenerator generator, AnalyzerConfigOptionsProvider? options = null) =>
+    public static GeneratorDriver Driver(IIncrementalGenerator generator, AnalyzerConfigOptionsProvider? options = null, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             [generator.AsSourceGenerator()],
+            additionalTexts: additionalTexts,
             parseOptions: ParseOptions,
             optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
@@ -49,11 +50,18 @@ internal static class GeneratorHarness
     /// Runs <paramref name="generator"/> with the consumer's MSBuild properties, as the compiler
     /// passes them (<c>build_property.Name</c> for each visible property).
     /// </summary>
-    public static GeneratorOutcome Run(IIncrementalGenerator generator, IReadOnlyDictionary<string, string>? msbuildProperties, params string[] sources)
+    public static GeneratorOutcome Run(IIncrementalGenerator generator, IReadOnlyDictionary<string, string>? msbuildProperties, params string[] sources) =>
+        Run(generator, msbuildProperties, [], sources);
+
+    /// <summary>Runs the real generator with the project's <c>AdditionalFiles</c> items (what <c>[GasFile]</c> names).</summary>
+    public static GeneratorOutcome Run(IEnumerable<AdditionalText> additionalTexts, params string[] sources) =>
+        Run(new EntryModelGenerator(), null, additionalTexts, sources);
+
+    public static GeneratorOutcome Run(IIncrementalGenerator generator, IReadOnlyDictionary<string, string>? msbuildProperties, IEnumerable<AdditionalText> additionalTexts, params string[] sources)
     {
         var compilation = Compile(sources);
         var options = msbuildProperties is null ? null : new MsBuildProperties(msbuildProperties);
-        var driver = Driver(generator, options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var driver = Driver(generator, options, additionalTexts).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorOutcome(driver, output, diagnostics);
     }
 
@@ -121,6 +129,16 @@ internal sealed class MsBuildProperties(IReadOnlyDictionary<string, string> prop
 
         public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
+}
+
+/// <summary>An <c>AdditionalFiles</c> item as the compiler hands it to generators: a path and its text.</summary>
+internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    private readonly Microsoft.CodeAnalysis.Text.SourceText source = Microsoft.CodeAnalysis.Text.SourceText.From(text);
+
+    public override string Path => path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => source;
 }
 
 /// <summary>What one generator run produced.</summary>
