@@ -252,7 +252,7 @@ internal sealed partial class Expander
             throw new SyntaxException(DiagnosticIds.SyntaxError, "symbol name expected", nameOffset, name.Length);
         }
 
-        var expr = ParseBound(text, exprStart, text.Length, src);
+        var expr = Flatten(ParseBound(text, exprStart, text.Length, src));
         string key = Mangle(name);
         if (Symbols.TryGetValue(key, out var existing) && (existing.Kind == AsmSymbolKind.Label || equiv))
         {
@@ -271,6 +271,69 @@ internal sealed partial class Expander
             // Each assignment of an expression has its own key, so that uses bound to it keep it.
             sym.AssignmentKey = key + "\u0001v" + (assignments++).ToString(CultureInfo.InvariantCulture);
             Symbols[sym.AssignmentKey] = sym;
+        }
+    }
+
+    /// <summary>
+    /// A <c>.set</c> value of the form label + constant, written as just that, as GNU as keeps an
+    /// equated symbol (so <c>.set x, x+1</c> repeated stays one addition, not a chain as deep as the
+    /// repeats). Anything else is kept as written.
+    /// </summary>
+    private Expression Flatten(Expression e)
+    {
+        if (e is NumberExpression || TryLinear(e, 0) is not { } linear)
+        {
+            return e;
+        }
+
+        if (linear.Symbol == null)
+        {
+            return new NumberExpression(linear.Constant, e.Offset, e.Length);
+        }
+
+        var symbol = new SymbolExpression(linear.Symbol, e.Offset, e.Length);
+        return linear.Constant == 0 ? symbol : new BinaryExpression("+", symbol, new NumberExpression(linear.Constant, e.Offset, e.Length), e.Offset, e.Length);
+    }
+
+    /// <summary>The label and constant <paramref name="e"/> adds up to, through earlier assignments; null when it is not that simple.</summary>
+    private (string? Symbol, long Constant)? TryLinear(Expression e, int depth)
+    {
+        if (depth > 64)
+        {
+            return null;
+        }
+
+        switch (e)
+        {
+            case NumberExpression n:
+                return (null, n.Value);
+            case SymbolExpression s when Symbols.TryGetValue(s.Name, out var sym):
+                if (sym.Kind == AsmSymbolKind.Label)
+                {
+                    return (s.Name, 0);
+                }
+
+                // An earlier assignment, already flat; a global alias stays a name of its own.
+                return sym.Kind == AsmSymbolKind.Expression && sym.Expression != null && !Globals.Contains(sym.Name) ? TryLinear(sym.Expression, depth + 1) : null;
+            case UnaryExpression { Operator: '+' } u:
+                return TryLinear(u.Operand, depth + 1);
+            case BinaryExpression { Operator: "+" or "-" } b:
+                {
+                    if (TryLinear(b.Left, depth + 1) is not { } l || TryLinear(b.Right, depth + 1) is not { } r)
+                    {
+                        return null;
+                    }
+
+                    if (b.Operator == "+" && (l.Symbol == null || r.Symbol == null))
+                    {
+                        return (l.Symbol ?? r.Symbol, unchecked(l.Constant + r.Constant));
+                    }
+
+                    return b.Operator == "-" && r.Symbol == null ? (l.Symbol, unchecked(l.Constant - r.Constant)) : null;
+                }
+
+            default:
+                return null;
         }
     }
 
