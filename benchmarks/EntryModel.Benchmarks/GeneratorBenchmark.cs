@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using EntryModel.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -18,8 +17,6 @@ public class GeneratorBenchmark
     private const int StubCount = 1000;
     private const int EditedStub = StubCount / 2;
     private const string ModelPath = "/bench/Kernel.cs";
-
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     // Nested macros with a parameter and conditionals, as entry code uses them.
     private const string Macros = """
@@ -55,22 +52,13 @@ public class GeneratorBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        compilation = CSharpCompilation.Create(
-            "Bench",
-            [CSharpSyntaxTree.ParseText(ModelSource(edit: false), ParseOptions, ModelPath)],
-            References(),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        var editedTree = CSharpSyntaxTree.ParseText(ModelSource(edit: true), ParseOptions, ModelPath);
-        edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Single(), editedTree);
+        compilation = GeneratorHarness.Compile(ModelSource(edit: false), ModelPath);
+        edited = GeneratorHarness.WithSource(compilation, ModelSource(edit: true), ModelPath);
 
         // A benchmark of the error path would measure the wrong thing: the model must compile and
         // generate cleanly, and every stub must have assembled to code.
-        warm = NewDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
-        var errors = diagnostics.Concat(output.GetDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        string generated = warm.GetRunResult().GeneratedTrees.Single().ToString();
-        var images = System.Text.RegularExpressions.Regex.Matches(generated, "Blob = \"([A-Za-z0-9+/=]+)\"")
-            .Select(m => KernelImageBlob.Read(m.Groups[1].Value))
-            .ToList();
+        warm = GeneratorHarness.Run(NewDriver(), compilation, out var errors);
+        var images = GeneratorHarness.Images(warm);
         if (errors.Count > 0 || images.Count != 3 || images.Any(i => !i.Symbols.TryGet("stub_999", out _) || !i.Lines.Any(l => l.Text == "testq %rax, %rax")))
         {
             throw new InvalidOperationException("benchmark model does not generate cleanly: " + string.Join("; ", errors.Take(5)));
@@ -93,8 +81,7 @@ public class GeneratorBenchmark
         return warm.GetRunResult().GeneratedTrees.Length;
     }
 
-    private static CSharpGeneratorDriver NewDriver() =>
-        CSharpGeneratorDriver.Create([new EntryModelGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
+    private static CSharpGeneratorDriver NewDriver() => GeneratorHarness.NewDriver();
 
     private static string ModelSource(bool edit)
     {
@@ -131,15 +118,5 @@ public class GeneratorBenchmark
 
         source.AppendLine("}");
         return source.ToString();
-    }
-
-    private static MetadataReference[] References()
-    {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll")
-            .Append(typeof(KernelModelAttribute).Assembly.Location)
-            .Select(Path.GetFullPath)
-            .Distinct(StringComparer.Ordinal);
-        return [.. paths.Select(p => MetadataReference.CreateFromFile(p))];
     }
 }

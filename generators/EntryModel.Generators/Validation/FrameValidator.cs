@@ -49,7 +49,7 @@ internal sealed class FrameValidator
         for (int f = 0; f < code.Functions.Count; f++)
         {
             code.TryFind(code.Functions[f].Address, out int first);
-            if (!instructions[first].Visited)
+            if (!instructions[first].Visited && !code.IsIgnored(f))
             {
                 Walk(f, first, FunctionEntry.Clone());
             }
@@ -58,7 +58,7 @@ internal sealed class FrameValidator
         for (int i = 0; i < instructions.Count; i++)
         {
             var insn = instructions[i];
-            if (insn.Hint && !insn.Visited)
+            if (insn.Hint && !insn.Visited && !code.IsIgnored(insn.Function))
             {
                 Walk(insn.Function, i, new CfiState());
             }
@@ -154,6 +154,12 @@ internal sealed class FrameValidator
             var from = prev >= 0 ? instructions[prev].Address : insn.Address;
             Broken(ValidationRule.FallsThrough, from, $"{code.Functions[func].Name}() falls through to next function {code.Functions[insn.Function].Name}()");
             return StepResult.Broken;
+        }
+
+        if (code.IsIgnored(insn.Function))
+        {
+            // A STACK_FRAME_NON_STANDARD function: objtool does not follow paths into it.
+            return StepResult.PathEnds;
         }
 
         if (insn.Visited)
@@ -446,7 +452,7 @@ internal sealed class FrameValidator
     {
         var instructions = code.Instructions;
         var insn = instructions[i];
-        if (insn.Type is InstructionType.Nop or InstructionType.Trap)
+        if (insn.Type is InstructionType.Nop or InstructionType.Trap || code.IsIgnored(insn.Function))
         {
             return true;
         }

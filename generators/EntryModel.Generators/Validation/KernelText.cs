@@ -65,6 +65,10 @@ internal sealed class KernelText
 
     public ValidationUnit Unit { get; }
 
+    /// <summary>Whether function <paramref name="f"/> is one objtool skips (STACK_FRAME_NON_STANDARD).</summary>
+    public bool IsIgnored(int f) =>
+        f >= 0 && Unit.IgnoredFunctions.Count > 0 && Unit.IgnoredFunctions.Items.Contains(Functions[f].Address);
+
     /// <summary>The section holding <paramref name="address"/> and where that section's code starts (for objtool's <c>section+offset</c>).</summary>
     public (string Name, ulong Start) SectionOf(ulong address)
     {
@@ -255,6 +259,12 @@ internal sealed class KernelText
                 int function = FunctionAt(address);
                 ops.Clear();
                 var type = StackOpDecoder.Classify(bytes, offset, instruction, constants, function >= 0, ops);
+                if (type == InstructionType.Call && IsNearBranch(instruction) && IsIntraFunctionCall(address))
+                {
+                    // objtool's read_intra_function_calls: a jump that keeps the call's push of the return address.
+                    type = InstructionType.JumpUnconditional;
+                }
+
                 ulong? target = IsNearBranch(instruction) ? instruction.NearBranchTarget : null;
                 var insn = new CodeInstruction(address, instruction.Length, type, ops.Count == 0 ? [] : [.. ops], target);
                 insn.DeadEnd = type == InstructionType.Bug;
@@ -286,6 +296,9 @@ internal sealed class KernelText
 
         return true;
     }
+
+    private bool IsIntraFunctionCall(ulong address) =>
+        Unit.IntraFunctionCalls.Count > 0 && Sorted.LastAtOrBelow(Unit.IntraFunctionCalls.Items, address, static a => a) is int i && i >= 0 && Unit.IntraFunctionCalls[i] == address;
 
     private static bool IsNearBranch(in Instruction instruction) =>
         instruction.Op0Kind is OpKind.NearBranch16 or OpKind.NearBranch32 or OpKind.NearBranch64;

@@ -31,7 +31,20 @@ internal sealed record ValidationUnit(
     EquatableArray<ValidationSymbol> Symbols,
     EquatableArray<UnwindHint> Hints,
     bool FrameRules,
-    bool Orc);
+    bool Orc)
+{
+    /// <summary>
+    /// Calls annotated as intra-function (<c>.discard.intra_function_calls</c>, the kernel's
+    /// ANNOTATE_INTRA_FUNCTION_CALL): objtool follows each as a jump that pushes a return address.
+    /// </summary>
+    public EquatableArray<ulong> IntraFunctionCalls { get; init; } = EquatableArray<ulong>.Empty;
+
+    /// <summary>
+    /// Functions marked STACK_FRAME_NON_STANDARD (<c>.discard.func_stack_frame_non_standard</c>):
+    /// objtool does not validate them, so they get no findings and no ORC rows of their own.
+    /// </summary>
+    public EquatableArray<ulong> IgnoredFunctions { get; init; } = EquatableArray<ulong>.Empty;
+}
 
 /// <summary>One ORC row (the kernel's <c>struct orc_entry</c>, ORC register codes) and the address it starts at.</summary>
 internal sealed record OrcRow(ulong Address, int SpReg, int SpOffset, int BpReg, int BpOffset, int Type, bool End);

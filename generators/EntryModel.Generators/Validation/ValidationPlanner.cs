@@ -63,6 +63,67 @@ internal static class ValidationPlanner
             symbols,
             new EquatableArray<UnwindHint>(hints),
             result.Defines.Contains(FramePointerDefine),
-            WantsOrc(result));
+            WantsOrc(result))
+        {
+            IntraFunctionCalls = new EquatableArray<ulong>(IntraFunctionCalls(result.Discarded, chunks)),
+            IgnoredFunctions = new EquatableArray<ulong>(IgnoredFunctions(result.Discarded)),
+        };
+    }
+
+    /// <summary>The functions STACK_FRAME_NON_STANDARD names: <c>.quad func</c> records, relocated whole.</summary>
+    private static List<ulong> IgnoredFunctions(IEnumerable<AssembledChunk> discarded)
+    {
+        var functions = new List<ulong>();
+        foreach (var chunk in discarded)
+        {
+            if (chunk.Section != ".discard.func_stack_frame_non_standard")
+            {
+                continue;
+            }
+
+            var b = chunk.Bytes;
+            for (int at = 0; at + 8 <= b.Count; at += 8)
+            {
+                ulong address = 0;
+                for (int k = 7; k >= 0; k--)
+                {
+                    address = (address << 8) | b[at + k];
+                }
+
+                functions.Add(address);
+            }
+        }
+
+        functions.Sort();
+        return functions;
+    }
+
+    /// <summary>
+    /// The annotated intra-function calls: <c>.long</c> records of the call's address. The field
+    /// holds its low 32 bits (ld never relocates a discarded section); the address is the kernel
+    /// text one they name, sign-extended as kernel addresses are, else zero-extended.
+    /// </summary>
+    private static List<ulong> IntraFunctionCalls(IEnumerable<AssembledChunk> discarded, List<CodeChunk> text)
+    {
+        var calls = new List<ulong>();
+        foreach (var chunk in discarded)
+        {
+            if (chunk.Section != ".discard.intra_function_calls")
+            {
+                continue;
+            }
+
+            var b = chunk.Bytes;
+            for (int at = 0; at + 4 <= b.Count; at += 4)
+            {
+                int low = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+                ulong signed = unchecked((ulong)(long)low);
+                ulong zero = unchecked((uint)low);
+                calls.Add(text.Any(c => signed >= c.Address && signed < c.End) ? signed : zero);
+            }
+        }
+
+        calls.Sort();
+        return calls;
     }
 }

@@ -96,6 +96,30 @@ public sealed class LinkerTests
     }
 
     [Test]
+    public void A_value_that_does_not_fit_a_field_of_a_discarded_section_is_not_an_error_as_ld_never_applies_it()
+    {
+        // The kernel's ANNOTATE_INTRA_FUNCTION_CALL: an absolute 32-bit address of a text label,
+        // which only objtool reads (from the object); ld drops the section unrelocated.
+        var result = Assemble(Code("f", Text, """
+            999:
+            .pushsection .discard.intra_function_calls
+            .long 999b
+            .popsection
+            call 1f
+            1: ret
+            """));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Diagnostics, Is.Empty);
+            var record = result.Discarded.Single(c => c.Section == ".discard.intra_function_calls").Bytes.Items.ToArray();
+            Assert.That(record, Has.Length.EqualTo(4), "kept for the validation");
+            // Its low 32 bits, from which validation recovers the (sign-extended kernel) address.
+            ulong call = result.Symbols.Single(s => s.Name == "f").Address;
+            Assert.That(BitConverter.ToUInt32(record), Is.EqualTo(unchecked((uint)call)));
+        });
+    }
+
+    [Test]
     public void A_label_defined_by_two_declarations_is_a_duplicate_reported_on_the_second()
     {
         string second = "nop\nshared: ret";

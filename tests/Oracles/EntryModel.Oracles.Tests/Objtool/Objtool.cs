@@ -95,6 +95,29 @@ internal static partial class Objtool
             long.Parse(m.Groups["off"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
             m.Groups["row"].Value.Trim()))];
 
+    /// <summary>
+    /// objtool as kbuild runs it on a kernel entry object (Linux 6.1, x86_64_defconfig): its hacks
+    /// and checks, with <c>--orc</c> (then <c>--dump=orc</c>) for the ORC build or <c>--stackval</c>
+    /// for the frame-pointer one. Works on a copy; the object is not changed.
+    /// </summary>
+    public static ObjtoolReport CheckKernelObject(string objectPath, bool orc)
+    {
+        string tool = Path;
+        string dir = Directory.CreateTempSubdirectory("entrymodel-objtool-").FullName;
+        try
+        {
+            string o = System.IO.Path.Combine(dir, "in.o");
+            File.Copy(objectPath, o);
+            string[] flags = ["--hacks=jump_label", "--hacks=noinstr", orc ? "--orc" : "--stackval", "--retpoline", "--rethunk", "--static-call", "--uaccess", o];
+            var warnings = Warnings(Run(tool, flags));
+            return new ObjtoolReport(warnings, orc ? Rows(Run(tool, ["--dump=orc", o])) : [], []);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static string Run(string tool, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
