@@ -5,8 +5,9 @@ namespace EntryModel.Cli;
 
 /// <summary>
 /// The command line: with no arguments it reproduces the seed's traces and the smart unwinder's
-/// ideal one; <c>run</c>, <c>judge</c>, <c>list</c>, <c>disasm</c> and <c>dump-orc</c> reach everything else.
-/// Wiring only: the work happens in EntryModel.Scenarios and EntryModel.Unwinding.
+/// ideal one; <c>run</c>, <c>judge</c>, <c>list</c>, <c>disasm</c> and <c>dump-orc</c> reach everything else;
+/// <c>export-object</c> assembles a GAS file into an ELF object.
+/// Wiring only: the work happens in EntryModel.Scenarios, EntryModel.Unwinding and EntryModel.Export.
 /// </summary>
 public static class EntryModelCli
 {
@@ -28,6 +29,7 @@ public static class EntryModelCli
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ExportObjectCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -47,7 +47,7 @@ internal sealed class ObjectBuilder
         {
             lines = new List<ObjectLine>();
             var bytes = Write(f);
-            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines), sections.Permissions(f.Section), IsMergeable(f.Section)));
+            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines), sections.Permissions(f.Section), IsMergeable(f.Section), SectionFlags(f.Section)));
         }
 
         return new DeclarationObject(
@@ -352,6 +352,9 @@ internal sealed class ObjectBuilder
 
     /// <summary>Whether the section's flags make it mergeable ("M": the linker may merge equal entries).</summary>
     private bool IsMergeable(string section) => expander.SectionFlags.TryGetValue(section, out var flags) && flags.IndexOf('M') >= 0;
+
+    /// <summary>The section's flags as the text gave them, or null when no <c>.section</c> gave any.</summary>
+    private string? SectionFlags(string section) => expander.SectionFlags.TryGetValue(section, out var flags) ? flags : null;
 
     /// <summary>The label an alias names and how far past it, when it is a label of this object plus a constant.</summary>
     private (AsmSymbol Symbol, long Addend)? AliasTarget(AsmSymbol alias)

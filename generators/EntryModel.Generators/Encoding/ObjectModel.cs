@@ -19,6 +19,8 @@ internal sealed record DeclarationObject(
 /// were encoded; a fixed fragment stays there, others move (keeping <see cref="Align"/>).
 /// <see cref="Permissions"/> are the section's (SectionMap's bits: writable, executable, user);
 /// <see cref="Mergeable"/> says its flags had "M" (GNU as keeps symbols in relocations into it).
+/// <see cref="Flags"/> are the section's flags as its first <c>.section</c> with flags wrote them
+/// (null when none did): an ELF writer decides SHF_ALLOC, SHF_MERGE and SHF_STRINGS from them.
 /// </summary>
 internal sealed record ObjectFragment(
     string Section,
@@ -29,7 +31,8 @@ internal sealed record ObjectFragment(
     EquatableArray<byte> Bytes,
     EquatableArray<ObjectLine> Lines,
     int Permissions = 0,
-    bool Mergeable = false);
+    bool Mergeable = false,
+    string? Flags = null);
 
 /// <summary>A line-map entry at an offset of its fragment, with its statement's span in the declaration.</summary>
 internal sealed record ObjectLine(long Offset, int Length, int Declaration, int Line, string Text, string MacroStack, int SourceOffset = -1, int SourceLength = 0);

@@ -4,11 +4,17 @@ using System.Linq;
 
 namespace EntryModel.Generators.Encoding;
 
-/// <summary>An ELF relocation as GNU as writes it: the field's offset, the x86-64 type, the symbol (a section's own name for a section symbol) and the addend.</summary>
-internal sealed record ElfRelocationEntry(long Offset, int Type, string Symbol, long Addend);
+/// <summary>
+/// An ELF relocation as GNU as writes it: the field's offset, the x86-64 type, the symbol (a
+/// section's own name for a section symbol, then <see cref="AgainstSection"/>) and the addend.
+/// </summary>
+internal sealed record ElfRelocationEntry(long Offset, int Type, string Symbol, long Addend, bool AgainstSection = false);
 
-/// <summary>A section of a relocatable object: its bytes (relocated fields hold 0, as in a RELA object), alignment, permissions and relocations.</summary>
-internal sealed record ElfSectionEntry(string Name, int Align, int Permissions, byte[] Bytes, IReadOnlyList<ElfRelocationEntry> Relocations);
+/// <summary>
+/// A section of a relocatable object: its bytes (relocated fields hold 0, as in a RELA object),
+/// alignment, permissions, relocations, and its <c>.section</c> flags as written (null when none).
+/// </summary>
+internal sealed record ElfSectionEntry(string Name, int Align, int Permissions, byte[] Bytes, IReadOnlyList<ElfRelocationEntry> Relocations, string? Flags = null);
 
 /// <summary>
 /// A symbol of a relocatable object: defined in <see cref="Section"/> at <see cref="Value"/>,
@@ -70,7 +76,7 @@ internal sealed class RelocatableObject
                 relocations.Add(Relocation(obj, byName, x));
             }
 
-            sections.Add(new ElfSectionEntry(f.Section, f.Align, f.Permissions, bytes, relocations));
+            sections.Add(new ElfSectionEntry(f.Section, f.Align, f.Permissions, bytes, relocations, f.Flags));
         }
 
         var symbols = new List<ElfSymbolEntry>();
@@ -119,7 +125,7 @@ internal sealed class RelocatableObject
             RelocationKinds.Absolute8 => R8,
             _ => x.IsBranch && !local ? Plt32 : Pc32,
         };
-        return new ElfRelocationEntry(x.Offset, type, target, addend);
+        return new ElfRelocationEntry(x.Offset, type, target, addend, local);
     }
 
     /// <summary>Whether a label is an ELF symbol: <c>.L</c> and numeric local labels are not.</summary>

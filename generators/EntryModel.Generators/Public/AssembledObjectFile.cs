@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace EntryModel.Generators.Public;
+
+/// <summary>
+/// A GAS file assembled into a relocatable object: sections in the order the text first used
+/// them, symbols, and the errors that kept it from being right (<see cref="HasErrors"/>; an
+/// object with errors is not to be written).
+/// </summary>
+public sealed class AssembledObjectFile
+{
+    public AssembledObjectFile(string sourceName, IReadOnlyList<ObjectFileSection> sections, IReadOnlyList<ObjectFileSymbol> symbols, IReadOnlyList<AssemblyDiagnostic> diagnostics)
+    {
+        SourceName = sourceName;
+        Sections = sections;
+        Symbols = symbols;
+        Diagnostics = diagnostics;
+    }
+
+    public string SourceName { get; }
+
+    public IReadOnlyList<ObjectFileSection> Sections { get; }
+
+    public IReadOnlyList<ObjectFileSymbol> Symbols { get; }
+
+    public IReadOnlyList<AssemblyDiagnostic> Diagnostics { get; }
+
+    /// <summary>Every assembler diagnostic is an error.</summary>
+    public bool HasErrors => Diagnostics.Count > 0;
+
+    public ObjectFileSection? Section(string name) => Sections.FirstOrDefault(s => s.Name == name);
+}

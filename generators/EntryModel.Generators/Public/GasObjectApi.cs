@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using EntryModel.Generators.Encoding;
+using EntryModel.Generators.Model;
+using EntryModel.Generators.Syntax;
+
+namespace EntryModel.Generators.Public;
+
+/// <summary>
+/// Assembles a whole GAS file into a relocatable object, as GNU as does for x86-64, without
+/// Roslyn: the entry point for runtime tools (an ELF writer, the command line).
+/// </summary>
+public static class GasObjectApi
+{
+    // Where the file's text would sit in the model's kernel image; an object's values are section
+    // offsets, so the address only matters to the assembler's provisional layout.
+    private const ulong KernelText = 0xffffffff81000000UL;
+
+    /// <summary>Assembles <paramref name="text"/>; <paramref name="sourceName"/> names it in diagnostics.</summary>
+    public static AssembledObjectFile Assemble(string text, string sourceName)
+    {
+        if (text == null)
+        {
+            throw new ArgumentNullException(nameof(text));
+        }
+
+        if (sourceName == null)
+        {
+            throw new ArgumentNullException(nameof(sourceName));
+        }
+
+        // The file is one code declaration, assembled under a strategy that defines nothing.
+        var declaration = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, KernelText, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
+        var model = new ModelSource("File", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(new[] { declaration }));
+        var parsed = StatementSplitter.Split(declaration);
+        var obj = GasAssembler.AssembleObject(ObjectInput.Create(model, new[] { parsed }, 0, new StrategySource("default", null, EquatableArray<string>.Empty)));
+
+        var lines = new LineMap(text);
+        var diagnostics = parsed.Diagnostics.Concat(obj.Diagnostics)
+            .Select(d => new AssemblyDiagnostic(d.Id, d.Message, lines.Line(d.Offset), lines.Column(d.Offset), d.Offset, d.Length))
+            .ToList();
+        return ObjectFileMapping.From(sourceName, RelocatableObject.From(obj), diagnostics);
+    }
+}
