@@ -72,7 +72,7 @@ internal static class Linker
             strategy.Description,
             strategy.Defines,
             new EquatableArray<AssembledChunk>(chunks.Where(c => !IsDiscarded(c.Section))),
-            new EquatableArray<AssembledSymbol>(VisibleSymbols(objects, where)),
+            new EquatableArray<AssembledSymbol>(VisibleSymbols(objects, where, parsed)),
             new EquatableArray<AssembledRelocation>(relocations.OrderBy(r => r.Address)),
             new EquatableArray<AssembledLine>(lines),
             new EquatableArray<AssembledGate>(gates.OrderBy(g => g.Vector)),
@@ -293,6 +293,13 @@ internal static class Linker
         var chunks = new List<AssembledChunk>();
         foreach (var group in placed.Where(p => p.Extent > 0).GroupBy(p => p.Section))
         {
+            // The model's mapping, and what the objects learnt from the text's own .section flags ("ax").
+            int permissions = sections.Permissions(group.Key);
+            foreach (var p in group)
+            {
+                permissions |= p.Fragment.Permissions;
+            }
+
             List<byte>? run = null;
             ulong runStart = 0;
             foreach (var p in group.OrderBy(p => p.Address))
@@ -305,7 +312,7 @@ internal static class Linker
 
                 if (run != null)
                 {
-                    chunks.Add(new AssembledChunk(group.Key, runStart, new EquatableArray<byte>(run), sections.Permissions(group.Key)));
+                    chunks.Add(new AssembledChunk(group.Key, runStart, new EquatableArray<byte>(run), permissions));
                 }
 
                 run = new List<byte>(contents[p]);
@@ -314,14 +321,14 @@ internal static class Linker
 
             if (run != null)
             {
-                chunks.Add(new AssembledChunk(group.Key, runStart, new EquatableArray<byte>(run), sections.Permissions(group.Key)));
+                chunks.Add(new AssembledChunk(group.Key, runStart, new EquatableArray<byte>(run), permissions));
             }
         }
 
         return chunks.OrderBy(c => c.Address).ToList();
     }
 
-    private static List<AssembledSymbol> VisibleSymbols(IReadOnlyList<DeclarationObject> objects, Dictionary<(int, int), Placed> where)
+    private static List<AssembledSymbol> VisibleSymbols(IReadOnlyList<DeclarationObject> objects, Dictionary<(int, int), Placed> where, IReadOnlyList<ParsedDeclaration> parsed)
     {
         var result = new List<AssembledSymbol>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -335,7 +342,8 @@ internal static class Linker
                 }
 
                 var p = where[(o.Declaration, s.Fragment)];
-                result.Add(new AssembledSymbol(s.Name, p.Address + (ulong)s.Offset, (ulong)s.Size, s.Kind, p.Section));
+                bool declaration = o.Declaration >= 0 && o.Declaration < parsed.Count && s.Offset == 0 && parsed[o.Declaration].Source.Name == s.Name;
+                result.Add(new AssembledSymbol(s.Name, p.Address + (ulong)s.Offset, (ulong)s.Size, s.Kind, p.Section) { IsDeclaration = declaration });
             }
         }
 

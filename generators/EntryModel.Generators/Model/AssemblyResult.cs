@@ -4,7 +4,11 @@ namespace EntryModel.Generators.Model;
 internal sealed record AssembledChunk(string Section, ulong Address, EquatableArray<byte> Bytes, int Permissions);
 
 /// <summary>A symbol of the image (runtime <c>Symbol</c>; Kind is the runtime's <c>SymbolKind</c>).</summary>
-internal sealed record AssembledSymbol(string Name, ulong Address, ulong Size, int Kind, string Section);
+internal sealed record AssembledSymbol(string Name, ulong Address, ulong Size, int Kind, string Section)
+{
+    /// <summary>Whether it is a declaration's own name (where that declaration starts), not a label inside one.</summary>
+    public bool IsDeclaration { get; init; }
+}
 
 /// <summary>A resolved symbolic reference (Kind is the runtime's <c>RelocationKind</c>).</summary>
 internal sealed record AssembledRelocation(ulong Address, int Kind, string Symbol, long Addend);

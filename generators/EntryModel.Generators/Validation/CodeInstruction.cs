@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace EntryModel.Generators.Validation;
 
 /// <summary>
@@ -20,7 +22,8 @@ internal sealed class CodeInstruction
 
     public int Length { get; }
 
-    public InstructionType Type { get; }
+    /// <summary>What it does for validation (a jump to the return thunk becomes a return, as objtool makes it).</summary>
+    public InstructionType Type { get; set; }
 
     /// <summary>Its stack operations (a call's are dropped once its destination is known).</summary>
     public StackOp[] Ops { get; set; }
@@ -52,6 +55,41 @@ internal sealed class CodeInstruction
     public CfiState? Cfi { get; set; }
 
     public bool Visited { get; set; }
+
+    /// <summary>For an instruction of an alternative's replacement: the end of its replacement (a jump there goes back after the original).</summary>
+    public ulong ReplacementEnd { get; set; }
+
+    /// <summary>For an instruction of a replacement: the instruction after its original, where the replacement carries on (-1: none).</summary>
+    public int AfterOriginal { get; set; } = -1;
+
+    /// <summary>Whether it belongs to an alternative's replacement (reached only through the alternative).</summary>
+    public bool InReplacement => ReplacementEnd != 0;
+
+    /// <summary>
+    /// The paths an alternative opens at this (original) instruction: where each replacement starts,
+    /// or the instruction after the original for an empty one. Null when there are none.
+    /// </summary>
+    public List<int>? Alternatives { get; set; }
+
+    /// <summary>
+    /// At the first instruction of an alternative's original code: its length, and where each of its
+    /// replacements starts (instruction index and address). ORC describes the original's bytes by
+    /// offset with what any of them knows there (objtool's alt_group CFI array).
+    /// </summary>
+    public int GroupLength { get; set; }
+
+    /// <summary>
+    /// The replacement whose states ORC takes for the original's bytes: the last record's (objtool
+    /// gives the original a fresh group per record, so an earlier record's replacement keeps its
+    /// states to itself). Its first instruction (-1: empty), address and length.
+    /// </summary>
+    public (int Start, ulong Address, int Length) Replacement { get; set; } = (-1, 0, 0);
+
+    /// <summary>
+    /// For a replacement's last instruction: the state a path leaves it with when it falls through
+    /// (objtool's fake NOP after a replacement shorter than its original records it there).
+    /// </summary>
+    public CfiState? EndCfi { get; set; }
 
     public bool IsStaticJump => Type is InstructionType.JumpConditional or InstructionType.JumpUnconditional;
 }

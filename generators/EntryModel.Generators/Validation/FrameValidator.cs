@@ -74,11 +74,11 @@ internal sealed class FrameValidator
     private readonly record struct Pending(int Instruction, CfiState State, bool DirectionFlag, bool AfterBranch);
 
     /// <summary>Follows every path from <paramref name="start"/>; false when a rule was broken (and recorded).</summary>
-    private bool Walk(int func, int start, CfiState initial)
+    private bool Walk(int func, int start, CfiState initial, bool directionFlag = false)
     {
         var instructions = code.Instructions;
         var pending = new Stack<Pending>();
-        pending.Push(new Pending(start, initial, false, false));
+        pending.Push(new Pending(start, initial, directionFlag, false));
         while (pending.Count > 0)
         {
             var p = pending.Pop();
@@ -128,8 +128,14 @@ internal sealed class FrameValidator
                     return Broken(ValidationRule.EndOfSection, insn.Address, $"{code.SectionOf(insn.Address).Name}: unexpected end of section");
                 }
 
+                if (insn.InReplacement && code.NextIndex(i) != i + 1)
+                {
+                    // Falling out of a replacement: what objtool's fake NOP after it would record.
+                    insn.EndCfi ??= state.Clone();
+                }
+
                 prev = i;
-                i++;
+                i = code.NextIndex(i);
             }
         }
 
@@ -187,6 +193,19 @@ internal sealed class FrameValidator
         }
 
         insn.Visited = true;
+
+        // Alternatives first, each from the state before this instruction, as objtool follows them.
+        if (insn.Alternatives is { } alternatives)
+        {
+            foreach (int alternative in alternatives)
+            {
+                if (!Walk(func, alternative, state.Clone(), df))
+                {
+                    return StepResult.Broken;
+                }
+            }
+        }
+
         foreach (var op in insn.Ops)
         {
             if (CfiTracker.Apply(state, op, insn.Function >= 0, next is { Hint: true }, frameRules) is { } broken)
@@ -452,7 +471,7 @@ internal sealed class FrameValidator
     {
         var instructions = code.Instructions;
         var insn = instructions[i];
-        if (insn.Type is InstructionType.Nop or InstructionType.Trap || code.IsIgnored(insn.Function))
+        if (insn.Type is InstructionType.Nop or InstructionType.Trap || insn.InReplacement || code.IsIgnored(insn.Function))
         {
             return true;
         }

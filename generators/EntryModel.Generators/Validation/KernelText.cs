@@ -25,6 +25,9 @@ internal sealed class KernelText
     };
 
     private readonly Dictionary<int, bool> deadEndCache = new();
+
+    /// <summary>Where a replacement's last instruction falls through to: the instruction after its original.</summary>
+    private readonly Dictionary<int, int> fallthrough = new();
     private readonly Dictionary<ulong, ValidationSymbol> symbolAt = new();
     private readonly Dictionary<string, int> functionNamed = new(StringComparer.Ordinal);
 
@@ -110,7 +113,7 @@ internal sealed class KernelText
     public static KernelText Prepare(ValidationUnit unit)
     {
         var code = new KernelText(unit);
-        if (code.Decode() && code.AddJumpDestinations() && code.AddCallDestinations())
+        if (code.Decode() && code.AddAlternatives() && code.AddJumpDestinations() && code.AddCallDestinations())
         {
             code.ReadHints();
         }
@@ -131,9 +134,20 @@ internal sealed class KernelText
         return false;
     }
 
-    /// <summary>The instruction right after <paramref name="index"/>'s bytes, or null at the end of its chunk.</summary>
+    /// <summary>
+    /// The index of the instruction a path falls through to after <paramref name="index"/>: the next
+    /// one, or after a replacement's last instruction the one after its original (-1: none).
+    /// </summary>
+    public int NextIndex(int index) => fallthrough.TryGetValue(index, out int next) ? next : index + 1;
+
+    /// <summary>The instruction right after <paramref name="index"/>'s bytes (after a replacement: after its original), or null at the end of its chunk.</summary>
     public CodeInstruction? Next(int index)
     {
+        if (fallthrough.TryGetValue(index, out int after))
+        {
+            return after >= 0 ? Instructions[after] : null;
+        }
+
         if (index + 1 >= Instructions.Count)
         {
             return null;
@@ -297,11 +311,79 @@ internal sealed class KernelText
         return true;
     }
 
+    /// <summary>The kernel's return thunk, which objtool (<c>--rethunk</c>) takes a jump to as a return.</summary>
+    private static bool IsReturnThunk(string? name) => name == "__x86_return_thunk";
+
+    /// <summary>Symbols whose RET sits inside another instruction (objtool's arch_is_embedded_insn).</summary>
+    private static bool IsEmbeddedReturn(string? name) => name is "retbleed_return_thunk" or "srso_safe_ret";
+
     private bool IsIntraFunctionCall(ulong address) =>
         Unit.IntraFunctionCalls.Count > 0 && Sorted.LastAtOrBelow(Unit.IntraFunctionCalls.Items, address, static a => a) is int i && i >= 0 && Unit.IntraFunctionCalls[i] == address;
 
     private static bool IsNearBranch(in Instruction instruction) =>
         instruction.Op0Kind is OpKind.NearBranch16 or OpKind.NearBranch32 or OpKind.NearBranch64;
+
+    /// <summary>
+    /// objtool's alternatives (<c>add_special_section_alts</c>, group alternatives): each record opens
+    /// a path at its original instruction, into its replacement (which belongs to the original's
+    /// function and, at its end or by a jump to its end, carries on after the original) or, for an
+    /// empty replacement, straight past the original. A record whose places are not instructions is
+    /// left out, as objtool warns and goes on.
+    /// </summary>
+    private bool AddAlternatives()
+    {
+        foreach (var alt in Unit.Alternatives)
+        {
+            if (!alt.Group)
+            {
+                // An exception fixup: another path from the faulting instruction.
+                if (TryFind(alt.Original, out int faulting) && TryFind(alt.Replacement, out int fixup))
+                {
+                    (Instructions[faulting].Alternatives ??= []).Add(fixup);
+                }
+
+                continue;
+            }
+
+            if (alt.OriginalLength == 0 || !TryFind(alt.Original, out int original))
+            {
+                continue;
+            }
+
+            int after = TryFind(alt.Original + (ulong)alt.OriginalLength, out int a) ? a : -1;
+            int start = after;
+            if (alt.ReplacementLength > 0)
+            {
+                if (!TryFind(alt.Replacement, out start))
+                {
+                    continue;
+                }
+
+                ulong end = alt.Replacement + (ulong)alt.ReplacementLength;
+                int last = start;
+                for (int k = start; k < Instructions.Count && Instructions[k].Address < end; k++)
+                {
+                    Instructions[k].Function = Instructions[original].Function;
+                    Instructions[k].ReplacementEnd = end;
+                    Instructions[k].AfterOriginal = after;
+                    last = k;
+                }
+
+                fallthrough[last] = after;
+            }
+
+            // Each record makes the original a new group: the last one's length and replacement count for ORC.
+            Instructions[original].GroupLength = alt.OriginalLength;
+            Instructions[original].Replacement = (alt.ReplacementLength > 0 ? start : -1, alt.Replacement, alt.ReplacementLength);
+
+            if (start >= 0)
+            {
+                (Instructions[original].Alternatives ??= []).Add(start);
+            }
+        }
+
+        return true;
+    }
 
     private bool AddJumpDestinations()
     {
@@ -309,6 +391,20 @@ internal sealed class KernelText
         {
             if (!insn.IsStaticJump || insn.Target is not ulong target)
             {
+                continue;
+            }
+
+            if (IsReturnThunk(SymbolAt(target)?.Name) && SectionOf(target).Name != SectionOf(insn.Address).Name)
+            {
+                // objtool's rethunk: a jump through a relocation (here: to another section) to the return thunk is a return.
+                insn.Type = InstructionType.Return;
+                continue;
+            }
+
+            if (insn.InReplacement && target == insn.ReplacementEnd)
+            {
+                // A replacement's jump past its own end goes on after the original it replaces.
+                insn.JumpDestination = insn.AfterOriginal;
                 continue;
             }
 
@@ -326,15 +422,24 @@ internal sealed class KernelText
 
             if (!TryFind(target, out int dest))
             {
+                if (IsEmbeddedReturn(SymbolAt(target)?.Name))
+                {
+                    // A RET hidden inside another instruction (retbleed_untrain_ret's): objtool takes the jump as a return.
+                    insn.Type = InstructionType.Return;
+                    continue;
+                }
+
                 Fatal = new ValidationFinding(ValidationRule.BadDestination, insn.Address, $"can't find jump dest instruction at {Place(target)}");
                 return false;
             }
 
-            // From a function, a jump to another function's start, or to any named symbol outside it, is a tail call
-            // (objtool sees the latter through a relocation, as each declaration is its own section in an object).
+            // From a function, a jump to another function's start, or to a named symbol a relocation names, is a tail call.
             int destFunction = Instructions[dest].Function;
             bool otherFunctionStart = destFunction >= 0 && insn.Function != destFunction && Functions[destFunction].Address == target;
-            bool namedOutside = destFunction != insn.Function && SymbolAt(target) is not null;
+            // A declaration's name (its own section in objtool's object), or any symbol in another
+            // section: the jump reaches it through a relocation naming it.
+            bool namedOutside = destFunction != insn.Function && SymbolAt(target) is { } named
+                && (named.IsDeclaration || SectionOf(target).Name != SectionOf(insn.Address).Name);
             if (insn.Function >= 0 && (otherFunctionStart || namedOutside))
             {
                 insn.SiblingCall = true;

@@ -18,13 +18,14 @@ internal static class OrcRowBuilder
         var previous = none;
         bool runHasRows = false;
         var instructions = code.Instructions;
-        for (int i = 0; i < instructions.Count; i++)
+
+        // One row where the state changes; false (with a finding) when ORC cannot express it.
+        bool Add(ulong address, CfiState? cfi)
         {
-            var insn = instructions[i];
-            if (!TryRow(insn, out var row, out string? problem))
+            if (!TryRow(address, cfi, out var row, out string? problem))
             {
-                findings.Add(new ValidationFinding(ValidationRule.UnsupportedStackPointerUse, insn.Address, problem!));
-                return EquatableArray<OrcRow>.Empty;
+                findings.Add(new ValidationFinding(ValidationRule.UnsupportedStackPointerUse, address, problem!));
+                return false;
             }
 
             if (row != previous with { Address = row.Address })
@@ -32,6 +33,43 @@ internal static class OrcRowBuilder
                 rows.Add(row);
                 previous = row;
                 runHasRows = true;
+            }
+
+            return true;
+        }
+
+        for (int i = 0; i < instructions.Count; i++)
+        {
+            var insn = instructions[i];
+            if (insn.InReplacement)
+            {
+                // objtool writes no rows for .altinstr_replacement: patched code takes the original's.
+                continue;
+            }
+
+            if (insn.GroupLength > 0)
+            {
+                // An alternative's original code: row by byte offset from the original and its replacements.
+                var cfis = GroupCfi(code, i, out int last);
+                for (int offset = 0; offset < cfis.Length; offset++)
+                {
+                    if (cfis[offset] is not { } cfi)
+                    {
+                        continue;
+                    }
+
+                    if (!Add(insn.Address + (ulong)offset, cfi))
+                    {
+                        return EquatableArray<OrcRow>.Empty;
+                    }
+                }
+
+                i = last;
+                insn = instructions[i];
+            }
+            else if (!Add(insn.Address, insn.Cfi))
+            {
+                return EquatableArray<OrcRow>.Empty;
             }
 
             if (code.Next(i) is null && runHasRows)
@@ -46,11 +84,54 @@ internal static class OrcRowBuilder
         return new EquatableArray<OrcRow>(rows);
     }
 
-    private static bool TryRow(CodeInstruction insn, out OrcRow row, out string? problem)
+    /// <summary>
+    /// The state at each byte of an alternative's original code (from <paramref name="first"/>):
+    /// what the original's instructions know, then what its replacements know at the same offset.
+    /// </summary>
+    private static CfiState?[] GroupCfi(KernelText code, int first, out int last)
+    {
+        var instructions = code.Instructions;
+        var start = instructions[first];
+        var cfis = new CfiState?[start.GroupLength];
+        ulong end = start.Address + (ulong)start.GroupLength;
+        last = first;
+        for (int k = first; k < instructions.Count && instructions[k].Address < end && instructions[k].Address >= start.Address; k++)
+        {
+            cfis[instructions[k].Address - start.Address] ??= instructions[k].Cfi;
+            last = k;
+        }
+
+        var (replacement, address, length) = start.Replacement;
+        if (replacement >= 0)
+        {
+            ulong replacementEnd = address + (ulong)length;
+            int lastOfReplacement = replacement;
+            for (int k = replacement; k < instructions.Count && instructions[k].ReplacementEnd == replacementEnd && instructions[k].Address < replacementEnd; k++)
+            {
+                ulong offset = instructions[k].Address - address;
+                if (offset < (ulong)cfis.Length)
+                {
+                    cfis[offset] ??= instructions[k].Cfi;
+                }
+
+                lastOfReplacement = k;
+            }
+
+            // A shorter replacement ends in objtool's fake NOP, which holds the state it leaves.
+            if (length < cfis.Length)
+            {
+                cfis[length] ??= instructions[lastOfReplacement].EndCfi;
+            }
+        }
+
+        return cfis;
+    }
+
+    private static bool TryRow(ulong address, CfiState? state, out OrcRow row, out string? problem)
     {
         problem = null;
-        row = new OrcRow(insn.Address, OrcRegisters.Undefined, 0, OrcRegisters.Undefined, 0, 0, false);
-        if (insn.Cfi is not { } cfi)
+        row = new OrcRow(address, OrcRegisters.Undefined, 0, OrcRegisters.Undefined, 0, 0, false);
+        if (state is not { } cfi)
         {
             return true;
         }
@@ -93,7 +174,7 @@ internal static class OrcRowBuilder
             return false;
         }
 
-        row = new OrcRow(insn.Address, sp, cfi.Cfa.Offset, bpReg, bp.Offset, cfi.Type, cfi.End);
+        row = new OrcRow(address, sp, cfi.Cfa.Offset, bpReg, bp.Offset, cfi.Type, cfi.End);
         return true;
     }
 }

@@ -3,13 +3,31 @@ using EntryModel.Generators.Model;
 namespace EntryModel.Generators.Validation;
 
 /// <summary>A symbol of the image as validation sees it: functions are what objtool calls STT_FUNC (with a size).</summary>
-internal sealed record ValidationSymbol(string Name, ulong Address, ulong Size, bool IsFunction);
+internal sealed record ValidationSymbol(string Name, ulong Address, ulong Size, bool IsFunction)
+{
+    /// <summary>
+    /// A declaration's own name: the GNU-as build objtool checks gives each declaration its own
+    /// section and makes its name global, so a jump there from elsewhere goes through a relocation
+    /// that names it (a tail call when it comes from a function).
+    /// </summary>
+    public bool IsDeclaration { get; init; }
+}
 
 /// <summary>
 /// One record of <c>.discard.unwind_hints</c> (the kernel's <c>struct unwind_hint</c>): the
 /// instruction it is about, and the CFA (ORC register code + offset), type and end flag it declares.
 /// </summary>
 internal sealed record UnwindHint(ulong Address, int SpOffset, int SpReg, int Type, bool End);
+
+/// <summary>
+/// One <c>.altinstructions</c> record (the kernel's <c>struct alt_instr</c>): the original
+/// instructions at <see cref="Original"/> (<see cref="OriginalLength"/> bytes) may be patched with
+/// the <see cref="ReplacementLength"/> bytes at <see cref="Replacement"/> (none: the original is
+/// skipped). objtool follows each replacement as another path through the original's place.
+/// An exception-table entry (<c>__ex_table</c>) is an alternative that is no group: its fixup is
+/// another path from the faulting instruction, with that instruction's state (<see cref="Group"/> false).
+/// </summary>
+internal sealed record AlternativeEntry(ulong Original, int OriginalLength, ulong Replacement, int ReplacementLength, bool Group = true);
 
 /// <summary>A contiguous run of a section's bytes (sections of a model may have gaps between fixed addresses).</summary>
 internal sealed record CodeChunk(string Section, ulong Address, EquatableArray<byte> Bytes)
@@ -44,6 +62,9 @@ internal sealed record ValidationUnit(
     /// objtool does not validate them, so they get no findings and no ORC rows of their own.
     /// </summary>
     public EquatableArray<ulong> IgnoredFunctions { get; init; } = EquatableArray<ulong>.Empty;
+
+    /// <summary>The image's <c>.altinstructions</c> records whose original code is kernel text.</summary>
+    public EquatableArray<AlternativeEntry> Alternatives { get; init; } = EquatableArray<AlternativeEntry>.Empty;
 }
 
 /// <summary>One ORC row (the kernel's <c>struct orc_entry</c>, ORC register codes) and the address it starts at.</summary>

@@ -32,7 +32,7 @@ internal static class ValidationPlanner
     public static ValidationUnit Plan(string modelKey, int strategyIndex, AssemblyResult result, out List<ValidationFinding> stray)
     {
         var symbols = new EquatableArray<ValidationSymbol>(result.Symbols.Items
-            .Select(s => new ValidationSymbol(s.Name, s.Address, s.Size, s.Kind == FunctionKind))
+            .Select(s => new ValidationSymbol(s.Name, s.Address, s.Size, s.Kind == FunctionKind) { IsDeclaration = s.IsDeclaration })
             .OrderBy(s => s.Address)
             .ThenBy(s => s.Name, StringComparer.Ordinal));
         var chunks = result.Chunks.Items.Where(c => IsKernelText(c.Permissions)).OrderBy(c => c.Address).Select(c => new CodeChunk(c.Section, c.Address, c.Bytes)).ToList();
@@ -67,7 +67,66 @@ internal static class ValidationPlanner
         {
             IntraFunctionCalls = new EquatableArray<ulong>(IntraFunctionCalls(result.Discarded, chunks)),
             IgnoredFunctions = new EquatableArray<ulong>(IgnoredFunctions(result.Discarded)),
+            Alternatives = new EquatableArray<AlternativeEntry>(Alternatives(result.Chunks, chunks)),
         };
+    }
+
+    /// <summary>The section of <c>struct alt_instr</c> records, and its record size (s32, s32, u16, u8, u8).</summary>
+    public const string AlternativesSection = ".altinstructions";
+
+    /// <summary>The kernel's exception table: objtool reads it as alternatives too.</summary>
+    public const string ExceptionTableSection = "__ex_table";
+
+    private const int AlternativeRecordSize = 12;
+
+    /// <summary>The <c>.altinstructions</c> records: two self-relative references, the feature bit, the two lengths.</summary>
+    private static List<AlternativeEntry> Alternatives(IEnumerable<AssembledChunk> all, List<CodeChunk> text)
+    {
+        var entries = new List<AlternativeEntry>();
+        foreach (var chunk in all)
+        {
+            if (chunk.Section != AlternativesSection)
+            {
+                continue;
+            }
+
+            var b = chunk.Bytes;
+            for (int at = 0; at + AlternativeRecordSize <= b.Count; at += AlternativeRecordSize)
+            {
+                int orig = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+                int repl = b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24);
+                ulong original = chunk.Address + (ulong)at + (ulong)(long)orig;
+                ulong replacement = chunk.Address + (ulong)(at + 4) + (ulong)(long)repl;
+                if (text.Any(c => original >= c.Address && original < c.End))
+                {
+                    entries.Add(new AlternativeEntry(original, b[at + 10], replacement, b[at + 11]));
+                }
+            }
+        }
+
+        // Exception-table entries (struct exception_table_entry: s32 insn, s32 fixup, s32 data).
+        foreach (var chunk in all)
+        {
+            if (chunk.Section != ExceptionTableSection)
+            {
+                continue;
+            }
+
+            var b = chunk.Bytes;
+            for (int at = 0; at + 12 <= b.Count; at += 12)
+            {
+                int insn = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+                int fixup = b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24);
+                ulong faulting = chunk.Address + (ulong)at + (ulong)(long)insn;
+                ulong handler = chunk.Address + (ulong)(at + 4) + (ulong)(long)fixup;
+                if (text.Any(c => faulting >= c.Address && faulting < c.End))
+                {
+                    entries.Add(new AlternativeEntry(faulting, 0, handler, 0, Group: false));
+                }
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>The functions STACK_FRAME_NON_STANDARD names: <c>.quad func</c> records, relocated whole.</summary>
