@@ -283,7 +283,7 @@ internal sealed partial class Expander
                 }
 
                 ProcessStatement(text, src, depth);
-                if (Budget.Emit(Fragments) is { } over)
+                if (Budget.Emit(current) is { } over)
                 {
                     ReportBudget(Budget.BytesSpent(), over.Source.Exact ? over.Source : outermost);
                 }

@@ -60,10 +60,14 @@ internal sealed class ExpansionBudget
         return (int)Math.Max(0, Math.Min(left, count));
     }
 
-    /// <summary>Charges the items added to <paramref name="fragments"/> since the last call; the item that overspends, or null.</summary>
-    public Item? Emit(IReadOnlyList<Fragment> fragments)
+    /// <summary>
+    /// Charges the items added to <paramref name="fragment"/> since the last call; the item that
+    /// overspends, or null. Every statement that adds items passes here with the fragment it added
+    /// to (a statement adds only to the current one), so nothing goes uncharged.
+    /// </summary>
+    public Item? Emit(Fragment? fragment)
     {
-        foreach (var f in fragments)
+        if (fragment is { } f)
         {
             charged.TryGetValue(f, out int from);
             for (int i = from; i < f.Items.Count; i++)
