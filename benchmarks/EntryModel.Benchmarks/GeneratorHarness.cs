@@ -24,8 +24,8 @@ internal static class GeneratorHarness
     public static CSharpCompilation WithSource(CSharpCompilation compilation, string source, string path) =>
         compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Single(), CSharpSyntaxTree.ParseText(source, ParseOptions, path));
 
-    public static CSharpGeneratorDriver NewDriver() =>
-        CSharpGeneratorDriver.Create([new EntryModelGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
+    public static CSharpGeneratorDriver NewDriver(params AdditionalText[] additionalTexts) =>
+        CSharpGeneratorDriver.Create([new EntryModelGenerator().AsSourceGenerator()], additionalTexts, ParseOptions);
 
     /// <summary>Runs a driver; returns it (warm) with every error the generation and the updated compilation report.</summary>
     public static GeneratorDriver Run(GeneratorDriver driver, Compilation compilation, out List<Diagnostic> errors)
@@ -40,6 +40,16 @@ internal static class GeneratorHarness
     {
         string generated = driver.GetRunResult().GeneratedTrees.Single().ToString();
         return [.. Regex.Matches(generated, "Blob = \"([A-Za-z0-9+/=]+)\"").Select(m => KernelImageBlob.Read(m.Groups[1].Value))];
+    }
+
+    /// <summary>An AdditionalFiles item held in memory (a [GasFile] source).</summary>
+    public sealed class InMemoryText(string path, string text) : AdditionalText
+    {
+        private readonly Microsoft.CodeAnalysis.Text.SourceText source = Microsoft.CodeAnalysis.Text.SourceText.From(text);
+
+        public override string Path => path;
+
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => source;
     }
 
     private static MetadataReference[] References()

@@ -17,9 +17,10 @@ namespace EntryModel.Benchmarks;
 /// lines that expand to the whole 64-bit entry code through the kernel's macros). Measured side by side:
 /// GNU as assembling it as a process (<c>as --64 -o x.o file</c>, the baseline); the generator's
 /// assembler core on it in-process (split, expand, lay out, build the relocatable object); a full
-/// generation through the Roslyn driver of a [KernelModel] whose one [GasCode] declaration is the
-/// file (as a C# raw string literal) plus a declaration defining every symbol the file references but
-/// does not define, under one frame strategy (<c>orc</c>, defining CONFIG_UNWINDER_ORC as the
+/// generation through the Roslyn driver of a [KernelModel] whose <c>[GasCode, GasFile]</c> declaration
+/// is the file (an AdditionalFiles item, as a user pastes the kernel's file) plus a declaration
+/// defining, as data outside kernel text, every symbol the file references but does not define
+/// (calls to them leave the object, as objtool sees them), under one frame strategy (<c>orc</c>, defining CONFIG_UNWINDER_ORC as the
 /// file's configuration does: assemble, link, validate the stack frames with ORC rows, emit); and
 /// the warm driver's re-run after one line of the file changed (an instruction's immediate).
 /// Targets: a full generation at most 5x GNU as's time; an edit of one line at most 50 ms.
@@ -41,8 +42,12 @@ public class KernelFileBenchmark
     private string file = string.Empty;
     private string objectFile = string.Empty;
     private string text = string.Empty;
+    /// <summary>Where the model's AdditionalFiles item says the file is.</summary>
+    private const string FilePath = "/bench/arch/x86/entry/entry_64.s";
+
     private CSharpCompilation compilation = null!;
-    private CSharpCompilation edited = null!;
+    private GeneratorHarness.InMemoryText original = null!;
+    private GeneratorHarness.InMemoryText edited = null!;
     private GeneratorDriver warm = null!;
     private bool showEdited;
 
@@ -101,13 +106,14 @@ public class KernelFileBenchmark
         }
 
         Externs = UndefinedSymbols(core.Object);
-        compilation = GeneratorHarness.Compile(ModelSource(text, Externs), ModelPath);
-        edited = GeneratorHarness.WithSource(compilation, ModelSource(text.Replace(EditedLine, EditedTo, StringComparison.Ordinal), Externs), ModelPath);
+        compilation = GeneratorHarness.Compile(ModelSource(Externs), ModelPath);
+        original = new GeneratorHarness.InMemoryText(FilePath, text);
+        edited = new GeneratorHarness.InMemoryText(FilePath, text.Replace(EditedLine, EditedTo, StringComparison.Ordinal));
 
         // Both versions must generate cleanly (links with no undefined symbol, no error at all), and
         // the image must hold the file's entry points and the edited instruction.
-        Check(GeneratorHarness.Run(GeneratorHarness.NewDriver(), edited, out var editedErrors), editedErrors, EditedTo);
-        warm = GeneratorHarness.Run(GeneratorHarness.NewDriver(), compilation, out var errors);
+        Check(GeneratorHarness.Run(GeneratorHarness.NewDriver(edited), compilation, out var editedErrors), editedErrors, EditedTo);
+        warm = GeneratorHarness.Run(GeneratorHarness.NewDriver(original), compilation, out var errors);
         Check(warm, errors, EditedLine);
     }
 
@@ -121,7 +127,7 @@ public class KernelFileBenchmark
 
     /// <summary>Everything from the model's source text to generated C#, with a fresh driver (no cache).</summary>
     [Benchmark]
-    public int FullGeneration() => GeneratorHarness.NewDriver().RunGenerators(compilation).GetRunResult().GeneratedTrees.Length;
+    public int FullGeneration() => GeneratorHarness.NewDriver(original).RunGenerators(compilation).GetRunResult().GeneratedTrees.Length;
 
     /// <summary>
     /// The warm driver re-runs after one line of the file changed (<see cref="EditedLine"/> to
@@ -131,7 +137,7 @@ public class KernelFileBenchmark
     public int EditOneLine()
     {
         showEdited = !showEdited;
-        warm = warm.RunGenerators(showEdited ? edited : compilation);
+        warm = warm.ReplaceAdditionalText(showEdited ? original : edited, showEdited ? edited : original).RunGenerators(compilation);
         return warm.GetRunResult().GeneratedTrees.Length;
     }
 
@@ -168,11 +174,11 @@ public class KernelFileBenchmark
         }
 
         data.ExceptWith(code);
-        return [.. code.Order(StringComparer.Ordinal).Select(n => (n, ".text")).Concat(data.Order(StringComparer.Ordinal).Select(n => (n, ".data")))];
+        return [.. code.Order(StringComparer.Ordinal).Select(n => (n, ".data.externs")).Concat(data.Order(StringComparer.Ordinal).Select(n => (n, ".data")))];
     }
 
-    /// <summary>The model: the file as one [GasCode] declaration, and one defining what it references.</summary>
-    public static string ModelSource(string file, IReadOnlyList<(string Name, string Section)> externs)
+    /// <summary>The model: the file as one [GasFile] declaration (an AdditionalFiles item), and one defining what it references.</summary>
+    public static string ModelSource(IReadOnlyList<(string Name, string Section)> externs)
     {
         var definitions = new StringBuilder();
         foreach (var group in externs.GroupBy(e => e.Section))
@@ -180,7 +186,9 @@ public class KernelFileBenchmark
             definitions.Append(CultureInfo.InvariantCulture, $".pushsection {group.Key}\n");
             foreach (var (name, section) in group)
             {
-                definitions.Append(CultureInfo.InvariantCulture, $"{name}: {(section == ".text" ? "ret" : ".quad 0")}\n");
+                // Data, even for call targets: not kernel text, so calls and jumps to them leave the
+                // object, as objtool sees calls to functions of other objects.
+                definitions.Append(CultureInfo.InvariantCulture, $"{name}: .quad 0\n");
             }
 
             definitions.Append(".popsection\n");
@@ -193,8 +201,8 @@ public class KernelFileBenchmark
         source.AppendLine("[FrameStrategy(\"orc\", \"CONFIG_UNWINDER_ORC\")]");
         source.AppendLine("public static partial class Entry64");
         source.AppendLine("{");
-        source.AppendLine("    [GasCode(\"entry_64_file\")]");
-        source.AppendLine("    public const string Entry64Text = " + RawLiteral(file) + ";");
+        source.AppendLine("    [GasCode(\"entry_64\"), GasFile(\"entry_64.s\")]");
+        source.AppendLine("    public const string File = \"\";");
         source.AppendLine("    [GasCode(\"entry_64_externs\")]");
         source.AppendLine("    public const string Externs = " + RawLiteral(definitions.ToString()) + ";");
         source.AppendLine("}");
@@ -221,6 +229,12 @@ public class KernelFileBenchmark
         if (errors.Count > 0 || images.Count != 1 || !images[0].Symbols.TryGet("entry_SYSCALL_64", out _) || !images[0].Lines.Any(l => l.Text == line))
         {
             throw new InvalidOperationException($"the kernel file's model does not generate cleanly ({errors.Count} errors, {images.Count} images): {string.Join("; ", errors.Take(5))}");
+        }
+
+        // The whole job is measured: validation finds what objtool finds (nothing) and writes the ORC tables.
+        if (images[0].Orc is not { } orc || orc.Count < 1000 || images[0].Validation.Count > 0)
+        {
+            throw new InvalidOperationException($"the kernel file's image must carry its ORC rows and no validation finding ({images[0].Orc?.Count ?? 0} rows, {images[0].Validation.Count} findings: {string.Join("; ", images[0].Validation.Take(3).Select(f => f.Message))})");
         }
     }
 

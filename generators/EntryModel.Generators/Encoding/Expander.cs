@@ -157,8 +157,8 @@ internal sealed partial class Expander
             declarationSections[source.Section] = main;
             current = main;
             // A declaration named after its code defines that name at its start; a whole file
-            // (no name of its own) defines only what its text defines, as an object from as.
-            if (source.Name.Length > 0)
+            // ([GasFile], or no name of its own) defines only what its text defines, as an object from as.
+            if (source.Name.Length > 0 && source.GasFile is null)
             {
                 var start = new SourceRef(d, 0, source.Text, 0, string.Empty, false);
                 DefineLabel(source.Name, start, visible: true, typeKind: source.SymbolKind, atOffset: 0);
