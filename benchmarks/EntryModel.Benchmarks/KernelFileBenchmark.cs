@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EntryModel.Oracles.Kernel;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -31,7 +32,7 @@ namespace EntryModel.Benchmarks;
 public class KernelFileBenchmark
 {
     /// <summary>The corpus file, relative to the corpus root.</summary>
-    public const string KernelPath = "orc/arch/x86/entry/entry_64.s";
+    public const string KernelPath = "arch/x86/entry/entry_64.s";
 
     /// <summary>The line the edit benchmark changes (once in the file), and what it becomes.</summary>
     public const string EditedLine = "movl $1, %ebx";
@@ -60,26 +61,8 @@ public class KernelFileBenchmark
     /// <summary>The frame strategy the core is run under (the model's only one, without its description).</summary>
     internal static StrategySource Strategy { get; } = new("orc", null, new EquatableArray<string>(["CONFIG_UNWINDER_ORC"]));
 
-    /// <summary>Where the kernel corpus is, as the oracle tests find it: ENTRYMODEL_KERNEL_CORPUS, else $XDG_CACHE_HOME or ~/.cache, + entrymodel/kernel/corpus.</summary>
-    public static string CorpusFile()
-    {
-        string? dir = Environment.GetEnvironmentVariable("ENTRYMODEL_KERNEL_CORPUS");
-        if (string.IsNullOrEmpty(dir))
-        {
-            string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
-                ? x
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            dir = Path.Combine(cache, "entrymodel", "kernel", "corpus");
-        }
-
-        string path = Path.Combine(dir, KernelPath);
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"the kernel corpus file {path} is missing: run .ci/kernel-corpus <cache dir> (CI does) or set ENTRYMODEL_KERNEL_CORPUS to the corpus directory");
-        }
-
-        return path;
-    }
+    /// <summary>The corpus file (<see cref="KernelCorpus"/>: ENTRYMODEL_KERNEL_CORPUS, else the cache), as the oracle tests find it.</summary>
+    public static string CorpusFile() => KernelCorpus.PathOf("orc", KernelPath);
 
     [GlobalSetup]
     public void Setup()

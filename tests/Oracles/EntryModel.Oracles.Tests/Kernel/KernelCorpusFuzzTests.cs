@@ -1,3 +1,4 @@
+using EntryModel.Oracles.Kernel;
 using System.Diagnostics;
 using System.Text;
 using EntryModel.Generators.Diagnostics;

@@ -1,3 +1,4 @@
+using EntryModel.Oracles.Kernel;
 using System.Globalization;
 using System.Text;
 using EntryModel.Generators.Encoding;

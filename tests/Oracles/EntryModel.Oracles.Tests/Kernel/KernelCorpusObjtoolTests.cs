@@ -1,3 +1,4 @@
+using EntryModel.Oracles.Kernel;
 using System.Globalization;
 using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Model;

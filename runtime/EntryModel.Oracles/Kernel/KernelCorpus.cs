@@ -1,14 +1,16 @@
-namespace EntryModel.Oracles.Tests.Kernel;
+namespace EntryModel.Oracles.Kernel;
 
 /// <summary>
 /// Linux 6.1's x86 entry and lib assembly after kbuild's cpp step, prepared outside the repository
-/// by <c>.ci/kernel-corpus</c> (x86_64_defconfig with ORC, and with frame pointers). A missing
-/// corpus is a failure, not a skip: CI prepares it.
+/// by <c>.ci/kernel-corpus</c> (x86_64_defconfig with ORC, and with frame pointers), for the oracle
+/// tests and the benchmarks. A missing corpus is an error, never a skip: CI prepares it.
 /// </summary>
-internal static class KernelCorpus
+public static class KernelCorpus
 {
-    public static readonly string[] Configurations = ["orc", "frame-pointer"];
+    /// <summary>The configurations the corpus holds, one directory each.</summary>
+    public static IReadOnlyList<string> Configurations { get; } = ["orc", "frame-pointer"];
 
+    /// <summary>ENTRYMODEL_KERNEL_CORPUS, else $XDG_CACHE_HOME (or ~/.cache) + entrymodel/kernel/corpus.</summary>
     public static string Root
     {
         get
@@ -44,4 +46,9 @@ internal static class KernelCorpus
             }
         }
     }
+
+    /// <summary>One file of a configuration by its path in the kernel tree (e.g. <c>arch/x86/entry/entry_64.s</c>).</summary>
+    public static string PathOf(string configuration, string kernelPath) =>
+        Files(configuration).FirstOrDefault(f => f.KernelPath == kernelPath).File
+        ?? throw new InvalidOperationException($"the kernel corpus has no {kernelPath} for {configuration}");
 }
