@@ -127,10 +127,8 @@ public class KernelFileBenchmark
     /// <summary>The file as one declaration, as the GNU as oracle assembles it, and its object.</summary>
     internal static (ParsedDeclaration Parsed, DeclarationObject Object) AssembleCore(string text)
     {
-        var decl = new SourceDeclaration(DeclarationKind.Code, "file", 0, 0xffffffff81000000UL, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
-        var model = new ModelSource("Kernel", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>([decl]));
-        var parsed = StatementSplitter.Split(decl);
-        return (parsed, GasAssembler.AssembleObject(ObjectInput.Create(model, [parsed], 0, Strategy)));
+        var assembly = GasAssembler.AssembleFile(text, Strategy);
+        return (assembly.Parsed, assembly.Object);
     }
 
     /// <summary>

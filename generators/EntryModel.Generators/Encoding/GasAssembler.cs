@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
@@ -116,6 +117,20 @@ internal static class GasAssembler
         }
     }
 
+    /// <summary>
+    /// Assembles a whole GAS file as <c>as</c> would, into one relocatable object: one declaration
+    /// with no name of its own (it defines only what the file defines) in <c>.text</c> at
+    /// <paramref name="address"/>, under <paramref name="strategy"/> (default: one defining nothing).
+    /// </summary>
+    public static FileAssembly AssembleFile(string text, StrategySource? strategy = null, ulong address = 0xffffffff81000000UL)
+    {
+        var declaration = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, address, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
+        var model = new ModelSource("File", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(new[] { declaration }));
+        var parsed = StatementSplitter.Split(declaration);
+        var obj = AssembleObject(ObjectInput.Create(model, new[] { parsed }, 0, strategy ?? new StrategySource("default", null, EquatableArray<string>.Empty)));
+        return new FileAssembly(model, parsed, obj);
+    }
+
     /// <summary>Assembles a single piece of GAS text as one function at <paramref name="address"/> (tests, tools).</summary>
     public static AssemblyResult AssembleText(string text, ulong address = 0xffffffff81000000UL, string strategy = "default", params string[] defines) =>
         AssembleText(text, ExpansionLimits.Default, address, strategy, defines);
@@ -141,4 +156,11 @@ internal static class GasAssembler
         null,
         new EquatableArray<AsmDiagnostic>(diagnostics),
         EquatableArray<AssembledConstant>.Empty);
+}
+
+/// <summary>A whole file assembled: the one-declaration model it made, its statements and its object.</summary>
+internal sealed record FileAssembly(ModelSource Model, ParsedDeclaration Parsed, DeclarationObject Object)
+{
+    /// <summary>Every problem, the splitter's and the assembler's.</summary>
+    public IEnumerable<AsmDiagnostic> Diagnostics => Parsed.Diagnostics.Concat(Object.Diagnostics);
 }

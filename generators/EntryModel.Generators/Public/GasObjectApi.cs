@@ -31,13 +31,11 @@ public static class GasObjectApi
         }
 
         // The file is one code declaration, assembled under a strategy that defines nothing.
-        var declaration = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, KernelText, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
-        var model = new ModelSource("File", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(new[] { declaration }));
-        var parsed = StatementSplitter.Split(declaration);
-        var obj = GasAssembler.AssembleObject(ObjectInput.Create(model, new[] { parsed }, 0, new StrategySource("default", null, EquatableArray<string>.Empty)));
+        var assembly = GasAssembler.AssembleFile(text, address: KernelText);
+        var obj = assembly.Object;
 
         var lines = new LineMap(text);
-        var diagnostics = parsed.Diagnostics.Concat(obj.Diagnostics)
+        var diagnostics = assembly.Diagnostics
             .Select(d => new AssemblyDiagnostic(d.Id, d.Message, lines.Line(d.Offset), lines.Column(d.Offset), d.Offset, d.Length))
             .ToList();
         return ObjectFileMapping.From(sourceName, RelocatableObject.From(obj), diagnostics);

@@ -39,17 +39,14 @@ public sealed class KernelCorpusFuzzTests
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             try
             {
-                var decl = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, 0, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
-                var model = new ModelSource("Fuzz", "Kernel", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>([decl]));
-                var parsed = StatementSplitter.Split(decl);
-                var obj = GasAssembler.AssembleObject(ObjectInput.Create(model, [parsed], 0, new StrategySource("default", null, EquatableArray<string>.Empty)));
-                if (obj.Diagnostics.Count == 0)
+                var assembly = GasAssembler.AssembleFile(text);
+                if (!assembly.Diagnostics.Any())
                 {
                     // What assembles becomes an ELF view without a problem too.
-                    RelocatableObject.From(obj);
+                    RelocatableObject.From(assembly.Object);
                 }
 
-                foreach (var d in parsed.Diagnostics.Concat(obj.Diagnostics))
+                foreach (var d in assembly.Diagnostics)
                 {
                     if (d.Id == DiagnosticIds.InternalError || d.Offset < 0 || d.Length < 0 || d.Offset + d.Length > text.Length)
                     {

@@ -63,11 +63,9 @@ public sealed class KernelCorpusGnuAsTests
     private static string Compare(string text, string gasObject)
     {
         var gas = ElfObject.Read(gasObject);
-        var decl = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, 0xffffffff81000000UL, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
-        var model = new ModelSource("Kernel", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>([decl]));
-        var parsed = StatementSplitter.Split(decl);
-        var obj = GasAssembler.AssembleObject(ObjectInput.Create(model, [parsed], 0, new StrategySource("default", null, EquatableArray<string>.Empty)));
-        var diagnostics = parsed.Diagnostics.Concat(obj.Diagnostics).ToList();
+        var assembly = GasAssembler.AssembleFile(text);
+        var obj = assembly.Object;
+        var diagnostics = assembly.Diagnostics.ToList();
         if (diagnostics.Count > 0)
         {
             var d = diagnostics[0];

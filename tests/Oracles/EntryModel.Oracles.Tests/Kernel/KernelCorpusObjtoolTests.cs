@@ -75,11 +75,9 @@ public sealed class KernelCorpusObjtoolTests
     private static (ValidationUnit Unit, TextValidation Validation, Dictionary<string, ulong> SectionStart) Validate(string text, bool orc)
     {
         var strategy = new StrategySource(orc ? "orc" : "frame-pointer", null, new EquatableArray<string>([orc ? ValidationPlanner.OrcDefine : ValidationPlanner.FramePointerDefine]));
-        var fileDecl = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, 0, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
-        var fileModel = new ModelSource("Kernel", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>([fileDecl]));
-        var parsedFile = StatementSplitter.Split(fileDecl);
-        var imports = RelocatableObject.From(GasAssembler.AssembleObject(ObjectInput.Create(fileModel, [parsedFile], 0, strategy)))
-            .Symbols.Where(s => s.Section == null).Select(s => s.Name).ToList();
+        var file = GasAssembler.AssembleFile(text, strategy, address: 0);
+        var (fileModel, parsedFile, fileDecl) = (file.Model, file.Parsed, file.Model.Declarations[0]);
+        var imports = RelocatableObject.From(file.Object).Symbols.Where(s => s.Section == null).Select(s => s.Name).ToList();
         string stubs = string.Concat(imports.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n}: .quad 0\n")));
         var stubDecl = new SourceDeclaration(DeclarationKind.Code, "imports", 0, 0, 0, 8, ".data.imports", 0, false, null, 0, false, 0, stubs, TextLocation.None);
         var model = fileModel with { Declarations = new EquatableArray<SourceDeclaration>([fileDecl, stubDecl]) };
