@@ -6,6 +6,7 @@ using System.Threading;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Emit;
 using EntryModel.Generators.Encoding;
+using EntryModel.Generators.Expansion;
 using EntryModel.Generators.Extraction;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Pipeline;

@@ -1,3 +1,4 @@
+using EntryModel.Generators.Expansion;
 using EntryModel.Generators.Syntax;
 
 namespace EntryModel.Generators.Encoding;

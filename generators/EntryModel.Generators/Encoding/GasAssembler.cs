@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Expansion;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
 

@@ -1,3 +1,4 @@
+using EntryModel.Generators.Expansion;
 using System.Collections.Generic;
 using EntryModel.Generators.Syntax;
 using Iced.Intel;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Expansion;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
 using Iced.Intel;

@@ -1,3 +1,4 @@
+using EntryModel.Generators.Expansion;
 using System.Collections;
 using System.Collections.Generic;
 using EntryModel.Generators.Model;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EntryModel.Generators.Encoding;
+using EntryModel.Generators.Expansion;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace EntryModel.Generators.Pipeline;

@@ -1,3 +1,5 @@
+using EntryModel.Generators.Expansion;
+
 namespace EntryModel.Generators.Pipeline;
 
 /// <summary>Tracking names of the pipeline's steps, so tests can see which steps ran and why.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Encoding;
+using EntryModel.Generators.Expansion;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Tests.Generator;
 

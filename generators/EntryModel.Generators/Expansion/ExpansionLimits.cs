@@ -1,4 +1,4 @@
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>
 /// How much one declaration may expand to: statements run (after macros, <c>.rept</c> and

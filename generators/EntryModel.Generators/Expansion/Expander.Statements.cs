@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Syntax;
 using Iced.Intel;
 
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>Labels, directives, macro invocations and instructions.</summary>
 internal sealed partial class Expander

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using EntryModel.Generators.Syntax;
 
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>A <c>.macro</c>: parameters (with defaults, <c>:req</c>, <c>:vararg</c>) and its body statements.</summary>
 internal sealed class MacroDefinition

@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Syntax;
 
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>Assembler directives.</summary>
 internal sealed partial class Expander

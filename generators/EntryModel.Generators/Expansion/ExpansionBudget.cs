@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
 using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Syntax;
 
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>
 /// What one declaration has spent of its <see cref="ExpansionLimits"/>. Statements are charged a

@@ -3,7 +3,7 @@ using System.Text;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Syntax;
 
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>
 /// Splits a macro invocation's arguments (commas or blanks separate them, as in GAS; blanks next to

@@ -4,11 +4,12 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Model;
 using EntryModel.Generators.Syntax;
 using Iced.Intel;
 
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>
 /// Runs the statements of every declaration under one strategy: conditionals, macro definitions and

@@ -1,4 +1,4 @@
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>One open <c>.if</c>: whether its enclosing block is active, whether a branch was taken, and where it opened.</summary>
 internal sealed class ConditionalFrame

@@ -1,4 +1,4 @@
-namespace EntryModel.Generators.Encoding;
+namespace EntryModel.Generators.Expansion;
 
 /// <summary>
 /// Where a statement being assembled came from: its declaration, offset and text there, and the
