@@ -22,7 +22,16 @@ internal sealed class ExpressionEvaluator
     private int depth;
     private int symbolDepth;
 
-    public ExpressionEvaluator(Dictionary<string, AsmSymbol> symbols) => this.symbols = symbols;
+    /// <param name="symbols">The symbol table (shared with the expander).</param>
+    /// <param name="labelsPlaced">
+    /// Whether labels have addresses: the expander's evaluator never does (a label's value is
+    /// unknown while statements expand); the layout makes its own once it has placed fragments.
+    /// </param>
+    public ExpressionEvaluator(Dictionary<string, AsmSymbol> symbols, bool labelsPlaced = false)
+    {
+        this.symbols = symbols;
+        LabelsPlaced = labelsPlaced;
+    }
 
     /// <summary>
     /// Global and weak names. A <c>.set</c> alias among them stays a symbol of its own in what it
@@ -31,8 +40,8 @@ internal sealed class ExpressionEvaluator
     /// </summary>
     public ISet<string>? Preemptible { get; set; }
 
-    /// <summary>Set once fragments have addresses.</summary>
-    public bool LayoutDone { get; set; }
+    /// <summary>Whether labels evaluate to their fragment's address plus their offset (else unknown).</summary>
+    public bool LabelsPlaced { get; }
 
     /// <summary>Evaluates; undefined symbols throw <see cref="SyntaxException"/> after layout and are unknown before.</summary>
     public Value Evaluate(Expression e)
@@ -124,7 +133,7 @@ internal sealed class ExpressionEvaluator
         if (!symbols.TryGetValue(s.Name, out var sym))
         {
             // Defined by another declaration (or nowhere: the linker says which).
-            return new Value(0, LayoutDone, true, s.Name);
+            return new Value(0, LabelsPlaced, true, s.Name);
         }
 
         switch (sym.Kind)
@@ -132,7 +141,7 @@ internal sealed class ExpressionEvaluator
             case AsmSymbolKind.Absolute:
                 return Value.Constant(sym.Value);
             case AsmSymbolKind.Label:
-                if (!LayoutDone || sym.Fragment == null || sym.Label == null)
+                if (!LabelsPlaced || sym.Fragment == null || sym.Label == null)
                 {
                     return new Value(0, false, true, sym.Name);
                 }

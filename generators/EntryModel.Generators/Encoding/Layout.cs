@@ -23,10 +23,13 @@ internal sealed class Layout
     private readonly Encoder encoder;
     private readonly ByteWriter writer = new ByteWriter();
     private int currentPass;
+    private readonly ExpressionEvaluator placed;
 
     public Layout(Expander expander, SectionMap sections, List<AsmDiagnostic> diagnostics)
     {
         this.expander = expander;
+        Evaluator = expander.Evaluator;
+        placed = new ExpressionEvaluator(expander.Symbols, labelsPlaced: true) { Preemptible = expander.Globals };
         this.sections = sections;
         this.diagnostics = diagnostics;
         encoder = Encoder.Create(64, writer);
@@ -36,10 +39,15 @@ internal sealed class Layout
 
     public SectionMap Sections => sections;
 
+    /// <summary>
+    /// Evaluates with labels at their current places: the layout's own evaluator over the expander's
+    /// symbols (the expander's never knows where a label is). Until the first placement, labels are unknown.
+    /// </summary>
+    public ExpressionEvaluator Evaluator { get; private set; }
+
     public void Run()
     {
-        var evaluator = expander.Evaluator;
-        evaluator.LayoutDone = false;
+        Evaluator = expander.Evaluator;
         foreach (var f in Fragments)
         {
             // A fragment that aligns inside itself must start at least that aligned, wherever it is linked.
@@ -73,7 +81,7 @@ internal sealed class Layout
                     ins.Size = size ?? 5;
                     if (size.HasValue && IsStable(ins, values))
                     {
-                        ins.StableBytes = LastBytes;
+                        ins.StableBytes = writer.ToArray();
                     }
                 }
             }
@@ -82,7 +90,7 @@ internal sealed class Layout
         for (int pass = 0; ; pass++)
         {
             Place();
-            evaluator.LayoutDone = true;
+            Evaluator = placed;
             // The first pass only gives every label an offset; relaxing before that would judge
             // forward branches by targets that have not been placed yet.
             bool changed = pass == 0;
@@ -246,7 +254,7 @@ internal sealed class Layout
         }
 
         // A global alias (.set name, label): where the label it names is.
-        return s.Kind == AsmSymbolKind.Expression && s.Expression != null && expander.Evaluator.Evaluate(s.Expression) is { Relocatable: true, Linear: true, Known: true } v ? v.Number : 0;
+        return s.Kind == AsmSymbolKind.Expression && s.Expression != null && Evaluator.Evaluate(s.Expression) is { Relocatable: true, Linear: true, Known: true } v ? v.Number : 0;
     }
 
     /// <summary>
@@ -257,7 +265,7 @@ internal sealed class Layout
     {
         try
         {
-            var v = expander.Evaluator.Evaluate(fill.CountExpression!);
+            var v = Evaluator.Evaluate(fill.CountExpression!);
             return v.Known && !v.Relocatable && v.Number > 0 ? (int)Math.Min(v.Number, 16 << 20) : 0;
         }
         catch (SyntaxException)
@@ -270,7 +278,7 @@ internal sealed class Layout
     {
         try
         {
-            var v = expander.Evaluator.Evaluate(o.Target);
+            var v = Evaluator.Evaluate(o.Target);
             return v.Relocatable ? v.Number - (long)f.Address : v.Number;
         }
         catch (SyntaxException)
@@ -302,7 +310,7 @@ internal sealed class Layout
 
         try
         {
-            var v = expander.Evaluator.Evaluate(target);
+            var v = Evaluator.Evaluate(target);
             long at = v.Number;
             if (stretch != 0 && sym.Label != null && sym.Label.Pass != currentPass)
             {
@@ -360,7 +368,7 @@ internal sealed class Layout
 
                 try
                 {
-                    values[i] = expander.Evaluator.Evaluate(op.Value);
+                    values[i] = Evaluator.Evaluate(op.Value);
                 }
                 catch (SyntaxException)
                 {
@@ -439,13 +447,21 @@ internal sealed class Layout
 
     private bool IsLocalToFragmentOf(string? symbol, InstructionItem ins) => ins.Owner != null && IsLocalTo(symbol, ins.Owner);
 
-    /// <summary>The bytes of the last successful <see cref="TryEncode"/>.</summary>
-    internal byte[] LastBytes => writer.ToArray();
+    /// <summary>
+    /// The instruction's final encoding at <paramref name="ip"/> (after the layout settled), with
+    /// where its displacement and immediate sit and the operand values, for the fixups; throws the
+    /// reason when it cannot be encoded. The layout's encoder and its buffer stay the layout's own.
+    /// </summary>
+    internal FinalEncoding EncodeFinal(InstructionItem ins, ulong ip)
+    {
+        int? length = TryEncode(ins, ip, out var values, strict: true);
+        if (length != ins.Size)
+        {
+            throw new SyntaxException(DiagnosticIds.LayoutError, $"instruction changed size in the final pass ({ins.Size} -> {length}); please report", -1, 0);
+        }
 
-    /// <summary>Copies the bytes of the last successful <see cref="TryEncode"/> into <paramref name="destination"/>.</summary>
-    internal int CopyLastBytes(byte[] destination, long at) => writer.CopyTo(destination, at);
-
-    internal ConstantOffsets LastOffsets => encoder.GetConstantOffsets();
+        return new FinalEncoding(writer.ToArray(), encoder.GetConstantOffsets(), values);
+    }
 
     private static void CheckFits(Code code, int operand, Value v, Operand op)
     {
@@ -470,6 +486,23 @@ internal sealed class Layout
         }
     }
 
+    /// <summary>An instruction as the object gets it: its bytes, where its fields are, its operands' values.</summary>
+    internal readonly struct FinalEncoding
+    {
+        public FinalEncoding(byte[] bytes, ConstantOffsets offsets, Value?[] values)
+        {
+            Bytes = bytes;
+            Offsets = offsets;
+            Values = values;
+        }
+
+        public byte[] Bytes { get; }
+
+        public ConstantOffsets Offsets { get; }
+
+        public Value?[] Values { get; }
+    }
+
     internal sealed class ByteWriter : CodeWriter
     {
         private readonly List<byte> bytes = new List<byte>(16);
@@ -477,12 +510,6 @@ internal sealed class Layout
         public void Reset() => bytes.Clear();
 
         public byte[] ToArray() => bytes.ToArray();
-
-        public int CopyTo(byte[] destination, long at)
-        {
-            bytes.CopyTo(destination, (int)at);
-            return bytes.Count;
-        }
 
         public override void WriteByte(byte value) => bytes.Add(value);
     }

@@ -78,7 +78,7 @@ internal sealed class ObjectBuilder
                 try
                 {
                     // The layout took what it could of it; now it must be a known absolute size.
-                    expander.Evaluator.EvaluateAbsolute(count, "the size");
+                    layout.Evaluator.EvaluateAbsolute(count, "the size");
                 }
                 catch (SyntaxException ex)
                 {
@@ -182,17 +182,11 @@ internal sealed class ObjectBuilder
             return;
         }
 
-        int? len;
         try
         {
-            len = layout.TryEncode(ins, address, out var values, strict: true);
-            if (len != ins.Size)
-            {
-                throw new SyntaxException(DiagnosticIds.LayoutError, $"instruction changed size in the final pass ({ins.Size} -> {len}); please report", -1, 0);
-            }
-
-            int length = layout.CopyLastBytes(bytes, ins.Offset);
-            AddFixups(ins, f, length, values);
+            var encoded = layout.EncodeFinal(ins, address);
+            encoded.Bytes.CopyTo(bytes, ins.Offset);
+            AddFixups(ins, f, encoded);
         }
         catch (SyntaxException)
         {
@@ -206,14 +200,16 @@ internal sealed class ObjectBuilder
     }
 
     /// <summary>A fixup for every operand whose value moves with placement (PC-relative ones within one fragment do not).</summary>
-    private void AddFixups(InstructionItem ins, Fragment f, int length, Value?[] values)
+    private void AddFixups(InstructionItem ins, Fragment f, Layout.FinalEncoding encoded)
     {
         if (ins.Factory != null)
         {
             return;
         }
 
-        var offsets = layout.LastOffsets;
+        var offsets = encoded.Offsets;
+        var values = encoded.Values;
+        int length = encoded.Bytes.Length;
         var info = ins.Code.ToOpCode();
         long end = ins.Offset + length;
         for (int i = 0; i < ins.Operands.Count; i++)
@@ -292,7 +288,7 @@ internal sealed class ObjectBuilder
         for (int i = 0; i < data.Values.Count; i++)
         {
             var e = data.Values[i];
-            var v = expander.Evaluator.Evaluate(e);
+            var v = layout.Evaluator.Evaluate(e);
             long n = v.Number;
             long at = data.Offset + (i * data.Unit);
             if (v.Relocatable && !v.Linear && data.Unit == 4 && TrySelfRelative(e, f) is { } pc)
@@ -339,8 +335,8 @@ internal sealed class ObjectBuilder
             return null;
         }
 
-        var target = expander.Evaluator.Evaluate(b.Left);
-        var place = expander.Evaluator.Evaluate(b.Right);
+        var target = layout.Evaluator.Evaluate(b.Left);
+        var place = layout.Evaluator.Evaluate(b.Right);
         if (!target.Relocatable || !target.Linear || target.Symbol is null || layout.IsLocalTo(target.Symbol, f)
             || !place.Relocatable || !place.Linear || !layout.IsLocalTo(place.Symbol, f))
         {
@@ -361,11 +357,11 @@ internal sealed class ObjectBuilder
     private (AsmSymbol Symbol, long Addend)? AliasTarget(AsmSymbol alias)
     {
         // Evaluated as the label it names, not as the alias itself.
-        var saved = expander.Evaluator.Preemptible;
-        expander.Evaluator.Preemptible = null;
+        var saved = layout.Evaluator.Preemptible;
+        layout.Evaluator.Preemptible = null;
         try
         {
-            var v = expander.Evaluator.Evaluate(alias.Expression!);
+            var v = layout.Evaluator.Evaluate(alias.Expression!);
             if (v.Relocatable && v.Linear && v.Known && v.Symbol != null && expander.Symbols.TryGetValue(v.Symbol, out var label) && label.Kind == AsmSymbolKind.Label && label.Fragment != null)
             {
                 return (label, v.Number - layout.ProvisionalValue(v.Symbol));
@@ -376,7 +372,7 @@ internal sealed class ObjectBuilder
         }
         finally
         {
-            expander.Evaluator.Preemptible = saved;
+            layout.Evaluator.Preemptible = saved;
         }
 
         return null;
@@ -416,7 +412,7 @@ internal sealed class ObjectBuilder
                 {
                     try
                     {
-                        size = expander.Evaluator.EvaluateAbsolute(s.SizeExpression, ".size");
+                        size = layout.Evaluator.EvaluateAbsolute(s.SizeExpression, ".size");
                     }
                     catch (SyntaxException ex)
                     {
