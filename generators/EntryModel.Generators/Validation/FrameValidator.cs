@@ -40,6 +40,11 @@ internal sealed class FrameValidator
         return Result(unit, validator.findings, orc, code.Instructions.Count);
     }
 
+    /// <summary>How deep alternatives within alternatives are followed (each level is a nested walk).</summary>
+    private const int MaxAlternativeDepth = 64;
+
+    private int alternativeDepth;
+
     private static TextValidation Result(ValidationUnit unit, List<ValidationFinding> findings, EquatableArray<OrcRow> orc, int instructions) =>
         new(unit.ModelKey, unit.StrategyIndex, new EquatableArray<ValidationFinding>(findings), orc, instructions, null);
 
@@ -197,12 +202,27 @@ internal sealed class FrameValidator
         // Alternatives first, each from the state before this instruction, as objtool follows them.
         if (insn.Alternatives is { } alternatives)
         {
-            foreach (int alternative in alternatives)
+            if (alternativeDepth >= MaxAlternativeDepth)
             {
-                if (!Walk(func, alternative, state.Clone(), df))
+                // Real kernels nest alternatives a level or two; a deeper chain is hostile input.
+                Broken(ValidationRule.BadDestination, insn.Address, $"alternatives nest more than {MaxAlternativeDepth} deep here");
+                return StepResult.Broken;
+            }
+
+            alternativeDepth++;
+            try
+            {
+                foreach (int alternative in alternatives)
                 {
-                    return StepResult.Broken;
+                    if (!Walk(func, alternative, state.Clone(), df))
+                    {
+                        return StepResult.Broken;
+                    }
                 }
+            }
+            finally
+            {
+                alternativeDepth--;
             }
         }
 

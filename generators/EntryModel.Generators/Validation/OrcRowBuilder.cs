@@ -92,13 +92,19 @@ internal static class OrcRowBuilder
     {
         var instructions = code.Instructions;
         var start = instructions[first];
-        var cfis = new CfiState?[start.GroupLength];
         ulong end = start.Address + (ulong)start.GroupLength;
         last = first;
-        for (int k = first; k < instructions.Count && instructions[k].Address < end && instructions[k].Address >= start.Address; k++)
+        for (int k = first + 1; k < instructions.Count && instructions[k].Address < end && code.Next(k - 1) == instructions[k]; k++)
+        {
+            last = k;
+        }
+
+        // The group is the original's whole instructions (objtool's alt_group_len): never past the text.
+        var final = instructions[last];
+        var cfis = new CfiState?[(int)(final.Address + (ulong)final.Length - start.Address)];
+        for (int k = first; k <= last; k++)
         {
             cfis[instructions[k].Address - start.Address] ??= instructions[k].Cfi;
-            last = k;
         }
 
         var (replacement, address, length) = start.Replacement;

@@ -143,6 +143,23 @@ public sealed class FrameValidatorFuzzTests
             at += (ulong)bytes.Count + (ulong)(random.Next(2) == 0 ? 0 : random.Next(1, 64));
         }
 
+        // The kernel's annotations, pointing anywhere in the text (or past it): alternatives
+        // (some chained, one's original inside another's replacement), exception fixups,
+        // intra-function calls and STACK_FRAME_NON_STANDARD functions.
+        ulong textEnd = chunks.Max(c => c.End);
+        ulong Anywhere() => Base + (ulong)random.Next(0, (int)(textEnd - Base) + 8);
+        var alternatives = new List<AlternativeEntry>();
+        int alternativeCount = random.Next(0, 6);
+        ulong previousReplacement = Anywhere();
+        for (int a = 0; a < alternativeCount; a++)
+        {
+            ulong original = random.Next(2) == 0 ? previousReplacement : Anywhere();
+            previousReplacement = Anywhere();
+            alternatives.Add(new AlternativeEntry(original, random.Next(0, 40), previousReplacement, random.Next(0, 40), Group: random.Next(4) != 0));
+        }
+
+        var intraCalls = Enumerable.Range(0, random.Next(0, 3)).Select(_ => Anywhere()).Order().ToList();
+        var ignored = symbols.Where(_ => random.Next(6) == 0).Select(s => s.Address).Order().ToList();
         return new ValidationUnit(
             "fuzz",
             0,
@@ -150,6 +167,38 @@ public sealed class FrameValidatorFuzzTests
             new EquatableArray<ValidationSymbol>(symbols.OrderBy(s => s.Address).ToImmutableArray()),
             new EquatableArray<UnwindHint>(hints),
             random.Next(2) == 0,
-            random.Next(2) == 0);
+            random.Next(2) == 0)
+        {
+            Alternatives = new EquatableArray<AlternativeEntry>([.. alternatives]),
+            IntraFunctionCalls = new EquatableArray<ulong>([.. intraCalls]),
+            IgnoredFunctions = new EquatableArray<ulong>([.. ignored]),
+        };
+    }
+
+    /// <summary>Alternatives chained thousands deep: validation follows them without recursing that deep.</summary>
+    [Test]
+    public void Alternatives_chained_deep_end_with_a_finding_not_a_stack_overflow()
+    {
+        // 20,000 nops, each the original of an alternative whose (empty) replacement goes on to the next.
+        const int Count = 20000;
+        var bytes = Enumerable.Repeat((byte)0x90, Count).Append((byte)0xc3).ToArray();
+        var alternatives = Enumerable.Range(0, Count).Select(i => new AlternativeEntry(Base + (ulong)i, 1, Base + (ulong)i + 1, 0)).ToArray();
+        var unit = new ValidationUnit(
+            "deep",
+            0,
+            new EquatableArray<CodeChunk>([new CodeChunk(".text", Base, new EquatableArray<byte>(bytes))]),
+            new EquatableArray<ValidationSymbol>([new ValidationSymbol("f", Base, (ulong)bytes.Length, true)]),
+            EquatableArray<UnwindHint>.Empty,
+            FrameRules: true,
+            Orc: true)
+        {
+            Alternatives = new EquatableArray<AlternativeEntry>(alternatives),
+        };
+
+        TextValidation? result = null;
+        var thread = new Thread(() => result = FrameValidator.Validate(unit), 1 << 20);
+        thread.Start();
+        thread.Join();
+        Assert.That(result!.Findings.Select(f => f.Message), Has.Some.Contains("alternatives nest"));
     }
 }
