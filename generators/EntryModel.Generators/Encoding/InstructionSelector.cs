@@ -240,6 +240,17 @@ internal static class InstructionSelector
     /// <summary>Builds the Iced instruction for a form with final operand values.</summary>
     public static Instruction Build(Code code, List<Operand> ops, Value?[] values, ulong placeholder)
     {
+        if (ops.Count == 1 && ops[0].Kind == OperandKind.Register && SizeIgnoringForms.TryGetValue(code, out var wide))
+        {
+            // verw, verr, lldt, ltr, lmsw read 16 bits whatever the operand size: GNU as gives a
+            // 16-bit register no 0x66 prefix, which is the 32-bit form with the full register.
+            var ins32 = default(Instruction);
+            ins32.Code = wide;
+            ins32.SetOpKind(0, OpKind.Register);
+            ins32.Op0Register = ops[0].Register.GetFullRegister32();
+            return ins32;
+        }
+
         var info = code.ToOpCode();
         var ins = default(Instruction);
         ins.Code = code;
@@ -336,6 +347,16 @@ internal static class InstructionSelector
     }
 
     /// <summary>The form's data size: the first r/m, register or accumulator operand's size, else Iced's operand size.</summary>
+    /// <summary>The 16-bit register forms GNU as encodes without a size prefix, and the form that does so.</summary>
+    private static readonly Dictionary<Code, Code> SizeIgnoringForms = new Dictionary<Code, Code>
+    {
+        [Code.Verw_rm16] = Code.Verw_r32m16,
+        [Code.Verr_rm16] = Code.Verr_r32m16,
+        [Code.Lldt_rm16] = Code.Lldt_r32m16,
+        [Code.Ltr_rm16] = Code.Ltr_r32m16,
+        [Code.Lmsw_rm16] = Code.Lmsw_r32m16,
+    };
+
     /// <summary>Whether a memory operand is given and every candidate reads memory of one width.</summary>
     private static bool SameMemorySize(List<Code> matches, List<Operand> ops)
     {

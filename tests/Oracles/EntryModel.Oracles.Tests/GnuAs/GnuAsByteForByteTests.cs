@@ -212,6 +212,14 @@ public sealed class GnuAsByteForByteTests
             	.type other, @function
             other:
             	verw 8(%rsp)
+            	verw %ax
+            	verr %cx
+            	lldt %ax
+            	ltr %r9w
+            	lmsw %ax
+            	str %ax
+            	sldt %ax
+            	smsw %ax
             	ret
             """, []);
 
