@@ -28,6 +28,22 @@ internal static class GnuSectionAttributes
         var (type, flags, entrySize) = Special(section.Name);
         flags |= Letters(section.Flags);
 
+        // What the directive itself says wins over the name: ".section .rodata.cst8, "aM", @progbits, 8".
+        type = section.Type switch
+        {
+            "progbits" => ElfSectionType.ProgBits,
+            "nobits" => ElfSectionType.NoBits,
+            "note" => ElfSectionType.Note,
+            "init_array" => ElfSectionType.InitArray,
+            "fini_array" => ElfSectionType.FiniArray,
+            "preinit_array" => ElfSectionType.PreInitArray,
+            _ => type,
+        };
+        if (section.EntrySize > 0)
+        {
+            entrySize = (ulong)section.EntrySize;
+        }
+
         // Not the model's permissions: its default sections (.entry.text, .user.text) are code
         // by the model's choice, where GNU as would see an unknown name with no flags.
         if ((flags & ElfSectionFlags.Merge) != 0 && entrySize == 0)

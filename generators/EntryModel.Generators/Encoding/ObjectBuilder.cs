@@ -48,7 +48,7 @@ internal sealed class ObjectBuilder
         {
             lines = new List<ObjectLine>();
             var bytes = Write(f);
-            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines), sections.Permissions(f.Section), IsMergeable(f.Section), SectionFlags(f.Section)));
+            fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines), sections.Permissions(f.Section), IsMergeable(f.Section), SectionFlags(f.Section), TypeOf(f.Section).Type, TypeOf(f.Section).EntrySize));
         }
 
         return new DeclarationObject(
@@ -351,6 +351,8 @@ internal sealed class ObjectBuilder
     private bool IsMergeable(string section) => expander.SectionFlags.TryGetValue(section, out var flags) && flags.IndexOf('M') >= 0;
 
     /// <summary>The section's flags as the text gave them, or null when no <c>.section</c> gave any.</summary>
+    private (string? Type, long EntrySize) TypeOf(string section) => expander.SectionTypes.TryGetValue(section, out var type) ? type : (null, 0);
+
     private string? SectionFlags(string section) => expander.SectionFlags.TryGetValue(section, out var flags) ? flags : null;
 
     /// <summary>The label an alias names and how far past it, when it is a label of this object plus a constant.</summary>

@@ -32,7 +32,9 @@ internal sealed record ObjectFragment(
     EquatableArray<ObjectLine> Lines,
     int Permissions = 0,
     bool Mergeable = false,
-    string? Flags = null);
+    string? Flags = null,
+    string? ElfType = null,
+    long EntrySize = 0);
 
 /// <summary>A line-map entry at an offset of its fragment, with its statement's span in the declaration.</summary>
 internal sealed record ObjectLine(long Offset, int Length, int Declaration, int Line, string Text, string MacroStack, int SourceOffset = -1, int SourceLength = 0);

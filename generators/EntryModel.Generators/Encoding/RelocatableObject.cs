@@ -14,7 +14,7 @@ internal sealed record ElfRelocationEntry(long Offset, int Type, string Symbol, 
 /// A section of a relocatable object: its bytes (relocated fields hold 0, as in a RELA object),
 /// alignment, permissions, relocations, and its <c>.section</c> flags as written (null when none).
 /// </summary>
-internal sealed record ElfSectionEntry(string Name, int Align, int Permissions, byte[] Bytes, IReadOnlyList<ElfRelocationEntry> Relocations, string? Flags = null);
+internal sealed record ElfSectionEntry(string Name, int Align, int Permissions, byte[] Bytes, IReadOnlyList<ElfRelocationEntry> Relocations, string? Flags = null, string? ElfType = null, long EntrySize = 0);
 
 /// <summary>
 /// A symbol of a relocatable object: defined in <see cref="Section"/> at <see cref="Value"/>,
@@ -76,7 +76,7 @@ internal sealed class RelocatableObject
                 relocations.Add(Relocation(obj, byName, x));
             }
 
-            sections.Add(new ElfSectionEntry(f.Section, f.Align, f.Permissions, bytes, relocations, f.Flags));
+            sections.Add(new ElfSectionEntry(f.Section, f.Align, f.Permissions, bytes, relocations, f.Flags, f.ElfType, f.EntrySize));
         }
 
         var symbols = new List<ElfSymbolEntry>();

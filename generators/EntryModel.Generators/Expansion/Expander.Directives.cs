@@ -236,8 +236,12 @@ internal sealed partial class Expander
                     string name = text.Substring(args[0].Item1, args[0].Item2 - args[0].Item1).Trim('"');
                     if (args.Count > 1 && !SectionFlags.ContainsKey(name))
                     {
-                        // The first flags given name the section's kind ("ax": code, "aw": data).
+                        // The first flags given name the section's kind ("ax": code, "aw": data),
+                        // and what follows them its ELF type and entry size (@progbits, 8).
                         SectionFlags[name] = text.Substring(args[1].Item1, args[1].Item2 - args[1].Item1).Trim().Trim('"');
+                        string? type = args.Count > 2 ? text.Substring(args[2].Item1, args[2].Item2 - args[2].Item1).Trim().TrimStart('@', '%').Trim('"') : null;
+                        long entrySize = args.Count > 3 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[3].Item1, args[3].Item2, src), "the entry size") : 0;
+                        SectionTypes[name] = (type, entrySize);
                     }
 
                     SwitchSection(name, push: word == ".pushsection");

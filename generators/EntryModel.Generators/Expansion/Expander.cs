@@ -71,6 +71,9 @@ internal sealed partial class Expander
     /// <summary>The flags string <c>.section</c>/<c>.pushsection</c> first gave each section (<c>"ax"</c>, <c>"aw"</c>, ...).</summary>
     public Dictionary<string, string> SectionFlags { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The ELF type (<c>progbits</c>, <c>nobits</c>, <c>note</c>, ...) and entry size that first <c>.section</c> gave, when it gave them.</summary>
+    public Dictionary<string, (string? Type, long EntrySize)> SectionTypes { get; } = new Dictionary<string, (string? Type, long EntrySize)>(StringComparer.Ordinal);
+
     public List<Fragment> Fragments { get; } = new List<Fragment>();
 
     public ExpressionEvaluator Evaluator { get; }

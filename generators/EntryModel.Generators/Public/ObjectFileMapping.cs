@@ -18,7 +18,9 @@ internal static class ObjectFileMapping
             (s.Permissions & SectionMap.Executable) != 0,
             s.Flags,
             new ReadOnlyCollection<byte>((byte[])s.Bytes.Clone()),
-            ReadOnly(s.Relocations.Select(r => new ObjectFileRelocation(r.Offset, r.Type, r.Symbol, r.Addend, r.AgainstSection)))));
+            ReadOnly(s.Relocations.Select(r => new ObjectFileRelocation(r.Offset, r.Type, r.Symbol, r.Addend, r.AgainstSection))),
+            s.ElfType,
+            s.EntrySize));
         var symbols = elf.Symbols.Select(s => new ObjectFileSymbol(
             s.Name,
             s.Section is null or "*ABS*" ? null : s.Section,

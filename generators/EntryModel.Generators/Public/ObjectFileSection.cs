@@ -10,8 +10,10 @@ namespace EntryModel.Generators.Public;
 /// </summary>
 public sealed class ObjectFileSection
 {
-    public ObjectFileSection(string name, int alignment, bool writable, bool executable, string? flags, IReadOnlyList<byte> bytes, IReadOnlyList<ObjectFileRelocation> relocations)
+    public ObjectFileSection(string name, int alignment, bool writable, bool executable, string? flags, IReadOnlyList<byte> bytes, IReadOnlyList<ObjectFileRelocation> relocations, string? type = null, long entrySize = 0)
     {
+        Type = type;
+        EntrySize = entrySize;
         Name = name;
         Alignment = alignment;
         Writable = writable;
@@ -30,6 +32,12 @@ public sealed class ObjectFileSection
     public bool Executable { get; }
 
     public string? Flags { get; }
+
+    /// <summary>The ELF type the <c>.section</c> directive named (<c>progbits</c>, <c>nobits</c>, <c>note</c>, ...), or null.</summary>
+    public string? Type { get; }
+
+    /// <summary>The entry size the <c>.section</c> directive gave (a mergeable section's), or 0.</summary>
+    public long EntrySize { get; }
 
     public IReadOnlyList<byte> Bytes { get; }
 

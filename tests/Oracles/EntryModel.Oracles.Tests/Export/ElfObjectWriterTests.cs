@@ -54,6 +54,39 @@ public sealed class ElfObjectWriterTests
         Assert.That(equal, Is.EqualTo(total), $"{equal} of {total} objects equal:\n{report}");
     }
 
+    /// <summary>
+    /// A <c>.section</c> directive's own type and entry size decide the section header, as in GNU
+    /// as: mergeable constants of 8 bytes, a NOBITS and a NOTE section under names that say nothing.
+    /// </summary>
+    [Test]
+    public void Section_types_and_entry_sizes_given_by_the_directive_equal_gnu_as()
+    {
+        const string Source = """
+            .section .rodata.cst8, "aM", @progbits, 8
+            .quad 1, 2
+            .section .scratch, "aw", @nobits
+            .skip 64
+            .section .tag, "a", @note
+            .long 4, 0, 1
+            .section .strings, "aMS", %progbits, 1
+            .asciz "x"
+            .text
+            ret
+            """;
+        string dir = Directory.CreateTempSubdirectory("entrymodel-export-").FullName;
+        try
+        {
+            string source = Path.Combine(dir, "in.s"), gas = Path.Combine(dir, "gas.o"), ours = Path.Combine(dir, "ours.o");
+            File.WriteAllText(source, Source);
+            GnuAssembler.AssembleObject(source, gas);
+            Assert.That(Compare(source, gas, ours), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Empty when our object equals GNU as's to readelf and objdump; otherwise the first difference.</summary>
     private static string Compare(string source, string gasObject, string ourObject)
     {
