@@ -42,6 +42,9 @@ internal sealed class AsmSymbol
     /// <summary>For an <see cref="AsmSymbolKind.Expression"/> from <c>.set</c>: the key of this assignment, which later ones do not replace.</summary>
     public string? AssignmentKey { get; set; }
 
+    /// <summary>For an expression symbol: how deep evaluating it goes through its tree and the assignments it names.</summary>
+    public int ChainDepth { get; set; }
+
     /// <summary>Whether the label appears in the image's symbol table (not .L or numeric).</summary>
     public bool Visible { get; set; }
 

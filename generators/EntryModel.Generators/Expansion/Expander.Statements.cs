@@ -260,11 +260,24 @@ internal sealed partial class Expander
             throw new SyntaxException(DiagnosticIds.DuplicateSymbol, $"symbol '{name}' is already defined", nameOffset, name.Length);
         }
 
+        // How deep evaluating it would go through the symbols it names, known without evaluating:
+        // a chain too deep is reported here, at once, instead of by an evaluation that walks it all.
+        int chain = ChainDepth(expr, out var deepest);
+        if (chain > ExpressionEvaluator.MaxDepth)
+        {
+            // Reported once: the symbol goes on as 0, so a chain repeated a million times is one
+            // diagnostic, not a million.
+            Symbols[key] = new AsmSymbol(key, AsmSymbolKind.Absolute, src) { Value = 0 };
+            var at = (Expression?)deepest ?? expr;
+            throw new SyntaxException(DiagnosticIds.ExpressionTooDeep, $"expression nests more than {ExpressionEvaluator.MaxDepth} levels deep through the symbols it names (a long chain of .set?)", at.Offset, at.Length);
+        }
+
         var value = Evaluator.Evaluate(expr);
         var sym = new AsmSymbol(key, value.IsAbsoluteConstant ? AsmSymbolKind.Absolute : AsmSymbolKind.Expression, src)
         {
             Value = value.Number,
             Expression = value.IsAbsoluteConstant ? null : expr,
+            ChainDepth = value.IsAbsoluteConstant ? 0 : chain,
         };
         Symbols[key] = sym;
         if (sym.Kind == AsmSymbolKind.Expression)
@@ -273,6 +286,38 @@ internal sealed partial class Expander
             sym.AssignmentKey = key + "\u0001v" + (assignments++).ToString(CultureInfo.InvariantCulture);
             Symbols[sym.AssignmentKey] = sym;
         }
+    }
+
+    /// <summary>The expression's own depth plus the deepest chain of earlier assignments it names (<paramref name="deepestAt"/>: that name).</summary>
+    private int ChainDepth(Expression e, out SymbolExpression? deepestAt)
+    {
+        int deepest = 0;
+        deepestAt = null;
+        var pending = new Stack<Expression>();
+        pending.Push(e);
+        while (pending.Count > 0)
+        {
+            switch (pending.Pop())
+            {
+                case SymbolExpression s when Symbols.TryGetValue(s.Name, out var sym) && sym.Kind == AsmSymbolKind.Expression:
+                    if (sym.ChainDepth > deepest || deepestAt is null)
+                    {
+                        deepest = Math.Max(deepest, sym.ChainDepth);
+                        deepestAt = s;
+                    }
+
+                    break;
+                case UnaryExpression u:
+                    pending.Push(u.Operand);
+                    break;
+                case BinaryExpression b:
+                    pending.Push(b.Left);
+                    pending.Push(b.Right);
+                    break;
+            }
+        }
+
+        return e.Depth + deepest;
     }
 
     /// <summary>

@@ -128,6 +128,11 @@ public sealed class HostileExpansionTests
     public void Long_chain_of_set_symbols_is_too_deep_to_evaluate() =>
         AssertStopped("start:\n.set x, start\n.rept 5000\n.set x, x*1+1\n.endr\n.quad x", DiagnosticIds.ExpressionTooDeep, "x");
 
+    /// <summary>A chain that does not simplify, reassigned 500,000 times (nested .rept): one diagnostic, and cheap (the depth is known without evaluating).</summary>
+    [Test]
+    public void Chain_reassigned_half_a_million_times_is_one_cheap_diagnostic() =>
+        AssertStopped("start:\n.set x, start\n.rept 1000\n.rept 500\n.set x, x*1+1\n.endr\n.endr\n.quad x", DiagnosticIds.ExpressionTooDeep, "x");
+
     /// <summary>label + constant reassigned 5,000 times is one addition, as GNU as keeps it: no depth to exceed.</summary>
     [Test]
     public void Long_chain_of_label_plus_constant_set_symbols_assembles()
