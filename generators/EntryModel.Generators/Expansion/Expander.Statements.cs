@@ -391,7 +391,8 @@ internal sealed partial class Expander
         }
 
         var args = MacroArguments.Split(text, argsStart);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Sized for the macro's parameters: the kernel's macros are called thousands of times.
+        var values = new Dictionary<string, string>(macro.Parameters.Count, StringComparer.Ordinal);
         var set = new HashSet<string>(StringComparer.Ordinal);
         int positional = 0;
         for (int a = 0; a < args.Count; a++)
