@@ -26,6 +26,9 @@ internal sealed class KernelText
 
     private readonly Dictionary<int, bool> deadEndCache = new();
 
+    /// <summary>Per function, whether STACK_FRAME_NON_STANDARD names it.</summary>
+    private readonly bool[] ignored;
+
     /// <summary>Where a replacement's last instruction falls through to: the instruction after its original.</summary>
     private readonly Dictionary<int, int> fallthrough = new();
     private readonly Dictionary<ulong, ValidationSymbol> symbolAt = new();
@@ -50,6 +53,14 @@ internal sealed class KernelText
 
         Functions.Sort((a, b) => a.Address.CompareTo(b.Address));
         functionReach = new ulong[Functions.Count];
+
+        // Asked at every step of every path: decided once per function.
+        ignored = new bool[Functions.Count];
+        for (int f = 0; f < Functions.Count; f++)
+        {
+            ignored[f] = Unit.IgnoredFunctions.Items.Contains(Functions[f].Address);
+        }
+
         for (int f = 0; f < Functions.Count; f++)
         {
             functionReach[f] = Math.Max(f > 0 ? functionReach[f - 1] : 0, Functions[f].Address + Functions[f].Size);
@@ -69,8 +80,7 @@ internal sealed class KernelText
     public ValidationUnit Unit { get; }
 
     /// <summary>Whether function <paramref name="f"/> is one objtool skips (STACK_FRAME_NON_STANDARD).</summary>
-    public bool IsIgnored(int f) =>
-        f >= 0 && Unit.IgnoredFunctions.Count > 0 && Unit.IgnoredFunctions.Items.Contains(Functions[f].Address);
+    public bool IsIgnored(int f) => f >= 0 && ignored[f];
 
     /// <summary>The section holding <paramref name="address"/> and where that section's code starts (for objtool's <c>section+offset</c>).</summary>
     public (string Name, ulong Start) SectionOf(ulong address)

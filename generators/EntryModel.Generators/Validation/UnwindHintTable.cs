@@ -32,10 +32,8 @@ internal static class UnwindHintTable
             strayBytes += b.Count - whole;
             for (int at = 0; at < whole; at += RecordSize)
             {
-                int rel = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
-                ulong ip = chunk.Address + (ulong)at + (ulong)(long)rel;
-                short spOffset = (short)(b[at + 4] | (b[at + 5] << 8));
-                hints.Add(new UnwindHint(ip, spOffset, b[at + 6], b[at + 7], b[at + 8] != 0));
+                ulong ip = AnnotationTables.SelfRelative(chunk, at);
+                hints.Add(new UnwindHint(ip, AnnotationTables.Int16(b, at + 4), b[at + 6], b[at + 7], b[at + 8] != 0));
             }
         }
 
