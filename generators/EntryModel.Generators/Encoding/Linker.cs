@@ -190,8 +190,7 @@ internal static class Linker
         }
 
         // As an ELF relocation: S + A (- P), with P the field's address.
-        long addend = fixup.PcRelative ? fixup.Addend - (fixup.PcEnd - fixup.Offset) : fixup.Addend;
-        relocations.Add(new AssembledRelocation(field, fixup.Kind, name, addend));
+        relocations.Add(new AssembledRelocation(field, fixup.Kind, name, fixup.ElfAddend));
     }
 
     private static bool Fits(long v, int kind) => kind switch

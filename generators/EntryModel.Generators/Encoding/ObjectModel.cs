@@ -87,4 +87,8 @@ internal sealed record ObjectFixup(
     int SourceDeclaration,
     int SourceOffset,
     int SourceLength,
-    bool IsBranch = false);
+    bool IsBranch = false)
+{
+    /// <summary>The addend as an ELF relocation states it: S + A, or S + A - P with P the field's place.</summary>
+    public long ElfAddend => PcRelative ? Addend - (PcEnd - Offset) : Addend;
+}

@@ -103,9 +103,7 @@ internal sealed class RelocatableObject
 
     private static ElfRelocationEntry Relocation(DeclarationObject obj, Dictionary<string, ObjectSymbol> byName, ObjectFixup x)
     {
-        // The fixup's addend is relative to the symbol; a PC-relative one also to the end of its
-        // instruction, where ELF's counts from the field (S + A - P).
-        long addend = x.PcRelative ? x.Addend - (x.PcEnd - x.Offset) : x.Addend;
+        long addend = x.ElfAddend;
         bool defined = byName.TryGetValue(x.Symbol, out var symbol);
         // A symbol in a mergeable section stays: the linker may move the entry it names.
         bool local = defined && symbol!.Binding == SymbolBinding.Local && symbol.Fragment >= 0 && !obj.Fragments[symbol.Fragment].Mergeable;
