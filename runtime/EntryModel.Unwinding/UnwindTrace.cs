@@ -36,6 +36,20 @@ public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Fra
         ArgumentNullException.ThrowIfNull(unwinder);
         var frames = new List<UnwindFrame>();
         var state = default(UnwindState);
+        Collect(unwinder, start, frames, ref state);
+        return new UnwindTrace(unwinder.Name, frames, state.Done, state.Error, state.Caveats);
+    }
+
+    /// <summary>
+    /// Walks to the end, appending each frame to <paramref name="frames"/> (cleared first; a caller
+    /// that walks many stacks reuses one list and one state), and leaves the walk's end (done, error,
+    /// caveats) in <paramref name="state"/>.
+    /// </summary>
+    public static void Collect(IUnwinder unwinder, in UnwindStart start, List<UnwindFrame> frames, ref UnwindState state)
+    {
+        ArgumentNullException.ThrowIfNull(unwinder);
+        ArgumentNullException.ThrowIfNull(frames);
+        frames.Clear();
         if (unwinder.Start(ref state, start))
         {
             frames.Add(UnwindFrame.Of(state));
@@ -44,7 +58,5 @@ public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Fra
                 frames.Add(UnwindFrame.Of(state));
             }
         }
-
-        return new UnwindTrace(unwinder.Name, frames, state.Done, state.Error, state.Caveats);
     }
 }

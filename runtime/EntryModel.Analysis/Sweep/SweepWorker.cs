@@ -26,6 +26,12 @@ internal sealed class SweepWorker
     private readonly ulong switchTo;
     private readonly int ripOffset;
     private readonly EventWatch watch = new();
+
+    // One walk's frames, reused by every walk the worker judges.
+    private readonly List<UnwindFrame> frames = [];
+
+    // Claim as the session's delegate, made once: a point hands it over every time.
+    private readonly Func<StackCapture, bool> claim;
     private SessionSnapshot baseline;
     private StackCapture? sample;
     private Verdict? verdict;
@@ -45,6 +51,7 @@ internal sealed class SweepWorker
         unwinders = [.. unwinderNames.Select(n => UnwinderCatalog.Create(n, judge.Image))];
         switchTo = session.Kernel.Symbol("__switch_to");
         ripOffset = judge.Image.PtRegs.Ip;
+        claim = Claim;
     }
 
     /// <summary>The scenario prepared as the sweep runs it: for preemption, with a worker thread to switch to.</summary>
@@ -112,7 +119,7 @@ internal sealed class SweepWorker
         {
             // The first event's own dump is the sweep's too, not the scenario's, on the way there as after.
             outerVector = vector;
-            session.ClaimDump = Claim;
+            session.ClaimDump = claim;
             cursor = MoveWithin(handler, cursor, handler.Retired + j);
             var failure = InjectAndFinish(SweepEvent.Nmi, judgeNow: true, toTheEnd: true);
             outerVector = -1;
@@ -183,13 +190,13 @@ internal sealed class SweepWorker
         var truth = StackJudge.Truth(captured);
         for (int u = 0; u < unwinders.Length; u++)
         {
-            var (walk, reliable, unwound) = judge.Verdicts(captured, unwinders[u], truth);
+            var (walk, reliable) = judge.Verdicts(captured, unwinders[u], truth, frames);
             classes[u] = reliable == ReliableVerdict.WrongWhileReliable ? SweepClass.WrongWhileReliable
                 : walk switch { TraceVerdict.Exact => SweepClass.Exact, TraceVerdict.Incomplete => SweepClass.Incomplete, _ => SweepClass.Wrong };
             vouched[u] = reliable == ReliableVerdict.Vouched;
             if (folded is not null)
             {
-                folded[u] = FoldedStacks.Fold(unwound, judge.Image.Symbols);
+                folded[u] = FoldedStacks.Fold(StackJudge.Reported(frames), judge.Image.Symbols);
             }
         }
 
@@ -278,7 +285,7 @@ internal sealed class SweepWorker
 
         sampling = e;
         judgeAtCapture = judgeNow;
-        session.ClaimDump = Claim;
+        session.ClaimDump = claim;
         session.CaptureLive = judgeNow;
         session.StopWhenClaimed = judgeNow;
         bool preempt = e == SweepEvent.Preempt;
@@ -393,6 +400,8 @@ internal sealed class SweepWorker
     private StackCapture FromRegisters(StackCapture capture, TrueFrame nmi, int index)
     {
         var start = UnwindStart.FromPtRegs(nmi.Slot - (ulong)ripOffset, capture.Start.Memory, capture.Start.Stacks, capture.Start.TaskStruct);
-        return new StackCapture("NMI sample", start, capture.Stack, [.. capture.GroundTruth.Skip(index)]);
+        var live = capture.GroundTruth;
+        IReadOnlyList<TrueFrame> outer = live is TrueFrame[] frames ? new ArraySegment<TrueFrame>(frames, index, frames.Length - index) : [.. live.Skip(index)];
+        return new StackCapture("NMI sample", start, capture.Stack, outer);
     }
 }

@@ -133,12 +133,12 @@ public sealed partial class X86Machine
         return new MachineSnapshot(
             State,
             Memory.Snapshot(),
-            [.. pendingInterrupts],
+            pendingInterrupts.Count == 0 ? [] : [.. pendingInterrupts],
             Retired,
             shadowEnd,
             nmiDue,
             nmiBlocked,
-            [.. Stacks.All],
+            Stacks.Saved,
             SaveObservers());
     }
 

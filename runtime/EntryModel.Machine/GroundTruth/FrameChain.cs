@@ -27,6 +27,8 @@ internal sealed class FrameChain
 
     public TrueFrame[] ToArray() => frames.AsSpan(0, Count).ToArray();
 
+    public ReadOnlySpan<TrueFrame> AsSpan() => frames.AsSpan(0, Count);
+
     public void Load(TrueFrame[] saved)
     {
         if (frames.Length < saved.Length)

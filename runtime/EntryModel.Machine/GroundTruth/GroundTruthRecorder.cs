@@ -79,6 +79,12 @@ public sealed class GroundTruthRecorder : ISnapshotObserver
     /// <summary>The live frames of the running context, innermost first.</summary>
     public IReadOnlyList<TrueFrame> CurrentChain() => Innermost(chain);
 
+    /// <summary>
+    /// The live frames of the running context, outermost first, without a copy: valid only until
+    /// the machine runs again (for a caller that takes what it needs of them at once).
+    /// </summary>
+    public ReadOnlySpan<TrueFrame> CurrentChainInPlace() => chain.AsSpan();
+
     /// <summary>The live frames of the task whose kernel stack is <paramref name="taskStack"/> (running or asleep), innermost first.</summary>
     public IReadOnlyList<TrueFrame> ChainOfTask(StackInfo taskStack) =>
         taskChains.TryGetValue(taskStack, out var c) ? Innermost(c) : [];

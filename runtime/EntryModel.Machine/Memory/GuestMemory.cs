@@ -34,6 +34,18 @@ public sealed class GuestMemory : IMemoryReader
     private PageDirectory epochBase;
     private bool structuralChange;
     private readonly Stack<byte[]> freeFrames = new();
+
+    // Directories made since the last snapshot or restore (path copies and new ones) belong to no
+    // snapshot either, and are reused as pages are: a point's writes then allocate nothing.
+    private readonly List<PageDirectory> epochDirectories = [];
+    private readonly Stack<PageDirectory> freeUpper = new();
+    private readonly Stack<PageDirectory> freeLast = new();
+
+    // The write-TLB slots filled since the write TLBs were last cleared: a snapshot or restore
+    // clears those few rather than every slot (past WriteSlotsTracked of them, all).
+    private const int WriteSlotsTracked = 64;
+    private readonly int[] writeSlots = new int[WriteSlotsTracked];
+    private int writeSlotCount;
     private PageDirectory root;
     private int epoch;
     private bool userMode;
@@ -282,8 +294,8 @@ public sealed class GuestMemory : IMemoryReader
         epochCopies.Clear();
         epochBase = root;
         structuralChange = false;
-        ClearTlb(kernelWrite);
-        ClearTlb(userWrite);
+        epochDirectories.Clear(); // shared with the snapshot too
+        ClearWriteTlbs();
         return s;
     }
 
@@ -315,8 +327,7 @@ public sealed class GuestMemory : IMemoryReader
         epochBase = root;
         structuralChange = false;
         MappedPages = snapshot.MappedPages;
-        ClearTlb(kernelWrite); // every page is shared with the snapshot now
-        ClearTlb(userWrite);
+        ClearWriteTlbs(); // every page is shared with the snapshot now
         if (!onlyWritesSince)
         {
             FlushTlbs();
@@ -453,6 +464,27 @@ public sealed class GuestMemory : IMemoryReader
         ClearTlb(kernelWrite);
         ClearTlb(userRead);
         ClearTlb(userWrite);
+        writeSlotCount = 0;
+    }
+
+    /// <summary>Invalidates every write-TLB entry: the slots filled since the last time, or all of them.</summary>
+    private void ClearWriteTlbs()
+    {
+        if (writeSlotCount > WriteSlotsTracked)
+        {
+            ClearTlb(kernelWrite);
+            ClearTlb(userWrite);
+        }
+        else
+        {
+            for (int i = 0; i < writeSlotCount; i++)
+            {
+                kernelWrite[writeSlots[i]] = new TlbEntry { Tag = TlbEntry.Invalid };
+                userWrite[writeSlots[i]] = new TlbEntry { Tag = TlbEntry.Invalid };
+            }
+        }
+
+        writeSlotCount = 0;
     }
 
     private bool SlowRead(ulong address, int size, out ulong value)
@@ -551,7 +583,18 @@ public sealed class GuestMemory : IMemoryReader
         }
 
         ulong vpn = address >> 12;
-        ref var e = ref tlb[(int)(vpn & (TlbSize - 1))];
+        int slot = (int)(vpn & (TlbSize - 1));
+        if (tlb == writeTlb)
+        {
+            if (writeSlotCount < WriteSlotsTracked)
+            {
+                writeSlots[writeSlotCount] = slot;
+            }
+
+            writeSlotCount++;
+        }
+
+        ref var e = ref tlb[slot];
         e.Tag = vpn;
         e.Data = page.Data;
     }
@@ -612,8 +655,14 @@ public sealed class GuestMemory : IMemoryReader
             freeFrames.Push(page.Data);
         }
 
+        foreach (var directory in epochDirectories)
+        {
+            (directory.Children is null ? freeLast : freeUpper).Push(directory);
+        }
+
         epochPages.Clear();
         epochCopies.Clear();
+        epochDirectories.Clear();
     }
 
     private Page? Lookup(ulong address) => Lookup(root, address);
@@ -636,7 +685,7 @@ public sealed class GuestMemory : IMemoryReader
         ulong vpn = (address >> 12) & VpnMask;
         if (root.Epoch != epoch)
         {
-            root = root.CopyFor(epoch);
+            root = CopyDirectory(root);
         }
 
         var d = root;
@@ -646,12 +695,12 @@ public sealed class GuestMemory : IMemoryReader
             var child = d.Children![i];
             if (child == null)
             {
-                child = shift == PageDirectory.Bits ? PageDirectory.Last(epoch) : PageDirectory.Upper(epoch);
+                child = NewDirectory(last: shift == PageDirectory.Bits, copyOf: null);
                 d.Children[i] = child;
             }
             else if (child.Epoch != epoch)
             {
-                child = child.CopyFor(epoch);
+                child = CopyDirectory(child);
                 d.Children[i] = child;
             }
 
@@ -671,6 +720,18 @@ public sealed class GuestMemory : IMemoryReader
         InvalidateTlbSlot(address >> 12, writesOnly: false);
     }
 
+    private PageDirectory CopyDirectory(PageDirectory shared) => NewDirectory(last: shared.Children is null, copyOf: shared);
+
+    /// <summary>A directory of the current epoch, empty or a copy of <paramref name="copyOf"/>, recycled when possible.</summary>
+    private PageDirectory NewDirectory(bool last, PageDirectory? copyOf)
+    {
+        var free = last ? freeLast : freeUpper;
+        var directory = free.TryPop(out var recycled) ? recycled.Reuse(epoch, copyOf)
+            : copyOf?.CopyFor(epoch) ?? (last ? PageDirectory.Last(epoch) : PageDirectory.Upper(epoch));
+        epochDirectories.Add(directory);
+        return directory;
+    }
+
     private void InvalidateTlbSlot(ulong vpn, bool writesOnly)
     {
         int i = (int)(vpn & (TlbSize - 1));
@@ -679,7 +740,16 @@ public sealed class GuestMemory : IMemoryReader
             hostLast.Clear();
         }
 
-        foreach (var tlb in writesOnly ? [kernelWrite, userWrite] : new[] { kernelRead, kernelWrite, userRead, userWrite, hostRead })
+        Invalidate(kernelWrite, i, vpn);
+        Invalidate(userWrite, i, vpn);
+        if (!writesOnly)
+        {
+            Invalidate(kernelRead, i, vpn);
+            Invalidate(userRead, i, vpn);
+            Invalidate(hostRead, i, vpn);
+        }
+
+        static void Invalidate(TlbEntry[] tlb, int i, ulong vpn)
         {
             if (tlb[i].Tag == vpn)
             {

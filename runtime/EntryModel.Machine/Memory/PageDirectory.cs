@@ -19,7 +19,7 @@ internal sealed class PageDirectory
         Pages = pages;
     }
 
-    public int Epoch { get; }
+    public int Epoch { get; private set; }
 
     /// <summary>Lower directories (upper levels), or null on the last level.</summary>
     public PageDirectory?[]? Children { get; }
@@ -33,4 +33,34 @@ internal sealed class PageDirectory
 
     public PageDirectory CopyFor(int epoch) =>
         new(epoch, (PageDirectory?[]?)Children?.Clone(), (Page?[]?)Pages?.Clone());
+
+    /// <summary>
+    /// This node, no longer reachable from any tree (its epoch was discarded by a restore), made
+    /// the current epoch's copy of <paramref name="source"/> (same level), or emptied when null.
+    /// </summary>
+    public PageDirectory Reuse(int epoch, PageDirectory? source)
+    {
+        Epoch = epoch;
+        if (Children is { } children)
+        {
+            if (source is null)
+            {
+                Array.Clear(children);
+            }
+            else
+            {
+                Array.Copy(source.Children!, children, Fanout);
+            }
+        }
+        else if (source is null)
+        {
+            Array.Clear(Pages!);
+        }
+        else
+        {
+            Array.Copy(source.Pages!, Pages!, Fanout);
+        }
+
+        return this;
+    }
 }

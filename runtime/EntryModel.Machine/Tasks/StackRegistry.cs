@@ -9,7 +9,13 @@ public sealed class StackRegistry
     private readonly List<StackInfo> stacks = [];
     private readonly Dictionary<StackInfo, TaskStackProvider> providers = [];
 
+    // The stacks as a snapshot keeps them, shared by every snapshot until the set changes.
+    private StackInfo[]? saved;
+
     public IReadOnlyList<StackInfo> All => stacks;
+
+    /// <summary>The registered stacks, for a snapshot to keep (one array while the set stays the same).</summary>
+    internal StackInfo[] Saved => saved ??= [.. stacks];
 
     public StackInfo Add(StackInfo stack)
     {
@@ -24,6 +30,7 @@ public sealed class StackRegistry
 
         stacks.Add(stack);
         providers.Clear();
+        saved = null;
         return stack;
     }
 
@@ -72,11 +79,36 @@ public sealed class StackRegistry
         return provider;
     }
 
-    internal void Restore(IEnumerable<StackInfo> saved)
+    internal void Restore(StackInfo[] snapshot)
     {
+        // Most restores bring back the stacks already registered: the providers stay valid then.
+        if (Same(snapshot))
+        {
+            return;
+        }
+
         stacks.Clear();
-        stacks.AddRange(saved);
+        stacks.AddRange(snapshot);
         providers.Clear();
+        saved = snapshot;
+    }
+
+    private bool Same(StackInfo[] snapshot)
+    {
+        if (snapshot.Length != stacks.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < snapshot.Length; i++)
+        {
+            if (!ReferenceEquals(snapshot[i], stacks[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private sealed class TaskStackProvider(StackInfo[] usable) : IStackInfoProvider

@@ -37,31 +37,79 @@ public sealed class StackJudge
     /// <summary>
     /// The verdicts alone, without the rows of text a report needs: what the sweep asks at every
     /// point, against <paramref name="truth"/> (<see cref="Truth"/> of the stack, taken once for all
-    /// unwinders). Also gives the frames the walk reported.
+    /// unwinders). One walk serves both modes (reliable mode judges the same frames), collected into
+    /// <paramref name="frames"/>, which the caller reuses: nothing is allocated. The walk's frames
+    /// stay there for a caller that wants them (<see cref="Reported"/>).
     /// </summary>
-    public (TraceVerdict Verdict, ReliableVerdict Reliable, ExpectedFrame[] Unwound) Verdicts(StackCapture stack, IUnwinder unwinder, ExpectedFrame[] truth)
+    public (TraceVerdict Verdict, ReliableVerdict Reliable) Verdicts(StackCapture stack, IUnwinder unwinder, ExpectedFrame[] truth, List<UnwindFrame> frames)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(unwinder);
         ArgumentNullException.ThrowIfNull(truth);
-        var (_, unwound, verdict, _, reliableVerdict) = Walk(stack, unwinder, truth);
-        return (verdict, reliableVerdict, unwound);
+        ArgumentNullException.ThrowIfNull(frames);
+        var state = default(UnwindState);
+        UnwindTrace.Collect(unwinder, stack.Start, frames, ref state);
+        bool matches = MatchesTruth(frames, truth, out int reported, out int agreeing);
+        var verdict = matches && state.Error == UnwindError.None ? TraceVerdict.Exact
+            : reported <= truth.Length && agreeing == reported ? TraceVerdict.Incomplete
+            : TraceVerdict.Wrong;
+        var refusal = reliable.Judge(unwinder, frames, state, out _);
+        var reliableVerdict = refusal != ReliableRefusal.None ? ReliableVerdict.Refused : matches ? ReliableVerdict.Vouched : ReliableVerdict.WrongWhileReliable;
+        return (verdict, reliableVerdict);
+    }
+
+    /// <summary>The frames a walk reports (all but a running start's own position), as a comparison sees them.</summary>
+    public static ExpectedFrame[] Reported(IReadOnlyList<UnwindFrame> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        return [.. frames.Where(f => f.Kind != UnwindFrameKind.Current).Select(ExpectedFrame.Of)];
     }
 
     /// <summary>The live frames of <paramref name="stack"/> as a comparison sees them.</summary>
     public static ExpectedFrame[] Truth(StackCapture stack)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        return [.. stack.GroundTruth.Select(ExpectedFrame.Of)];
+        var live = stack.GroundTruth;
+        var truth = new ExpectedFrame[live.Count];
+        for (int i = 0; i < truth.Length; i++)
+        {
+            truth[i] = ExpectedFrame.Of(live[i]);
+        }
+
+        return truth;
     }
 
-    /// <summary>Both walks (normal and reliable) and their verdicts against the truth.</summary>
+    /// <summary>Both walks (normal and reliable: one walk, judged twice) and their verdicts against the truth.</summary>
     private (UnwindTrace Trace, ExpectedFrame[] Unwound, TraceVerdict Verdict, ReliableTrace Vouched, ReliableVerdict Reliable) Walk(StackCapture stack, IUnwinder unwinder, ExpectedFrame[] truth)
     {
         var trace = UnwindTrace.Collect(unwinder, stack.Start);
-        ExpectedFrame[] unwound = [.. trace.Reported.Select(ExpectedFrame.Of)];
+        var unwound = Reported(trace.Frames);
         var vouched = reliable.Walk(unwinder, stack.Start);
         return (trace, unwound, Classify(unwound, truth, trace.Error), vouched, VerdictOf(vouched, truth));
+    }
+
+    /// <summary>
+    /// Whether the reported frames of <paramref name="frames"/> are exactly <paramref name="truth"/>;
+    /// also how many it reports and how many of those agree with the truth from the innermost on.
+    /// </summary>
+    private static bool MatchesTruth(List<UnwindFrame> frames, ExpectedFrame[] truth, out int reported, out int agreeing)
+    {
+        reported = 0;
+        agreeing = 0;
+        bool prefix = true;
+        foreach (var frame in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames))
+        {
+            if (frame.Kind == UnwindFrameKind.Current)
+            {
+                continue;
+            }
+
+            prefix = prefix && reported < truth.Length && truth[reported] == ExpectedFrame.Of(frame);
+            agreeing += prefix ? 1 : 0;
+            reported++;
+        }
+
+        return prefix && reported == truth.Length;
     }
 
     public StackJudgement Judge(StackCapture stack, string unwinder) => Judge(stack, UnwinderCatalog.Create(unwinder, image));

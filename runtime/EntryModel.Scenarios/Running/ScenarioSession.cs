@@ -200,7 +200,7 @@ public sealed class ScenarioSession
             {
                 Machine.AddBreakpoint(t.Address);
             }
-            else if (!triggers.Any(o => o.Address == t.Address && !o.Fired))
+            else if (!AnyUnfiredAt(t.Address))
             {
                 Machine.RemoveBreakpoint(t.Address);
             }
@@ -209,6 +209,20 @@ public sealed class ScenarioSession
         stacks.RemoveRange(snapshot.Stacks, stacks.Count - snapshot.Stacks);
         arrivedAt = snapshot.ArrivedAt;
         hypercalls.TruncateLog(snapshot.Logged);
+    }
+
+    /// <summary>Whether a trigger at <paramref name="address"/> is still to fire (so its breakpoint stays).</summary>
+    private bool AnyUnfiredAt(ulong address)
+    {
+        foreach (var t in triggers)
+        {
+            if (t.Address == address && !t.Fired)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool TryFire(ulong address)
@@ -224,7 +238,7 @@ public sealed class ScenarioSession
             }
         }
 
-        if (fired && !triggers.Any(t => t.Address == address && !t.Fired))
+        if (fired && !AnyUnfiredAt(address))
         {
             Machine.RemoveBreakpoint(address);
         }
@@ -301,29 +315,44 @@ public sealed class ScenarioSession
         var provider = machine.Stacks.For(task.Stack);
         var stack = provider.TryGet(sp, out var found) || provider.TryGet(sp - 1, out found) ? found : task.Stack;
         var start = UnwindStart.FromRegisters(machine.Cpu.Rip, sp, bp, CaptureLive ? machine.Memory : machine.Memory.Freeze(), provider, task.StructAddress);
-        string title = $"DUMP_STACK from {BacktraceSymbolizer.FormatAddress(Image.Symbols, machine.Cpu.Rip)} on {stack.Name}";
-        return new StackCapture(title, start, stack, UpToUserMode(machine.GroundTruth.CurrentChain()));
+        ulong rip = machine.Cpu.Rip;
+        var symbols = Image.Symbols;
+        return new StackCapture(() => $"DUMP_STACK from {BacktraceSymbolizer.FormatAddress(symbols, rip)} on {stack.Name}", start, stack, UpToUserMode(machine.GroundTruth.CurrentChainInPlace()));
     }
 
     /// <summary>The live frames a kernel unwinder can reach: innermost first, through the first return to user mode.</summary>
-    private static TrueFrame[] UpToUserMode(IReadOnlyList<TrueFrame> chain)
+    private static TrueFrame[] UpToUserMode(IReadOnlyList<TrueFrame> chain) => UpToUserMode([.. chain.Reverse()]);
+
+    /// <summary>The same, from the frames outermost first (the recorder's own order).</summary>
+    private static TrueFrame[] UpToUserMode(ReadOnlySpan<TrueFrame> outermostFirst)
     {
-        var frames = new List<TrueFrame>();
-        foreach (var frame in chain)
+        // Counted first, then copied: a sweep captures at every point.
+        int count = 0;
+        for (int i = outermostFirst.Length - 1; i >= 0; i--)
         {
+            var frame = outermostFirst[i];
             if (frame.Kind == TrueFrameKind.StackSwitch)
             {
                 continue;
             }
 
-            frames.Add(frame);
+            count++;
             if (!IsKernelAddress(frame.ReturnAddress))
             {
                 break;
             }
         }
 
-        return [.. frames];
+        var frames = new TrueFrame[count];
+        for (int i = outermostFirst.Length - 1, n = 0; n < count; i--)
+        {
+            if (outermostFirst[i].Kind != TrueFrameKind.StackSwitch)
+            {
+                frames[n++] = outermostFirst[i];
+            }
+        }
+
+        return frames;
     }
 
     private static bool IsKernelAddress(ulong address) => (long)address < 0;

@@ -11,6 +11,11 @@ namespace EntryModel.Unwinding.Reliable;
 /// not follow a call (or follows a direct call to another function than the inner frame's), any
 /// unwinder error or caveat, and a walk that does not end at the end of the task's stack.
 /// </summary>
+/// <remarks>
+/// The reliable walk is the unwinder's own walk with checks on top, so <see cref="Judge"/> decides
+/// over a walk already collected (the sweep walks each stack once for both modes and allocates
+/// nothing); <see cref="Walk"/> collects, judges and explains a refusal in words.
+/// </remarks>
 public sealed class ReliableWalker
 {
     private readonly UnwindImage image;
@@ -25,70 +30,108 @@ public sealed class ReliableWalker
     {
         ArgumentNullException.ThrowIfNull(unwinder);
         var frames = new List<UnwindFrame>();
-        if (!unwinder.CanVouch)
-        {
-            return Refuse(unwinder, frames, ReliableRefusal.UnwinderCannotVouch, $"the {unwinder.Name} unwinder cannot see pt_regs on this image ({image.Image.Strategy}), so it cannot vouch for any trace");
-        }
-
         var state = default(UnwindState);
-        bool more = unwinder.Start(ref state, start);
-        UnwindFrame? inner = null;
-        while (more && frames.Count < UnwindTrace.MaxFrames)
+        if (unwinder.CanVouch)
         {
-            var frame = UnwindFrame.Of(state);
-            frames.Add(frame);
-            if (Check(frame, inner) is { } refusal)
-            {
-                return Refuse(unwinder, frames, refusal.Reason, refusal.Text);
-            }
-
-            inner = frame;
-            more = unwinder.NextFrame(ref state);
+            UnwindTrace.Collect(unwinder, start, frames, ref state);
         }
 
-        if (state.Caveats != UnwindCaveat.None)
+        var refusal = Judge(unwinder, frames, state, out int at);
+        if (refusal == ReliableRefusal.None)
         {
-            return Refuse(unwinder, frames, ReliableRefusal.Caveat, $"the unwinder cannot vouch: {state.Caveats}");
+            return new ReliableTrace(unwinder.Name, true, frames, ReliableRefusal.None, string.Empty);
         }
 
-        if (state.Error != UnwindError.None)
+        if (at >= 0)
         {
-            return Refuse(unwinder, frames, ReliableRefusal.UnwinderError, $"the unwinder stopped: {state.Error}");
+            // What was walked up to the refusal: a walk that refuses stops there.
+            frames.RemoveRange(at + 1, frames.Count - at - 1);
         }
 
-        if (!state.Done)
-        {
-            return Refuse(unwinder, frames, ReliableRefusal.WrongEnd, "the walk did not reach the end of the task's stack");
-        }
-
-        return new ReliableTrace(unwinder.Name, true, frames, ReliableRefusal.None, string.Empty);
+        return new ReliableTrace(unwinder.Name, false, frames, refusal, Explain(unwinder, refusal, frames, at, state));
     }
 
-    private (ReliableRefusal Reason, string Text)? Check(UnwindFrame frame, UnwindFrame? inner)
+    /// <summary>
+    /// Whether reliable mode vouches for <paramref name="frames"/>, the whole walk of
+    /// <paramref name="unwinder"/> that ended in <paramref name="end"/>: <see cref="ReliableRefusal.None"/>,
+    /// or the first reason to refuse, with the index of the frame that caused it in
+    /// <paramref name="at"/> (-1 when the refusal is about the walk, not one frame).
+    /// </summary>
+    public ReliableRefusal Judge(IUnwinder unwinder, List<UnwindFrame> frames, in UnwindState end, out int at)
     {
+        ArgumentNullException.ThrowIfNull(unwinder);
+        ArgumentNullException.ThrowIfNull(frames);
+        at = -1;
+        if (!unwinder.CanVouch)
+        {
+            return ReliableRefusal.UnwinderCannotVouch;
+        }
+
+        for (int i = 0; i < frames.Count; i++)
+        {
+            var refusal = Check(frames[i], i > 0 ? frames[i - 1] : null, out _);
+            if (refusal != ReliableRefusal.None)
+            {
+                at = i;
+                return refusal;
+            }
+        }
+
+        return end.Caveats != UnwindCaveat.None ? ReliableRefusal.Caveat
+            : end.Error != UnwindError.None ? ReliableRefusal.UnwinderError
+            : !end.Done ? ReliableRefusal.WrongEnd
+            : ReliableRefusal.None;
+    }
+
+    /// <summary>Why <paramref name="refusal"/>, in words: the frame at <paramref name="at"/>, or the walk's end.</summary>
+    private string Explain(IUnwinder unwinder, ReliableRefusal refusal, List<UnwindFrame> frames, int at, in UnwindState end)
+    {
+        if (at < 0)
+        {
+            return refusal switch
+            {
+                ReliableRefusal.UnwinderCannotVouch => $"the {unwinder.Name} unwinder cannot see pt_regs on this image ({image.Image.Strategy}), so it cannot vouch for any trace",
+                ReliableRefusal.Caveat => $"the unwinder cannot vouch: {end.Caveats}",
+                ReliableRefusal.UnwinderError => $"the unwinder stopped: {end.Error}",
+                _ => "the walk did not reach the end of the task's stack",
+            };
+        }
+
+        var frame = frames[at];
+        Check(frame, at > 0 ? frames[at - 1] : null, out ulong target);
+        return refusal switch
+        {
+            ReliableRefusal.InKernelRegs => string.Create(CultureInfo.InvariantCulture, $"in-kernel pt_regs at 0x{frame.Regs:x} (RIP={BacktraceSymbolizer.FormatAddress(image.Symbols, frame.Ip)})"),
+            ReliableRefusal.NotKernelText => string.Create(CultureInfo.InvariantCulture, $"return address 0x{frame.Ip:x} is not kernel text"),
+            ReliableRefusal.NotAfterCall => $"return address {BacktraceSymbolizer.FormatReturnAddress(image.Symbols, frame.Ip)} does not follow a call",
+            _ => $"{BacktraceSymbolizer.FormatReturnAddress(image.Symbols, frame.Ip)} follows a call to {BacktraceSymbolizer.FormatAddress(image.Symbols, target)}, which does not hold {BacktraceSymbolizer.Format(image.Symbols, frames[at - 1])}",
+        };
+    }
+
+    /// <summary>The reason to refuse <paramref name="frame"/> (below <paramref name="inner"/>), and the call target its return address follows.</summary>
+    private ReliableRefusal Check(in UnwindFrame frame, UnwindFrame? inner, out ulong target)
+    {
+        target = 0;
         switch (frame.Kind)
         {
             case UnwindFrameKind.Regs when !frame.UserMode:
-                return (ReliableRefusal.InKernelRegs, string.Create(CultureInfo.InvariantCulture, $"in-kernel pt_regs at 0x{frame.Regs:x} (RIP={BacktraceSymbolizer.FormatAddress(image.Symbols, frame.Ip)})"));
+                return ReliableRefusal.InKernelRegs;
             case UnwindFrameKind.Call:
                 if (!image.Text.Contains(frame.Ip))
                 {
-                    return (ReliableRefusal.NotKernelText, string.Create(CultureInfo.InvariantCulture, $"return address 0x{frame.Ip:x} is not kernel text"));
+                    return ReliableRefusal.NotKernelText;
                 }
 
-                if (!image.CallSites.TryGetTarget(frame.Ip, out ulong target))
+                if (!image.CallSites.TryGetTarget(frame.Ip, out target))
                 {
-                    return (ReliableRefusal.NotAfterCall, $"return address {BacktraceSymbolizer.FormatReturnAddress(image.Symbols, frame.Ip)} does not follow a call");
+                    return ReliableRefusal.NotAfterCall;
                 }
 
-                if (target != CallSites.Indirect && inner is { } callee && callee.Kind != UnwindFrameKind.Regs && !Calls(target, callee))
-                {
-                    return (ReliableRefusal.CallTargetMismatch, $"{BacktraceSymbolizer.FormatReturnAddress(image.Symbols, frame.Ip)} follows a call to {BacktraceSymbolizer.FormatAddress(image.Symbols, target)}, which does not hold {BacktraceSymbolizer.Format(image.Symbols, callee)}");
-                }
-
-                return null;
+                return target != CallSites.Indirect && inner is { } callee && callee.Kind != UnwindFrameKind.Regs && !Calls(target, callee)
+                    ? ReliableRefusal.CallTargetMismatch
+                    : ReliableRefusal.None;
             default:
-                return null;
+                return ReliableRefusal.None;
         }
     }
 
@@ -98,7 +141,4 @@ public sealed class ReliableWalker
         ulong at = callee.IsReturnAddress ? callee.Ip - 1 : callee.Ip;
         return image.Symbols.TryLookup(target, out var function, out ulong offset) && offset == 0 && function.Contains(at);
     }
-
-    private static ReliableTrace Refuse(IUnwinder unwinder, List<UnwindFrame> frames, ReliableRefusal reason, string text) =>
-        new(unwinder.Name, false, frames, reason, text);
 }

@@ -68,7 +68,9 @@ public class InterruptSweepTests
 
         var judge = new StackJudge(image);
         var truth = sample!.GroundTruth.Select(ExpectedFrame.Of).ToList();
-        var (verdict, reliable, unwound) = judge.Verdicts(sample, UnwinderCatalog.Create("frame", judge.Image), StackJudge.Truth(sample));
+        var frames = new List<UnwindFrame>();
+        var (verdict, reliable) = judge.Verdicts(sample, UnwinderCatalog.Create("frame", judge.Image), StackJudge.Truth(sample), frames);
+        var unwound = StackJudge.Reported(frames);
 
         Assert.That(truth.Any(f => f.Boundary && f.Ip == rip), Is.True, "the truth holds the interrupted RIP");
         Assert.That(unwound.Any(f => symbols.TryLookup(f.Boundary ? f.Ip : f.Ip - 1, out var s, out _) && s.Name == "generic_file_read_iter"), Is.False);
