@@ -6,7 +6,7 @@ namespace EntryModel.Cli;
 /// <summary>
 /// The command line: with no arguments it reproduces the seed's traces and the smart unwinder's
 /// ideal one; <c>run</c>, <c>judge</c>, <c>list</c>, <c>disasm</c> and <c>dump-orc</c> reach everything else;
-/// <c>export-object</c> assembles a GAS file into an ELF object.
+/// <c>export-object</c> assembles a GAS file into an ELF object; <c>export</c> writes a strategy's image as an ELF executable.
 /// Wiring only: the work happens in EntryModel.Scenarios, EntryModel.Unwinding and EntryModel.Export.
 /// </summary>
 public static class EntryModelCli
@@ -30,6 +30,7 @@ public static class EntryModelCli
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(ExportObjectCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

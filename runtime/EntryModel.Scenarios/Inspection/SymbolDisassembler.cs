@@ -19,6 +19,11 @@ public static class SymbolDisassembler
         var formatter = new GasFormatter(new ImageSymbolResolver(image.Symbols));
         formatter.Options.FirstOperandCharIndex = 7;
         formatter.Options.UppercaseHex = false;
+
+        // Spelled as objdump spells AT&T (the oracle tests hold the two side by side): every number in
+        // hex, and RIP-relative operands as sym(%rip) (a bare symbol is an absolute address in GAS).
+        formatter.Options.SmallHexNumbersInDecimal = false;
+        formatter.Options.RipRelativeAddresses = true;
         var output = new StringOutput();
 
         var lines = new List<DisassemblyLine>();

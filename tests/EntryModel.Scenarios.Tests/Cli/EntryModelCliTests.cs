@@ -149,7 +149,7 @@ public class EntryModelCliTests
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("ffffffff818873f0 <async_page_fault>"));
         Assert.That(output, Does.Contain("sub    $0x78,%rsp"));
-        Assert.That(output, Does.Contain("push   $pt_regs+1"));
+        Assert.That(output, Does.Contain("push   $pt_regs+0x1"));
         Assert.That(output, Does.Contain("call   do_async_page_fault"));
         Assert.That(output, Does.Contain("jmp    error_exit"));
     }
