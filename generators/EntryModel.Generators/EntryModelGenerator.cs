@@ -116,6 +116,12 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             .Select(static (pair, _) => Group(pair.Left, pair.Right))
             .WithTrackingName(StepNames.GroupDeclarations);
 
+        // The splitter's findings, per model: the same under every strategy, so they go to the
+        // emitter once, not through each strategy's outcome.
+        var sourceProblems = assemblyInputs
+            .Select(static (input, _) => SourceProblems.Of(input))
+            .WithTrackingName(StepNames.SourceProblems);
+
         // The consumer's expansion budgets (MSBuild properties), a value: unchanged options keep every object cached.
         var limits = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => ExpansionLimitsOptions.Read(options.GlobalOptions))
@@ -153,7 +159,8 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         var emitInputs = locatedModels
             .Combine(outcomes.Collect())
             .Combine(validations.Collect())
-            .Select(static (pair, _) => Group(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Combine(sourceProblems.Collect())
+            .Select(static (pair, _) => Group(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right))
             .WithTrackingName(StepNames.GroupStrategies);
 
         var generated = emitInputs
@@ -324,17 +331,19 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
     {
         var input = job.Input;
         var strategy = input.Model.Strategies[job.StrategyIndex];
-        var splitDiagnostics = SplitDiagnosticsOf(input);
+        bool sourceProblems = HasSourceProblems(input);
+        var none = new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, null, EquatableArray<AsmDiagnostic>.Empty, sourceProblems);
         if (input.SplitErrors.Count > 0)
         {
-            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, string.Join("; ", input.SplitErrors), splitDiagnostics);
+            // Nothing was assembled; the splitter's crash is the model's to report (SourceProblems).
+            return none;
         }
 
         foreach (var o in job.Objects)
         {
             if (o.InternalError is { } error)
             {
-                return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, error, splitDiagnostics);
+                return none with { InternalError = error };
             }
         }
 
@@ -342,17 +351,19 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var objects = new List<DeclarationObject>(job.Objects.Count);
+            var objectDiagnostics = ImmutableArray.CreateBuilder<AsmDiagnostic>();
             foreach (var o in job.Objects)
             {
                 objects.Add(o.Object!);
+                objectDiagnostics.AddRange(o.Object!.Diagnostics.Items);
             }
 
             var result = link(input.Model, input.Parsed, objects, strategy);
-            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, result, null, splitDiagnostics);
+            return none with { Result = result, ObjectDiagnostics = new EquatableArray<AsmDiagnostic>(objectDiagnostics.ToImmutable()) };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new StrategyOutcome(input.ModelKey, job.StrategyIndex, strategy, null, Describe($"linking frame strategy '{strategy.Name}'", ex), splitDiagnostics);
+            return none with { InternalError = Describe($"linking frame strategy '{strategy.Name}'", ex) };
         }
     }
 
@@ -367,7 +378,7 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         {
             var result = outcome.Result!;
             var unit = ValidationPlanner.Plan(outcome.ModelKey, outcome.StrategyIndex, result, out var stray);
-            return new ValidationJob(outcome.ModelKey, outcome.StrategyIndex, unit, new EquatableArray<ValidationFinding>(stray));
+            return new ValidationJob(outcome.ModelKey, outcome.StrategyIndex, unit, new EquatableArray<ValidationFinding>(stray)) { Strategy = outcome.Strategy.Name };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -396,11 +407,11 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return none with { InternalError = Describe("validating the stack frames", ex) };
+            return none with { InternalError = Describe($"validating the stack frames of frame strategy '{job.Strategy}'", ex) };
         }
     }
 
-    private static EmitInput Group(ModelInput model, ImmutableArray<StrategyOutcome> all, ImmutableArray<TextValidation> validated)
+    private static EmitInput Group(ModelInput model, ImmutableArray<StrategyOutcome> all, ImmutableArray<TextValidation> validated, ImmutableArray<SourceProblems> sources)
     {
         string key = model.Key;
         var outcomes = new StrategyOutcome?[model.Model.Strategies.Count];
@@ -433,7 +444,10 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
             validations[i] ??= new TextValidation(key, i, EquatableArray<ValidationFinding>.Empty, EquatableArray<OrcRow>.Empty, 0, "no validation outcome reached the emitter");
         }
 
-        return new EmitInput(model, new EquatableArray<StrategyOutcome>(builder.MoveToImmutable()), new EquatableArray<TextValidation>(validations));
+        // Every model has its splitting grouped; a missing one would be a pipeline bug, reported rather than dropped.
+        var source = sources.FirstOrDefault(s => s.ModelKey == key)
+            ?? SourceProblems.None(key) with { InternalErrors = new EquatableArray<string>(ImmutableArray.Create("no splitting outcome reached the emitter")) };
+        return new EmitInput(model, new EquatableArray<StrategyOutcome>(builder.MoveToImmutable()), new EquatableArray<TextValidation>(validations), source);
     }
 
     private static GeneratedModel EmitSafely(EmitInput input)
@@ -487,15 +501,17 @@ public sealed class EntryModelGenerator : IIncrementalGenerator
         }
     }
 
-    private static EquatableArray<AsmDiagnostic> SplitDiagnosticsOf(AssemblyInput input)
+    private static bool HasSourceProblems(AssemblyInput input)
     {
-        var builder = ImmutableArray.CreateBuilder<AsmDiagnostic>();
         foreach (var parsed in input.Parsed)
         {
-            builder.AddRange(parsed.Diagnostics.Items);
+            if (parsed.Diagnostics.Count > 0)
+            {
+                return true;
+            }
         }
 
-        return new EquatableArray<AsmDiagnostic>(builder.ToImmutable());
+        return input.SplitErrors.Count > 0;
     }
 
     private static SourceDeclaration WithoutLocation(SourceDeclaration declaration) => declaration with { Location = TextLocation.None };

@@ -37,8 +37,7 @@ internal static class ValidationDiagnostics
     public static IEnumerable<DiagnosticInfo> Collect(EmitInput input)
     {
         var model = input.Model.Model;
-        var order = new List<Key>();
-        var strategiesOf = new Dictionary<Key, List<string>>();
+        var findings = new StrategyFindings<Key>();
         for (int s = 0; s < input.Strategies.Count && s < input.Validations.Count; s++)
         {
             var outcome = input.Strategies[s];
@@ -61,20 +60,13 @@ internal static class ValidationDiagnostics
                     line?.SourceOffset ?? 0,
                     line?.SourceLength ?? 0,
                     severity);
-                if (!strategiesOf.TryGetValue(key, out var strategies))
-                {
-                    strategies = [];
-                    strategiesOf.Add(key, strategies);
-                    order.Add(key);
-                }
-
-                strategies.Add(outcome.Strategy.Name);
+                findings.Add(key, outcome.Strategy.Name);
             }
         }
 
-        foreach (var key in order)
+        foreach (var (key, strategies) in findings.All())
         {
-            string message = $"{key.Message} (stack validation, frame strategy {string.Join(", ", strategiesOf[key])})";
+            string message = $"{key.Message} (stack validation, frame strategy {string.Join(", ", strategies)})";
             var location = AsmDiagnosticLocator.Locate(model, key.DeclarationIndex, key.Offset, key.Length, input.Model.ClassLocation);
             yield return new DiagnosticInfo(key.Id, message, location, key.Severity);
         }

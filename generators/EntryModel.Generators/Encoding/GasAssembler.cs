@@ -22,17 +22,30 @@ internal static class GasAssembler
 
     /// <summary>
     /// Assembles <paramref name="parsed"/> (parallel to <c>model.Declarations</c>) under one strategy,
-    /// each declaration within <paramref name="limits"/> (<see cref="ExpansionLimits.Default"/> when null).
+    /// each declaration within <paramref name="limits"/> (<see cref="ExpansionLimits.Default"/> when null),
+    /// for tools and tests that want the whole run at once: its diagnostics are every stage's, each
+    /// stage's once, in pipeline order (splitter, objects, link), as as and then ld would print them.
     /// </summary>
     public static AssemblyResult Assemble(ModelSource model, EquatableArray<ParsedDeclaration> parsed, StrategySource strategy, ExpansionLimits? limits = null)
     {
         var objects = new List<DeclarationObject>();
-        foreach (var input in ObjectInputs(model, parsed, strategy, limits))
+        var diagnostics = new List<AsmDiagnostic>();
+        for (int d = 0; d < parsed.Count; d++)
         {
-            objects.Add(AssembleObject(input));
+            // The splitter sees one declaration and cannot know its index; the pipeline stamps it in DeclarationSplitting.
+            diagnostics.AddRange(parsed[d].Diagnostics.Select(x => x with { DeclarationIndex = d }));
         }
 
-        return Link(model, parsed, objects, strategy);
+        foreach (var input in ObjectInputs(model, parsed, strategy, limits))
+        {
+            var obj = AssembleObject(input);
+            objects.Add(obj);
+            diagnostics.AddRange(obj.Diagnostics);
+        }
+
+        var linked = Link(model, parsed, objects, strategy);
+        diagnostics.AddRange(linked.Diagnostics);
+        return linked with { Diagnostics = new EquatableArray<AsmDiagnostic>(diagnostics) };
     }
 
     /// <summary>The objects a strategy links: the macro declarations' (for their diagnostics), then each code declaration's.</summary>
@@ -57,7 +70,7 @@ internal static class GasAssembler
         {
             var parsed = input.View();
             var expander = new Expander(parsed, input.Strategy, diagnostics, input.Limits);
-            expander.Run(declaration);
+            expander.Run(declaration, input.ReportsHeader);
             if (expander.Budget.Exhausted)
             {
                 return Failed(declaration, diagnostics);
@@ -102,7 +115,10 @@ internal static class GasAssembler
     private static DeclarationObject Failed(int declaration, List<AsmDiagnostic> diagnostics) =>
         new DeclarationObject(declaration, EquatableArray<ObjectFragment>.Empty, EquatableArray<ObjectSymbol>.Empty, EquatableArray<ObjectFixup>.Empty, new EquatableArray<AsmDiagnostic>(diagnostics));
 
-    /// <summary>Links a strategy's objects into its image.</summary>
+    /// <summary>
+    /// Links a strategy's objects into its image. Its diagnostics are the link's own (duplicate and
+    /// undefined symbols, fields out of range, overlaps, entries): the objects' are theirs to report.
+    /// </summary>
     public static AssemblyResult Link(ModelSource model, EquatableArray<ParsedDeclaration> parsed, IReadOnlyList<DeclarationObject> objects, StrategySource strategy)
     {
         try
@@ -128,7 +144,8 @@ internal static class GasAssembler
         var declaration = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, address, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
         var model = new ModelSource("File", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(new[] { declaration }));
         var parsed = StatementSplitter.Split(declaration);
-        var obj = AssembleObject(ObjectInput.Create(model, new[] { parsed }, 0, strategy ?? new StrategySource("default", null, EquatableArray<string>.Empty)));
+        var input = ObjectInput.Create(model, new[] { parsed }, 0, strategy ?? new StrategySource("default", null, EquatableArray<string>.Empty)) with { ReportsHeader = true };
+        var obj = AssembleObject(input);
         return new FileAssembly(model, parsed, obj);
     }
 

@@ -10,26 +10,14 @@ namespace EntryModel.Generators.Encoding;
 /// <summary>
 /// Links one strategy's declaration objects into an image, as ld would: places every fragment,
 /// resolves symbols across declarations, fills the fixups (checking that each value fits its field),
-/// and collects chunks, kallsyms-like symbols, relocations, the line map and the IDT.
+/// and collects chunks, kallsyms-like symbols, relocations, the line map and the IDT. It reports
+/// only what linking finds; the splitter's and the objects' problems are theirs to report.
 /// </summary>
 internal static class Linker
 {
     public static AssemblyResult Link(ModelSource model, IReadOnlyList<ParsedDeclaration> parsed, IReadOnlyList<DeclarationObject> objects, StrategySource strategy)
     {
         var diagnostics = new List<AsmDiagnostic>();
-        for (int d = 0; d < parsed.Count; d++)
-        {
-            foreach (var found in parsed[d].Diagnostics)
-            {
-                diagnostics.Add(found with { DeclarationIndex = d });
-            }
-        }
-
-        foreach (var o in objects)
-        {
-            diagnostics.AddRange(o.Diagnostics);
-        }
-
         var sections = new SectionMap(model.Sections);
         var placed = new List<Placed>();
         foreach (var o in objects)
@@ -51,13 +39,16 @@ internal static class Linker
             contents[p] = p.Fragment.Bytes.Items.ToArray();
         }
 
+        var references = new ReferenceFindings();
         foreach (var o in objects)
         {
             foreach (var fixup in o.Fixups)
             {
-                Apply(fixup, where[(o.Declaration, fixup.Fragment)], contents, table, relocations, diagnostics);
+                Apply(fixup, o.Declaration, where[(o.Declaration, fixup.Fragment)], contents, table, relocations, references);
             }
         }
+
+        diagnostics.AddRange(references.Diagnostics(parsed));
 
         CheckOverlaps(placed, parsed, diagnostics);
         var (gates, syscall) = Entries(parsed, where, table, diagnostics);
@@ -77,7 +68,7 @@ internal static class Linker
             new EquatableArray<AssembledLine>(lines),
             new EquatableArray<AssembledGate>(gates.OrderBy(g => g.Vector)),
             syscall,
-            new EquatableArray<AsmDiagnostic>(diagnostics.Distinct()),
+            new EquatableArray<AsmDiagnostic>(diagnostics),
             new EquatableArray<AssembledConstant>(Constants(objects)))
         {
             Discarded = new EquatableArray<AssembledChunk>(chunks.Where(c => IsDiscarded(c.Section))),
@@ -151,19 +142,25 @@ internal static class Linker
         return table;
     }
 
+    /// <summary>
+    /// Fills one fixup of the object of declaration <paramref name="referencing"/>. An undefined
+    /// symbol is reported at the operand that names it, with the declarations that reference it
+    /// (a macro body's reference is every expanding declaration's).
+    /// </summary>
     private static void Apply(
         ObjectFixup fixup,
+        int referencing,
         Placed p,
         Dictionary<Placed, byte[]> contents,
         Dictionary<string, (long Value, ObjectSymbol Symbol, int Declaration)> table,
         List<AssembledRelocation> relocations,
-        List<AsmDiagnostic> diagnostics)
+        ReferenceFindings findings)
     {
         string name = ExpressionEvaluator.Display(fixup.Symbol);
         if (!table.TryGetValue(fixup.Symbol, out var target))
         {
             string what = fixup.Symbol.IndexOf('\u0001') >= 0 && char.IsDigit(name.Length > 0 ? name[0] : 'x') ? $"local label {name}" : $"symbol '{name}'";
-            diagnostics.Add(new AsmDiagnostic(DiagnosticIds.UndefinedSymbol, $"undefined {what}", fixup.SourceDeclaration, fixup.SourceOffset, fixup.SourceLength));
+            findings.Add(DiagnosticIds.UndefinedSymbol, $"undefined {what}", fixup, referencing, namesReferences: true);
             return;
         }
 
@@ -179,7 +176,7 @@ internal static class Linker
         // such records by their PC-relative fields or not at all.
         if (!Fits(value, fixup.Kind) && !IsDiscarded(p.Section))
         {
-            diagnostics.Add(new AsmDiagnostic(DiagnosticIds.ValueOutOfRange, $"'{name}' (0x{unchecked(target.Value + fixup.Addend):x}) does not fit this {fixup.Size}-byte {(fixup.PcRelative ? "relative " : string.Empty)}field", fixup.SourceDeclaration, fixup.SourceOffset, fixup.SourceLength));
+            findings.Add(DiagnosticIds.ValueOutOfRange, $"'{name}' (0x{unchecked(target.Value + fixup.Addend):x}) does not fit this {fixup.Size}-byte {(fixup.PcRelative ? "relative " : string.Empty)}field", fixup, referencing, namesReferences: false);
             return;
         }
 

@@ -56,7 +56,7 @@ internal sealed class ObjectBuilder
             new EquatableArray<ObjectFragment>(fragments),
             new EquatableArray<ObjectSymbol>(BuildSymbols()),
             new EquatableArray<ObjectFixup>(fixups),
-            new EquatableArray<AsmDiagnostic>(diagnostics.Distinct()));
+            new EquatableArray<AsmDiagnostic>(diagnostics));
     }
 
     private bool IsCode(Fragment f) => (sections.Permissions(f.Section) & SectionMap.Executable) != 0;

@@ -22,6 +22,13 @@ internal sealed record ObjectInput(
     StrategySource Strategy,
     ExpansionLimits Limits)
 {
+    /// <summary>
+    /// Whether this object reports the shared header's problems (the macro declarations' and the
+    /// strategy's configuration symbols'): the macros' object does, for every object of its
+    /// strategy; a lone file, which has no macros' object, does for itself.
+    /// </summary>
+    public bool ReportsHeader { get; init; } = Target == GasAssembler.MacrosOnly;
+
     public static ObjectInput Create(ModelSource model, IReadOnlyList<ParsedDeclaration> parsed, int target, StrategySource strategy, ExpansionLimits? limits = null)
     {
         var used = new List<IndexedDeclaration>();

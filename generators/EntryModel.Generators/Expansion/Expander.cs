@@ -44,6 +44,18 @@ internal sealed partial class Expander
     // The top-level statement running now: a runaway expansion is reported where it started.
     private SourceRef? outermost;
 
+    // Whether problems are recorded now. Every object runs the shared header (macro declarations,
+    // configuration symbols) before its own text; only the object that reports the header records
+    // what the header gets wrong, so each header problem reaches the user from one object.
+    private bool recording = true;
+
+    // Problems already recorded: a statement that .rept or a macro runs again fails again at the
+    // same span with the same words, and is reported once, as one problem.
+    private readonly HashSet<AsmDiagnostic> recorded = new HashSet<AsmDiagnostic>();
+
+    // Configuration symbols that did not evaluate, held until Run knows whether this object reports the header.
+    private readonly List<AsmDiagnostic> configurationProblems = new List<AsmDiagnostic>();
+
     public Expander(IReadOnlyList<ParsedDeclaration> parsed, StrategySource strategy, List<AsmDiagnostic> diagnostics, ExpansionLimits? limits = null)
     {
         this.parsed = parsed;
@@ -83,10 +95,18 @@ internal sealed partial class Expander
 
     /// <summary>
     /// Processes the macro declarations (they only define), then code declaration
-    /// <paramref name="declaration"/>: one relocatable object's worth.
+    /// <paramref name="declaration"/>: one relocatable object's worth. The splitter's findings are
+    /// not this stage's and are not repeated here; the header's (the macro declarations' and the
+    /// configuration's) are recorded only when <paramref name="reportsHeader"/>.
     /// </summary>
-    public void Run(int declaration)
+    public void Run(int declaration, bool reportsHeader)
     {
+        recording = reportsHeader;
+        foreach (var problem in configurationProblems)
+        {
+            Record(problem);
+        }
+
         for (int pass = 0; pass < 2; pass++)
         {
             for (int d = 0; d < parsed.Count; d++)
@@ -98,14 +118,20 @@ internal sealed partial class Expander
                     continue;
                 }
 
-                // The splitter sees one declaration at a time; say which one its findings are about.
-                foreach (var found in parsed[d].Diagnostics)
-                {
-                    diagnostics.Add(found with { DeclarationIndex = d });
-                }
-
+                recording = reportsHeader || !isMacros;
                 RunDeclaration(d);
             }
+        }
+
+        recording = true;
+    }
+
+    /// <summary>Records a problem of this object, once, unless it is the header's and another object reports those.</summary>
+    private void Record(AsmDiagnostic problem)
+    {
+        if (recording && recorded.Add(problem))
+        {
+            diagnostics.Add(problem);
         }
     }
 
@@ -123,7 +149,7 @@ internal sealed partial class Expander
             }
             catch (SyntaxException ex)
             {
-                diagnostics.Add(new AsmDiagnostic(DiagnosticIds.BadDeclaration, $"configuration symbol '{define}': {ex.Message}", -1, 0, 0));
+                configurationProblems.Add(new AsmDiagnostic(DiagnosticIds.BadDeclaration, $"configuration symbol '{define}': {ex.Message}", -1, 0, 0));
                 return;
             }
         }
@@ -319,7 +345,7 @@ internal sealed partial class Expander
         }
         else
         {
-            diagnostics.Add(new AsmDiagnostic(spent.Id, spent.Message, declaration, 0, 0));
+            Record(new AsmDiagnostic(spent.Id, spent.Message, declaration, 0, 0));
         }
     }
 
@@ -760,7 +786,7 @@ internal sealed partial class Expander
             message += $" [in '{src.Text}']";
         }
 
-        diagnostics.Add(new AsmDiagnostic(ex.Id, message, src.Declaration, offset, length));
+        Record(new AsmDiagnostic(ex.Id, message, src.Declaration, offset, length));
     }
 
     internal void ReportAt(SourceRef src, SyntaxException ex) => Report(src, ex);

@@ -31,7 +31,11 @@ internal sealed record AssembledConstant(string Name, long Value);
 /// </summary>
 internal sealed record AsmDiagnostic(string Id, string Message, int DeclarationIndex, int Offset, int Length);
 
-/// <summary>The image of one strategy of a model, or the diagnostics that kept it from being built.</summary>
+/// <summary>
+/// The image of one strategy of a model, or the diagnostics that kept it from being built: the
+/// link's own when the linker made it (the objects' stay with the objects), every stage's when
+/// <c>GasAssembler.Assemble</c> ran the whole way.
+/// </summary>
 internal sealed record AssemblyResult(
     string Strategy,
     string? Description,

@@ -16,6 +16,7 @@ internal static class StepNames
     public const string LocateGasFiles = nameof(LocateGasFiles);
     public const string SplitDeclaration = nameof(SplitDeclaration);
     public const string GroupDeclarations = nameof(GroupDeclarations);
+    public const string SourceProblems = nameof(SourceProblems);
     public const string ExpansionLimits = nameof(ExpansionLimits);
     public const string ObjectJobs = nameof(ObjectJobs);
     public const string AssembleObject = nameof(AssembleObject);

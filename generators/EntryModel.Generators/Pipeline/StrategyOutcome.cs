@@ -3,8 +3,10 @@ using EntryModel.Generators.Model;
 namespace EntryModel.Generators.Pipeline;
 
 /// <summary>
-/// The assembly of one strategy, or the message of the exception that stopped it, with the
-/// splitter's diagnostics of the model (reported once, whether or not the assembler repeats them).
+/// The link of one strategy, or the message of the exception that stopped it, with what its
+/// declarations' objects reported (each object its own, the macros' object first). The splitter's
+/// problems are the model's, reported once beside the strategies (<see cref="SourceProblems"/>);
+/// an outcome only says whether there were any, since they keep every strategy from an image.
 /// </summary>
 internal sealed record StrategyOutcome(
     string ModelKey,
@@ -12,8 +14,9 @@ internal sealed record StrategyOutcome(
     StrategySource Strategy,
     AssemblyResult? Result,
     string? InternalError,
-    EquatableArray<AsmDiagnostic> SplitDiagnostics)
+    EquatableArray<AsmDiagnostic> ObjectDiagnostics,
+    bool SourceHasProblems = false)
 {
-    /// <summary>Whether an image may be emitted: assembled, and nothing (splitter or assembler) reported.</summary>
-    public bool Succeeded => InternalError is null && Result is { HasErrors: false } && SplitDiagnostics.Count == 0;
+    /// <summary>Whether an image may be emitted: linked, and nothing (splitter, objects or linker) reported.</summary>
+    public bool Succeeded => InternalError is null && !SourceHasProblems && ObjectDiagnostics.Count == 0 && Result is { HasErrors: false };
 }

@@ -11,4 +11,7 @@ namespace EntryModel.Generators.Pipeline;
 internal sealed record ValidationJob(string ModelKey, int StrategyIndex, ValidationUnit? Unit, EquatableArray<ValidationFinding> Planned)
 {
     public string? InternalError { get; init; }
+
+    /// <summary>The strategy's name, so a crash validating it says which strategy it was.</summary>
+    public string Strategy { get; init; } = string.Empty;
 }

@@ -163,6 +163,75 @@ public sealed class LinkerTests
         });
     }
 
+    [Test]
+    public void The_link_reports_only_its_own_findings_and_a_whole_run_reports_each_stage_once()
+    {
+        var model = Model(Code("f", 0, "frob %rax\ncall nowhere\nret\n/* open"));
+        var parsed = Parse(model);
+        var strategy = new StrategySource("s", null, EquatableArray<string>.Empty);
+        var objects = GasAssembler.ObjectInputs(model, parsed, strategy).Select(GasAssembler.AssembleObject).ToList();
+        var linked = GasAssembler.Link(model, parsed, objects, strategy);
+        var whole = GasAssembler.Assemble(model, parsed, strategy);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parsed[0].Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { DiagnosticIds.SyntaxError }));
+            Assert.That(objects.SelectMany(o => o.Diagnostics).Select(d => d.Id), Is.EqualTo(new[] { DiagnosticIds.UnknownMnemonic }), "the splitter's finding is not the object's");
+            Assert.That(linked.Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { DiagnosticIds.UndefinedSymbol }), "the object's finding is not the link's");
+            Assert.That(whole.Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { DiagnosticIds.SyntaxError, DiagnosticIds.UnknownMnemonic, DiagnosticIds.UndefinedSymbol }));
+        });
+    }
+
+    [Test]
+    public void Only_the_macros_object_reports_the_shared_headers_problems()
+    {
+        var model = Model(Macros(".frob\n.set X, 1"), Code("a", 0, "ret"), Code("b", 0, "ret"));
+        var strategy = new StrategySource("s", null, new EquatableArray<string>(["BAD=1+"]));
+        var objects = GasAssembler.ObjectInputs(model, Parse(model), strategy).Select(GasAssembler.AssembleObject).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(objects.Single(o => o.Declaration == GasAssembler.MacrosOnly).Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { DiagnosticIds.BadDeclaration, DiagnosticIds.UnknownDirective }));
+            Assert.That(objects.Where(o => o.Declaration != GasAssembler.MacrosOnly).SelectMany(o => o.Diagnostics), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void A_reference_a_repeated_statement_makes_is_one_finding_at_its_place()
+    {
+        string text = ".rept 3\nmovl $target, %eax\n.endr\nret";
+        var result = Assemble(Code("f", 0, text), Code("target", 0, "ret"));
+        var d = result.Diagnostics.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.Id, Is.EqualTo(DiagnosticIds.ValueOutOfRange));
+            Assert.That(text.Substring(d.Offset, d.Length), Is.EqualTo("target"));
+            Assert.That(d.Message, Does.Not.Contain("referenced by"), "its place is in the declaration that references it");
+        });
+    }
+
+    [Test]
+    public void A_declarations_object_refers_to_what_it_does_not_define_as_gnu_as_would()
+    {
+        var model = Model(Code("a", 0, "call helper\nmovq helper(%rip), %rax\nret"), Code("helper", 0, "ret"));
+        var strategy = new StrategySource("s", null, EquatableArray<string>.Empty);
+        var input = GasAssembler.ObjectInputs(model, Parse(model), strategy).Single(i => i.Target == 0);
+        var obj = RelocatableObject.From(GasAssembler.AssembleObject(input));
+
+        var text = obj.Sections.Single(s => s.Name == ".text");
+        Assert.Multiple(() =>
+        {
+            Assert.That(text.Relocations, Is.EqualTo(new[]
+            {
+                new ElfRelocationEntry(1, RelocatableObject.Plt32, "helper", -4),
+                new ElfRelocationEntry(8, RelocatableObject.Pc32, "helper", -4),
+            }));
+            Assert.That(text.Bytes.Skip(1).Take(4), Is.All.Zero, "a relocated field holds 0, as in a RELA object");
+            Assert.That(obj.Symbols.Single(s => s.Name == "helper"), Is.EqualTo(new ElfSymbolEntry("helper", null, 0, 0, RelocatableObject.SttNoType, SymbolBinding.Global)));
+            Assert.That(obj.Symbols.Single(s => s.Name == "a").Section, Is.EqualTo(".text"));
+        });
+    }
+
     private static byte[] Bytes(AssemblyResult result, ulong address, int length)
     {
         var chunk = result.Chunks.Single(c => address >= c.Address && address + (ulong)length <= c.Address + (ulong)c.Bytes.Count);

@@ -25,7 +25,7 @@ public sealed class IncrementalPipelineTests
 
     private static readonly string[] DownstreamOfExtraction =
     [
-        StepNames.Models, StepNames.Declarations, StepNames.SplitDeclaration, StepNames.GroupDeclarations,
+        StepNames.Models, StepNames.Declarations, StepNames.SplitDeclaration, StepNames.GroupDeclarations, StepNames.SourceProblems,
         StepNames.ObjectJobs, StepNames.AssembleObject, StepNames.Strategies, StepNames.Assemble, StepNames.PlanValidation, StepNames.Validate, StepNames.GroupStrategies, StepNames.Emit,
     ];
 
@@ -44,6 +44,9 @@ public sealed class IncrementalPipelineTests
             Assert.That(core.Objects, Is.EquivalentTo(new[] { "second@none", "second@pt-regs-frame" }));
             Assert.That(Reasons(steps, StepNames.AssembleObject).Count(r => r == IncrementalStepRunReason.Cached), Is.EqualTo(Reasons(steps, StepNames.AssembleObject).Length - 2));
             Assert.That(core.Assembled, Is.EquivalentTo(new[] { "none", "pt-regs-frame" }));
+
+            // The edit found no new problem: the model's splitter findings compare equal.
+            Assert.That(Reasons(steps, StepNames.SourceProblems), Is.EqualTo(new[] { IncrementalStepRunReason.Unchanged }));
             Assert.That(Reasons(steps, StepNames.SplitDeclaration), Is.EqualTo(new[]
             {
                 IncrementalStepRunReason.Cached, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Modified, IncrementalStepRunReason.Cached,
