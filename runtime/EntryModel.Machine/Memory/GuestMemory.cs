@@ -30,7 +30,12 @@ public sealed class GuestMemory : IMemoryReader
     private TlbEntry[] readTlb;
     private TlbEntry[] writeTlb;
     private readonly List<Page> epochPages = [];
-    private readonly List<ulong> epochCopies = [];
+
+    // Copies (of this epoch) written since the last snapshot or restore, and that restore's number:
+    // a restore to the epoch's own snapshot puts back only their bytes, keeping the copies, the
+    // tree and every TLB entry (see Restore).
+    private readonly List<Page> written = [];
+    private int generation;
     private PageDirectory epochBase;
     private bool structuralChange;
     private readonly Stack<byte[]> freeFrames = new();
@@ -289,9 +294,15 @@ public sealed class GuestMemory : IMemoryReader
     public MemorySnapshot Snapshot()
     {
         var s = new MemorySnapshot(root, MappedPages);
+        foreach (var page in epochPages)
+        {
+            page.Original = null; // frozen now: its own snapshot's page, not a copy of another's
+        }
+
         epoch++;
+        generation++;
+        written.Clear();
         epochPages.Clear(); // now shared with the snapshot
-        epochCopies.Clear();
         epochBase = root;
         structuralChange = false;
         epochDirectories.Clear(); // shared with the snapshot too
@@ -310,29 +321,41 @@ public sealed class GuestMemory : IMemoryReader
     {
         ArgumentNullException.ThrowIfNull(snapshot);
 
-        // Back to the tree this epoch started from, with only writes since: the translations of the
-        // pages copied since are the only ones that changed, so the rest of the TLBs stays valid.
-        bool onlyWritesSince = snapshot.Root == epochBase && !structuralChange;
-        if (onlyWritesSince)
+        // Back to the tree this epoch started from, with only writes since: every page differs from
+        // the snapshot's only if it is a copy written since the last restore (the write TLBs were
+        // cleared then, so each first write went through WritablePage and was noted). Putting those
+        // bytes back makes the live tree equal to the snapshot without replacing a page, so the
+        // tree, the copies and every read TLB entry stay valid: the next point's writes to the same
+        // pages copy nothing.
+        if (snapshot.Root == epochBase && !structuralChange)
         {
-            foreach (ulong address in epochCopies)
+            foreach (var page in written)
             {
-                InvalidateTlbSlot(address >> 12, writesOnly: false);
+                page.Original!.Data.CopyTo(page.Data, 0);
+                if (page.Code != null)
+                {
+                    page.Code.Stale = true;
+                    page.Code = null;
+                }
             }
+
+            written.Clear();
+            generation++;
+            MappedPages = snapshot.MappedPages;
+            ClearWriteTlbs(); // the next first write to each page is noted again
+            return;
         }
 
         root = snapshot.Root;
         RecycleEpochPages();
+        written.Clear();
+        generation++;
         epoch++;
         epochBase = root;
         structuralChange = false;
         MappedPages = snapshot.MappedPages;
-        ClearWriteTlbs(); // every page is shared with the snapshot now
-        if (!onlyWritesSince)
-        {
-            FlushTlbs();
-            MappingsChanged?.Invoke();
-        }
+        FlushTlbs();
+        MappingsChanged?.Invoke();
     }
 
     // ---------------------------------------------------------------- guest access (checked, TLB fast path)
@@ -611,9 +634,16 @@ public sealed class GuestMemory : IMemoryReader
 
         if (page.Epoch != epoch)
         {
+            var original = page;
             page = NewPage(page.Permissions, copyOf: page.Data);
+            page.Original = original;
             SetPage(address, page);
-            epochCopies.Add(address & ~PageMask);
+        }
+
+        if (page.Original != null && page.WrittenIn != generation)
+        {
+            page.WrittenIn = generation;
+            written.Add(page);
         }
 
         return page;
@@ -661,7 +691,6 @@ public sealed class GuestMemory : IMemoryReader
         }
 
         epochPages.Clear();
-        epochCopies.Clear();
         epochDirectories.Clear();
     }
 

@@ -24,4 +24,13 @@ internal sealed class Page
     /// <summary>The decoded instructions of this page, while its bytes stay unchanged.</summary>
     public DecodedPage? Code { get; set; }
 
+    /// <summary>
+    /// For a copy made on a write (copy-on-write), the snapshot's page it was copied from: a restore
+    /// to that snapshot puts these bytes back in place instead of dropping the copy.
+    /// </summary>
+    public Page? Original { get; set; }
+
+    /// <summary>The restore generation in which this page was last written (<see cref="GuestMemory"/>'s dirty tracking).</summary>
+    public int WrittenIn { get; set; } = -1;
+
 }

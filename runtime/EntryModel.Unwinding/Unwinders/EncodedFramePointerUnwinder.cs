@@ -9,12 +9,15 @@ namespace EntryModel.Unwinding.Unwinders;
 /// </summary>
 public sealed class EncodedFramePointerUnwinder(UnwindImage image) : FramePointerUnwinder(image)
 {
+    // Asked at every reliable walk: decided once.
+    private readonly bool canVouch = image.Marks(StrategyMarks.EncodedRbp);
+
     public override string Name => "frame-encoded";
 
     public override string Description => "The %rbp chain that decodes an odd %rbp as a pointer to pt_regs (Linux's ENCODE_FRAME_POINTER).";
 
     /// <summary>Only where the strategy encodes %rbp: elsewhere an odd %rbp is just corruption.</summary>
-    public override bool CanVouch => Image.Marks(StrategyMarks.EncodedRbp);
+    public override bool CanVouch => canVouch;
 
     protected override bool Decode(ref UnwindState state, ulong bp) =>
         (bp & 1) != 0 ? EnterRegs(ref state, bp - 1) : EnterFrame(ref state, bp);

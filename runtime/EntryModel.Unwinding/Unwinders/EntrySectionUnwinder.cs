@@ -10,12 +10,15 @@ namespace EntryModel.Unwinding.Unwinders;
 /// </summary>
 public sealed class EntrySectionUnwinder(UnwindImage image) : FramePointerUnwinder(image)
 {
+    // Asked at every reliable walk: decided once.
+    private readonly bool canVouch = image.Marks(StrategyMarks.EntrySection) && image.EntryRegs.Count > 0;
+
     public override string Name => "section";
 
     public override string Description => "The %rbp chain plus the image's table of entry-code call sites: a return address there is followed by pt_regs at the recorded offset.";
 
     /// <summary>Only where the strategy records its entry call sites.</summary>
-    public override bool CanVouch => Image.Marks(StrategyMarks.EntrySection) && Image.EntryRegs.Count > 0;
+    public override bool CanVouch => canVouch;
 
     protected override bool Decode(ref UnwindState state, ulong bp)
     {

@@ -17,6 +17,9 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     private static readonly OrcEntry NullIpRow = new(8, 0, OrcRegister.Sp, OrcRegister.Undefined, OrcType.Call, false);
 
     // Read on every frame: kept at hand rather than reached through the image's properties.
+    // Asked at every reliable walk: decided once.
+    private readonly bool canVouch;
+
     private readonly OrcTable? table;
     private readonly KernelTextRange text;
     private readonly ulong retFromFork;
@@ -33,6 +36,7 @@ public sealed class OrcUnwinder : FramePointerUnwinder
         retFromFork = image.RetFromFork;
         iretFrameOffset = (ulong)image.PtRegs.Ip;
         iretFrameSize = (ulong)(image.PtRegs.Size - image.PtRegs.Ip);
+        canVouch = table is not null && image.Marks(StrategyMarks.Orc);
     }
 
     public override string Name => "orc";
@@ -40,7 +44,7 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     public override string Description => "The ORC unwinder (Linux 6.1): the image's ORC rows give every frame's CFA and saved %rbp, and mark pt_regs and iret frames.";
 
     /// <summary>Only on an image of the ORC strategy that carries its ORC tables: the rows are what it trusts.</summary>
-    public override bool CanVouch => table is not null && Image.Marks(StrategyMarks.Orc);
+    public override bool CanVouch => canVouch;
 
     protected override bool Decode(ref UnwindState state, ulong bp)
     {

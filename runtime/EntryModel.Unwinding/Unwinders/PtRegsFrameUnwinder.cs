@@ -10,12 +10,15 @@ namespace EntryModel.Unwinding.Unwinders;
 /// </summary>
 public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinder(image)
 {
+    // Asked at every reliable walk: decided once.
+    private readonly bool canVouch = image.Marks(StrategyMarks.PtRegsFrame) && image.PtRegsMarkerReturn != 0;
+
     public override string Name => "frame-ptregs";
 
     public override string Description => "The %rbp chain that recognises the fake pt_regs frame (return address pt_regs+1) and continues from the saved registers.";
 
     /// <summary>Only where the strategy pushes the fake frame and the image has the pt_regs function it returns to.</summary>
-    public override bool CanVouch => Image.Marks(StrategyMarks.PtRegsFrame) && Image.PtRegsMarkerReturn != 0;
+    public override bool CanVouch => canVouch;
 
     protected override bool? FollowMark(ref UnwindState state, ulong record, ulong ret)
     {

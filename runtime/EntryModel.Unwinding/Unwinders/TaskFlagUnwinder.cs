@@ -11,12 +11,15 @@ namespace EntryModel.Unwinding.Unwinders;
 /// </summary>
 public sealed class TaskFlagUnwinder(UnwindImage image) : FramePointerUnwinder(image)
 {
+    // Asked at every reliable walk: decided once.
+    private readonly bool canVouch = image.Marks(StrategyMarks.TaskFlag) && image.TaskFlagsOffset >= 0 && image.PreemptIrqFlag != 0;
+
     public override string Name => "task-flag";
 
     public override string Description => "The %rbp chain plus the PF_PREEMPT_IRQ task flag: a flagged sleeping task has an in-kernel pt_regs on its stack.";
 
     /// <summary>Only where the strategy sets the flag and the image says where task flags are.</summary>
-    public override bool CanVouch => Image.Marks(StrategyMarks.TaskFlag) && Image.TaskFlagsOffset >= 0 && Image.PreemptIrqFlag != 0;
+    public override bool CanVouch => canVouch;
 
     protected override void OnStart(ref UnwindState state, in UnwindStart start)
     {

@@ -69,4 +69,73 @@ public class CopyOnWriteModelTests
             Assert.That(memory.MappedPages, Is.EqualTo(reference.Count));
         }
     }
+
+    /// <summary>
+    /// What a sweep does: snapshots, then many restores of the latest one with guest writes (through
+    /// the write TLB, as the CPU writes) and reads between them, now and then an older snapshot.
+    /// A restore to the latest snapshot puts back only the pages written since the last restore,
+    /// keeping the copies and the TLBs: after every step the memory must read as the plain model.
+    /// </summary>
+    [TestCase(11)]
+    [TestCase(12)]
+    [TestCase(13)]
+    public void Restores_to_the_latest_snapshot_between_guest_writes_match_a_plain_copy_model(int seed)
+    {
+        var random = new Random(seed);
+        var memory = new GuestMemory();
+        ulong[] pages = [0x1000, 0x2000, 0x3000, 0xffff_ffff_8100_0000, 0xffff_c900_0000_3000];
+        var reference = new Dictionary<ulong, byte[]>();
+        foreach (ulong p in pages)
+        {
+            memory.Map(p, 0x1000, PagePermissions.Writable);
+            reference[p] = new byte[0x1000];
+        }
+
+        var snapshots = new List<(MemorySnapshot Snap, Dictionary<ulong, byte[]> Pages)>();
+        for (int step = 0; step < 4000; step++)
+        {
+            int op = random.Next(100);
+            ulong page = pages[random.Next(pages.Length)];
+            if (op < 70)
+            {
+                // Guest writes: the first one to a page goes the slow way, the rest hit the write TLB.
+                int off = random.Next(0x1000 - 8) & ~7;
+                ulong v = (ulong)random.NextInt64();
+                Assert.That(memory.TryWrite64(page + (ulong)off, v), Is.True);
+                BitConverter.TryWriteBytes(reference[page].AsSpan(off), v);
+            }
+            else if (op < 74)
+            {
+                snapshots.Add((memory.Snapshot(), Copy(reference)));
+            }
+            else if (op < 96 && snapshots.Count > 0)
+            {
+                var (snap, saved) = snapshots[^1];
+                memory.Restore(snap);
+                reference = Copy(saved);
+            }
+            else if (snapshots.Count > 0)
+            {
+                var (snap, saved) = snapshots[random.Next(snapshots.Count)];
+                memory.Restore(snap);
+                reference = Copy(saved);
+            }
+
+            foreach (ulong p in pages)
+            {
+                for (int off = 0; off < 0x1000; off += 8)
+                {
+                    Assert.That(memory.TryRead64(p + (ulong)off, out ulong guest), Is.True);
+                    if (guest != BitConverter.ToUInt64(reference[p], off))
+                    {
+                        Assert.Fail($"step {step}: guest read of {p + (ulong)off:x} gives {guest:x}, the model {BitConverter.ToUInt64(reference[p], off):x}");
+                    }
+                }
+
+                Assert.That(memory.Read(p, 0x1000).AsSpan().SequenceEqual(reference[p]), $"step {step} page {p:x} (host read)");
+            }
+        }
+
+        static Dictionary<ulong, byte[]> Copy(Dictionary<ulong, byte[]> pages) => pages.ToDictionary(kv => kv.Key, kv => (byte[])kv.Value.Clone());
+    }
 }
