@@ -32,6 +32,9 @@ internal sealed class SweepWorker
 
     // Claim as the session's delegate, made once: a point hands it over every time.
     private readonly Func<StackCapture, bool> claim;
+
+    // The NMI samples' folded stacks, each distinct one put into words once.
+    private readonly FoldedStackCache foldedStacks;
     private SessionSnapshot baseline;
     private StackCapture? sample;
     private Verdict? verdict;
@@ -52,6 +55,7 @@ internal sealed class SweepWorker
         switchTo = session.Kernel.Symbol("__switch_to");
         ripOffset = judge.Image.PtRegs.Ip;
         claim = Claim;
+        foldedStacks = new FoldedStackCache(judge.Image.Symbols);
     }
 
     /// <summary>The scenario prepared as the sweep runs it: for preemption, with a worker thread to switch to.</summary>
@@ -196,14 +200,14 @@ internal sealed class SweepWorker
             vouched[u] = reliable == ReliableVerdict.Vouched;
             if (folded is not null)
             {
-                folded[u] = FoldedStacks.Fold(StackJudge.Reported(frames), judge.Image.Symbols);
+                folded[u] = foldedStacks.Fold(frames);
             }
         }
 
         // What perf would see: only NMI samples are profiles.
         if (folded is not null)
         {
-            folded[^1] = FoldedStacks.Fold(truth, judge.Image.Symbols);
+            folded[^1] = foldedStacks.Fold(truth);
         }
 
         return new Verdict(classes, vouched, folded);

@@ -533,13 +533,13 @@ public sealed class GuestMemory : IMemoryReader
     private bool SlowWrite(ulong address, int size, ulong value)
     {
         ulong last = address + (ulong)size - 1;
-        if (!TranslateChecked(address, AccessKind.Write, out _) || !TranslateChecked(last, AccessKind.Write, out _))
+        if (!TranslateChecked(address, AccessKind.Write, out var firstFound) || !TranslateChecked(last, AccessKind.Write, out var lastFound))
         {
             return false;
         }
 
-        var first = WritablePage(address);
-        var second = (last >> 12) == (address >> 12) ? first : WritablePage(last);
+        var first = WritablePage(address, firstFound);
+        var second = (last >> 12) == (address >> 12) ? first : WritablePage(last, lastFound);
         for (int i = 0; i < size; i++)
         {
             ulong a = address + (ulong)i;
@@ -623,9 +623,11 @@ public sealed class GuestMemory : IMemoryReader
     }
 
     /// <summary>The page at <paramref name="address"/>, copied into the current epoch if shared, with its code cache dropped.</summary>
-    private Page WritablePage(ulong address)
+    private Page WritablePage(ulong address) => WritablePage(address, Lookup(address)!);
+
+    /// <summary>The same, for the page the caller already looked up at <paramref name="address"/>.</summary>
+    private Page WritablePage(ulong address, Page page)
     {
-        var page = Lookup(address)!;
         if (page.Code != null)
         {
             page.Code.Stale = true;

@@ -9,7 +9,8 @@ namespace EntryModel.Analysis.Tests.Sweep;
 /// The sweep judges each sample with one walk per unwinder (reliable mode judged over the same
 /// frames, nothing allocated). The oracle is the report's own path: <see cref="StackJudge.Judge(Scenarios.Running.StackCapture, IUnwinder)"/>,
 /// which walks twice (normal, then <see cref="Unwinding.Reliable.ReliableWalker.Walk"/>) and
-/// compares collected traces. Both must give the same verdicts on real samples of every strategy.
+/// compares collected traces. Both must give the same verdicts on real samples of every strategy,
+/// and the folded stacks the sweep remembers must read as <see cref="FoldedStacks.Fold"/> writes them.
 /// </summary>
 public class SweepJudgingTests
 {
@@ -29,6 +30,7 @@ public class SweepJudgingTests
             var worker = new SweepWorker(request, UnwinderCatalog.For(request.Image), (2 * total) + 100_000);
             var judge = new StackJudge(request.Image);
             var frames = new List<UnwindFrame>();
+            var folding = new FoldedStackCache(request.Image.Symbols);
             for (long boundary = 0; boundary < total; boundary += 13)
             {
                 var (_, failure, sample) = worker.Sample(boundary);
@@ -38,6 +40,7 @@ public class SweepJudgingTests
                 }
 
                 var truth = StackJudge.Truth(sample);
+                Assert.That(folding.Fold(truth), Is.EqualTo(FoldedStacks.Fold(truth, request.Image.Symbols)), $"{strategy} truth at {boundary}");
                 foreach (string name in UnwinderCatalog.For(request.Image))
                 {
                     var unwinder = UnwinderCatalog.Create(name, judge.Image);
@@ -46,6 +49,7 @@ public class SweepJudgingTests
 
                     Assert.That((verdict, reliable), Is.EqualTo((slow.Verdict, slow.ReliableVerdict)), $"{strategy} {name} at {boundary}");
                     Assert.That(StackJudge.Reported(frames), Is.EqualTo(StackJudge.Reported(slow.Trace.Frames)), $"{strategy} {name} at {boundary}");
+                    Assert.That(folding.Fold(frames), Is.EqualTo(FoldedStacks.Fold(StackJudge.Reported(frames), request.Image.Symbols)), $"{strategy} {name} folded at {boundary}");
                     traceSeen.Add(verdict);
                     reliableSeen.Add(reliable);
                     compared++;
