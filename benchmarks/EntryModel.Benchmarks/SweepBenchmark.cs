@@ -6,18 +6,20 @@ using EntryModel.Unwinding;
 namespace EntryModel.Benchmarks;
 
 /// <summary>
-/// Question (issue 14): what does one injection point of the sweep cost, on one core? 128 points
-/// spread over the seed scenario's run (read-page-fault), each: restore the nearest snapshot, run to
-/// the boundary, inject, run to the sample, walk every unwinder of the strategy in normal and
-/// reliable mode, classify. <c>ToTheSample</c> stops there (the issue's chain); <c>ToTheEnd</c> also
-/// runs the scenario to its end and concludes it, as the sweep does to prove the point transparent.
-/// Mean is per point; unwinds per point = 2 x the strategy's unwinders (normal and reliable walks).
+/// Question (issue 14): what does one injection point of the sweep cost, on one core? 2,048 points
+/// spread evenly over the seed scenario's run (read-page-fault: about 3,000 boundaries, so nearly
+/// every one, in the order a sweep's worker takes them), each: restore the nearest base snapshot
+/// (one every 64 instructions, as the sweep keeps them), run to the boundary, inject, run to the
+/// sample, walk every unwinder of the strategy once and judge the walk in normal and reliable mode,
+/// classify (NMI samples also fold their stacks for the profile). <c>ToTheSample</c> stops there
+/// (the issue's chain); <c>ToTheEnd</c> also runs the scenario to its end and concludes it, as the
+/// sweep does to prove the point transparent. Mean is per point.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10, id: "Sweep")]
 public class SweepBenchmark
 {
-    private const int Points = 128;
+    private const int Points = 2048;
     private SweepWorker worker = null!;
     private long[] boundaries = [];
 
@@ -36,9 +38,9 @@ public class SweepBenchmark
         long total = InterruptSweep.Reference(request).Stop.Instructions;
         worker = new SweepWorker(request, UnwinderCatalog.For(image), (2 * total) + 100_000);
         boundaries = [.. Enumerable.Range(0, Points).Select(i => i * total / Points)];
-        if (boundaries.Any(b => worker.JudgeOnly(b).Classes.Length == 0))
+        if (boundaries.Count(b => worker.JudgeOnly(b).Classes.Length == 0) > Points / 10)
         {
-            throw new InvalidOperationException("a benchmark point gives no sample");
+            throw new InvalidOperationException("most benchmark points must give a sample");
         }
     }
 
