@@ -44,9 +44,6 @@ internal static class MnemonicTable
 
     private static readonly string[] ConditionPrefixes = { "cmov", "set", "j" };
 
-    /// <summary>Instruction prefixes that GAS accepts as words before (or instead of) a mnemonic.</summary>
-    public static bool IsPrefix(string word) => word == "lock" || word == "rep" || word == "repe" || word == "repz" || word == "repne" || word == "repnz";
-
     /// <summary>Candidate meanings of <paramref name="name"/>, most likely first.</summary>
     public static List<MnemonicInfo> Resolve(string name)
     {

@@ -10,55 +10,51 @@ namespace EntryModel.Generators.Expansion;
 /// <summary>Assembler directives.</summary>
 internal sealed partial class Expander
 {
-    private void Directive(string word, string text, int wordStart, int argsStart, SourceRef src, int depth)
+    private void Directive(string word, StatementSyntax syntax, int wordStart, int argsStart, SourceRef src, int depth)
     {
+        string text = syntax.Text;
         switch (word)
         {
             case ".set":
             case ".equ":
             case ".equiv":
                 {
-                    int comma = text.IndexOf(',', argsStart);
-                    if (comma < 0)
-                    {
-                        throw new SyntaxException(DiagnosticIds.SyntaxError, $"{word} needs 'name, value'", argsStart, text.Length - argsStart);
-                    }
-
-                    SetSymbol(text.Substring(argsStart, comma - argsStart), text, comma + 1, src, SkipSpaces(text, argsStart), equiv: word == ".equiv");
+                    var assignment = syntax.NamedValue ?? throw new SyntaxException(DiagnosticIds.SyntaxError, $"{word} needs 'name, value'", argsStart, text.Length - argsStart);
+                    SetSymbol(assignment.Name, syntax, assignment.ValueStart, src, assignment.NameOffset, equiv: word == ".equiv");
                     return;
                 }
 
             case ".byte":
-                Data(1, text, argsStart, src);
+                Data(1, syntax, argsStart, src);
                 return;
             case ".word":
             case ".short":
             case ".value":
             case ".hword":
             case ".2byte":
-                Data(2, text, argsStart, src);
+                Data(2, syntax, argsStart, src);
                 return;
             case ".long":
             case ".int":
             case ".4byte":
-                Data(4, text, argsStart, src);
+                Data(4, syntax, argsStart, src);
                 return;
             case ".quad":
             case ".8byte":
-                Data(8, text, argsStart, src);
+                Data(8, syntax, argsStart, src);
                 return;
             case ".ascii":
             case ".asciz":
             case ".string":
-                Ascii(text, argsStart, word != ".ascii", src);
+                Ascii(syntax, argsStart, word != ".ascii", src);
                 return;
             case ".skip":
             case ".space":
             case ".zero":
                 {
-                    var args = SplitArgs(text, argsStart);
-                    var sizeExpression = ParseBound(text, args[0].Item1, args[0].Item2, src);
-                    long fill = word != ".zero" && args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[1].Item1, args[1].Item2, src), "the fill") : 0;
+                    var args = syntax.Arguments(argsStart);
+                    var sizeExpression = ParseBound(syntax, args[0].Item1, args[0].Item2, src);
+                    long fill = word != ".zero" && args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(syntax, args[1].Item1, args[1].Item2, src), "the fill") : 0;
                     if (IsLayoutDependent(sizeExpression))
                     {
                         // Sized by labels not placed yet (ALTERNATIVE's padding): the layout sizes it each pass, as GNU as relaxes a variable .space.
@@ -74,10 +70,10 @@ internal sealed partial class Expander
 
             case ".fill":
                 {
-                    var args = SplitArgs(text, argsStart);
-                    var repeatExpression = ParseBound(text, args[0].Item1, args[0].Item2, src);
-                    long size = args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[1].Item1, args[1].Item2, src), "the size") : 1;
-                    long value = args.Count > 2 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[2].Item1, args[2].Item2, src), "the value") : 0;
+                    var args = syntax.Arguments(argsStart);
+                    var repeatExpression = ParseBound(syntax, args[0].Item1, args[0].Item2, src);
+                    long size = args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(syntax, args[1].Item1, args[1].Item2, src), "the size") : 1;
+                    long value = args.Count > 2 ? Evaluator.EvaluateAbsolute(ParseBound(syntax, args[2].Item1, args[2].Item2, src), "the value") : 0;
                     if (size < 0 || size > 8)
                     {
                         throw new SyntaxException(DiagnosticIds.ValueOutOfRange, ".fill size must be 0..8", args[1].Item1, args[1].Item2 - args[1].Item1);
@@ -97,8 +93,8 @@ internal sealed partial class Expander
 
             case ".nops":
                 {
-                    var args = SplitArgs(text, argsStart);
-                    long count = Evaluator.EvaluateAbsolute(ParseBound(text, args[0].Item1, args[0].Item2, src), "the size");
+                    var args = syntax.Arguments(argsStart);
+                    long count = Evaluator.EvaluateAbsolute(ParseBound(syntax, args[0].Item1, args[0].Item2, src), "the size");
                     CheckCount(count, text, argsStart);
                     var bytes = new byte[count];
                     NopPatterns.Fill(bytes, 0, (int)count);
@@ -108,9 +104,9 @@ internal sealed partial class Expander
 
             case ".org":
                 {
-                    var args = SplitArgs(text, argsStart);
-                    var target = ParseBound(text, args[0].Item1, args[0].Item2, src);
-                    long fill = args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[1].Item1, args[1].Item2, src), "the fill") : 0;
+                    var args = syntax.Arguments(argsStart);
+                    var target = ParseBound(syntax, args[0].Item1, args[0].Item2, src);
+                    long fill = args.Count > 1 ? Evaluator.EvaluateAbsolute(ParseBound(syntax, args[1].Item1, args[1].Item2, src), "the fill") : 0;
                     RequireCode(word, wordStart, word.Length).Items.Add(new OrgItem(src, target, (int)fill));
                     return;
                 }
@@ -119,8 +115,8 @@ internal sealed partial class Expander
             case ".balign":
             case ".align":
                 {
-                    var args = SplitArgs(text, argsStart);
-                    long n = Evaluator.EvaluateAbsolute(ParseBound(text, args[0].Item1, args[0].Item2, src), "the alignment");
+                    var args = syntax.Arguments(argsStart);
+                    long n = Evaluator.EvaluateAbsolute(ParseBound(syntax, args[0].Item1, args[0].Item2, src), "the alignment");
                     long alignment = word == ".p2align" ? (n >= 0 && n < 31 ? 1L << (int)n : -1) : n;
                     if (alignment <= 0 || (alignment & (alignment - 1)) != 0 || alignment > (1 << 20))
                     {
@@ -130,10 +126,10 @@ internal sealed partial class Expander
                     int? fill = null;
                     if (args.Count > 1 && args[1].Item2 > args[1].Item1)
                     {
-                        fill = (int)Evaluator.EvaluateAbsolute(ParseBound(text, args[1].Item1, args[1].Item2, src), "the fill");
+                        fill = (int)Evaluator.EvaluateAbsolute(ParseBound(syntax, args[1].Item1, args[1].Item2, src), "the fill");
                     }
 
-                    int max = args.Count > 2 ? (int)Evaluator.EvaluateAbsolute(ParseBound(text, args[2].Item1, args[2].Item2, src), "the maximum skip") : 0;
+                    int max = args.Count > 2 ? (int)Evaluator.EvaluateAbsolute(ParseBound(syntax, args[2].Item1, args[2].Item2, src), "the maximum skip") : 0;
                     RequireCode(word, wordStart, word.Length).Items.Add(new AlignItem(src, (int)alignment, fill, max));
                     return;
                 }
@@ -143,7 +139,7 @@ internal sealed partial class Expander
             case ".weak":
                 // Every label of a model is visible to all its declarations; what binding changes is
                 // which references GNU as leaves to the linker (see Expander.Globals).
-                foreach (var a in SplitArgs(text, argsStart))
+                foreach (var a in syntax.Arguments(argsStart))
                 {
                     string global = Mangle(text.Substring(a.Item1, a.Item2 - a.Item1).Trim());
                     Globals.Add(global);
@@ -162,14 +158,14 @@ internal sealed partial class Expander
                 return;
             case ".type":
                 {
-                    var args = SplitArgs(text, argsStart);
+                    var args = syntax.Arguments(argsStart);
                     if (args.Count == 1)
                     {
                         // GNU as takes the comma as optional: ".type sym STT_FUNC".
                         int blank = text.IndexOf(' ', args[0].Item1);
                         if (blank > 0 && blank < args[0].Item2)
                         {
-                            args = new List<Tuple<int, int>> { Tuple.Create(args[0].Item1, blank), Tuple.Create(SkipSpaces(text, blank), args[0].Item2) };
+                            args = new List<(int Start, int End)> { (args[0].Item1, blank), (SkipSpaces(text, blank), args[0].Item2) };
                         }
                     }
 
@@ -200,17 +196,12 @@ internal sealed partial class Expander
 
             case ".size":
                 {
-                    int comma = text.IndexOf(',', argsStart);
-                    if (comma < 0)
-                    {
-                        throw new SyntaxException(DiagnosticIds.SyntaxError, ".size needs 'name, size'", argsStart, text.Length - argsStart);
-                    }
-
-                    string name = text.Substring(argsStart, comma - argsStart).Trim();
-                    var expr = ParseBound(text, comma + 1, text.Length, src);
+                    var size = syntax.NamedValue ?? throw new SyntaxException(DiagnosticIds.SyntaxError, ".size needs 'name, size'", argsStart, text.Length - argsStart);
+                    string name = size.Name.Trim();
+                    var expr = ParseBound(syntax, size.ValueStart, text.Length, src);
                     if (!Symbols.TryGetValue(Mangle(name), out var sym) || sym.Kind != AsmSymbolKind.Label)
                     {
-                        throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $".size names '{name}', which is not a label defined before it", SkipSpaces(text, argsStart), name.Length);
+                        throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $".size names '{name}', which is not a label defined before it", size.NameOffset, name.Length);
                     }
 
                     sym.SizeExpression = expr;
@@ -227,7 +218,7 @@ internal sealed partial class Expander
             case ".section":
             case ".pushsection":
                 {
-                    var args = SplitArgs(text, argsStart);
+                    var args = syntax.Arguments(argsStart);
                     if (args.Count == 0 || args[0].Item2 <= args[0].Item1)
                     {
                         throw new SyntaxException(DiagnosticIds.SyntaxError, $"{word} needs a section name", argsStart, 0);
@@ -240,7 +231,7 @@ internal sealed partial class Expander
                         // and what follows them its ELF type and entry size (@progbits, 8).
                         SectionFlags[name] = text.Substring(args[1].Item1, args[1].Item2 - args[1].Item1).Trim().Trim('"');
                         string? type = args.Count > 2 ? text.Substring(args[2].Item1, args[2].Item2 - args[2].Item1).Trim().TrimStart('@', '%').Trim('"') : null;
-                        long entrySize = args.Count > 3 ? Evaluator.EvaluateAbsolute(ParseBound(text, args[3].Item1, args[3].Item2, src), "the entry size") : 0;
+                        long entrySize = args.Count > 3 ? Evaluator.EvaluateAbsolute(ParseBound(syntax, args[3].Item1, args[3].Item2, src), "the entry size") : 0;
                         SectionTypes[name] = (type, entrySize);
                     }
 
@@ -331,131 +322,21 @@ internal sealed partial class Expander
         }
     }
 
-    /// <summary>Comma-separated argument spans (start, end) at top level.</summary>
-    private static List<Tuple<int, int>> SplitArgs(string text, int start)
-    {
-        var result = new List<Tuple<int, int>>();
-        int depth = 0;
-        int begin = start;
-        bool inString = false;
-        for (int i = start; i <= text.Length; i++)
-        {
-            char c = i < text.Length ? text[i] : ',';
-            if (c == '"' && i < text.Length)
-            {
-                inString = !inString;
-            }
-
-            if (inString)
-            {
-                continue;
-            }
-
-            if (c == '(')
-            {
-                depth++;
-            }
-            else if (c == ')')
-            {
-                depth--;
-            }
-            else if (c == ',' && depth <= 0)
-            {
-                int s = SkipSpaces(text, begin);
-                int e = i;
-                while (e > s && text[e - 1] == ' ')
-                {
-                    e--;
-                }
-
-                if (!(i == text.Length && s == e && result.Count == 0))
-                {
-                    result.Add(Tuple.Create(s, e));
-                }
-
-                begin = i + 1;
-            }
-        }
-
-        if (result.Count == 0)
-        {
-            throw new SyntaxException(DiagnosticIds.SyntaxError, "argument expected", start, 0);
-        }
-
-        return result;
-    }
-
-    private void Data(int unit, string text, int argsStart, SourceRef src)
+    private void Data(int unit, StatementSyntax syntax, int argsStart, SourceRef src)
     {
         var values = new List<Expression>();
-        foreach (var (s, e) in SplitArgs(text, argsStart))
+        foreach (var (s, e) in syntax.Arguments(argsStart))
         {
-            values.Add(ParseBound(text, s, e, src, (long)values.Count * unit));
+            values.Add(ParseBound(syntax, s, e, src, (long)values.Count * unit));
         }
 
-        RequireCode("data", argsStart, text.Length - argsStart).Items.Add(new DataItem(src, unit, values));
+        RequireCode("data", argsStart, syntax.Text.Length - argsStart).Items.Add(new DataItem(src, unit, values));
     }
 
-    private void Ascii(string text, int argsStart, bool zeroTerminated, SourceRef src)
+    private void Ascii(StatementSyntax syntax, int argsStart, bool zeroTerminated, SourceRef src)
     {
-        var bytes = new List<byte>();
-        foreach (var (s, e) in SplitArgs(text, argsStart))
-        {
-            if (e - s < 2 || text[s] != '"' || text[e - 1] != '"')
-            {
-                throw new SyntaxException(DiagnosticIds.SyntaxError, "a string in double quotes expected", s, e - s);
-            }
-
-            for (int i = s + 1; i < e - 1; i++)
-            {
-                char c = text[i];
-                if (c == '\\' && i + 1 < e - 1)
-                {
-                    i++;
-                    c = text[i];
-                    switch (c)
-                    {
-                        case 'n': bytes.Add(10); continue;
-                        case 't': bytes.Add(9); continue;
-                        case 'r': bytes.Add(13); continue;
-                        case 'b': bytes.Add(8); continue;
-                        case 'f': bytes.Add(12); continue;
-                        case '\\': bytes.Add(92); continue;
-                        case '"': bytes.Add(34); continue;
-                        default:
-                            if (c >= '0' && c <= '7')
-                            {
-                                int v = 0, n = 0;
-                                while (n < 3 && i < e - 1 && text[i] >= '0' && text[i] <= '7')
-                                {
-                                    v = (v * 8) + (text[i] - '0');
-                                    i++;
-                                    n++;
-                                }
-
-                                i--;
-                                bytes.Add((byte)v);
-                                continue;
-                            }
-
-                            bytes.Add((byte)c);
-                            continue;
-                    }
-                }
-
-                foreach (byte b in System.Text.Encoding.UTF8.GetBytes(c.ToString()))
-                {
-                    bytes.Add(b);
-                }
-            }
-
-            if (zeroTerminated)
-            {
-                bytes.Add(0);
-            }
-        }
-
-        RequireCode("data", argsStart, text.Length - argsStart).Items.Add(new BytesItem(src, bytes.ToArray()));
+        var bytes = syntax.Strings(argsStart, zeroTerminated);
+        RequireCode("data", argsStart, syntax.Text.Length - argsStart).Items.Add(new BytesItem(src, bytes));
     }
 
     private void SwitchSection(string name, bool push)

@@ -12,124 +12,53 @@ namespace EntryModel.Generators.Expansion;
 /// <summary>Labels, directives, macro invocations and instructions.</summary>
 internal sealed partial class Expander
 {
-    private void ProcessStatement(string text, SourceRef src, int depth)
+    private void ProcessStatement(StatementSyntax syntax, SourceRef src, int depth)
     {
-        int pos = 0;
-
-        // Labels: name: or 1:
-        while (true)
+        var body = syntax.Body;
+        foreach (var label in body.Labels)
         {
-            int p = pos;
-            while (p < text.Length && text[p] == ' ')
+            if (label.Number is int n)
             {
-                p++;
+                localLabelCounts.TryGetValue(n, out int count);
+                localLabelCounts[n] = count + 1;
+                DefineLabel(LocalName(n, count + 1), src, visible: false, typeKind: -1, atOffset: label.Offset);
             }
-
-            int s = p;
-            if (p < text.Length && (ExpressionParser.IsSymbolStart(text[p]) || char.IsDigit(text[p])))
+            else
             {
-                bool numeric = char.IsDigit(text[p]);
-                while (p < text.Length && (numeric ? char.IsDigit(text[p]) : ExpressionParser.IsSymbolChar(text[p])))
-                {
-                    p++;
-                }
-
-                int nameEnd = p;
-                // A local label may have blanks before its colon ("0 :", as kernel macros write it).
-                while (numeric && p < text.Length && text[p] == ' ')
-                {
-                    p++;
-                }
-
-                if (p < text.Length && text[p] == ':' && (p + 1 >= text.Length || text[p + 1] != ':'))
-                {
-                    string name = text.Substring(s, nameEnd - s);
-                    if (numeric)
-                    {
-                        if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-                        {
-                            throw new SyntaxException(DiagnosticIds.SyntaxError, $"local label number '{name}' is too large", s, p - s);
-                        }
-
-                        localLabelCounts.TryGetValue(n, out int count);
-                        localLabelCounts[n] = count + 1;
-                        DefineLabel(LocalName(n, count + 1), src, visible: false, typeKind: -1, atOffset: s);
-                    }
-                    else
-                    {
-                        DefineLabel(name, src, visible: !name.StartsWith(".L", StringComparison.Ordinal), typeKind: -1, atOffset: s);
-                    }
-
-                    pos = p + 1;
-                    continue;
-                }
+                DefineLabel(label.Name, src, visible: !label.Name.StartsWith(".L", StringComparison.Ordinal), typeKind: -1, atOffset: label.Offset);
             }
-
-            pos = s;
-            break;
         }
 
-        if (pos >= text.Length)
+        body.BadLabel?.ThrowIfFailed();
+        switch (body.Form)
         {
-            return;
-        }
-
-        int wordStart = pos;
-        while (pos < text.Length && text[pos] != ' ')
-        {
-            pos++;
-        }
-
-        string word = text.Substring(wordStart, pos - wordStart);
-
-        // name = expr
-        int q = pos;
-        while (q < text.Length && text[q] == ' ')
-        {
-            q++;
-        }
-
-        if (word.EndsWith("=", StringComparison.Ordinal) && word.Length > 1 && !word.EndsWith("==", StringComparison.Ordinal))
-        {
-            SetSymbol(word.Substring(0, word.Length - 1), text, pos, src, wordStart);
-            return;
-        }
-
-        if (q < text.Length && text[q] == '=' && (q + 1 >= text.Length || text[q + 1] != '='))
-        {
-            SetSymbol(word, text, q + 1, src, wordStart);
-            return;
-        }
-
-        // name=expr, written without blanks
-        int eq = word.IndexOf('=');
-        if (eq > 0 && (eq + 1 >= word.Length || word[eq + 1] != '=') && IsSymbolName(word.Substring(0, eq)))
-        {
-            SetSymbol(word.Substring(0, eq), text, wordStart + eq + 1, src, wordStart);
-            return;
+            case StatementForm.Empty:
+                return;
+            case StatementForm.Assignment:
+                SetSymbol(body.AssignedName, syntax, body.ValueStart, src, body.AssignedNameOffset);
+                return;
         }
 
         // NAME(args): GNU as ends a macro's name at the parenthesis and passes "(args)" as its argument.
-        int paren = word.IndexOf('(');
-        if (paren > 0 && macros.TryGetValue(word.Substring(0, paren), out var called))
+        if (body.ParenthesisedName is { } name && macros.TryGetValue(name, out var called))
         {
-            Expand(called, text, wordStart + paren, src, depth);
+            Expand(called, syntax, body.CallArgumentsStart, src, depth);
             return;
         }
 
-        if (word.StartsWith(".", StringComparison.Ordinal))
+        if (body.Form == StatementForm.Directive)
         {
-            Directive(word.ToLowerInvariant(), text, wordStart, pos, src, depth);
+            Directive(body.Directive, syntax, body.WordStart, body.WordEnd, src, depth);
             return;
         }
 
-        if (macros.TryGetValue(word, out var macro))
+        if (macros.TryGetValue(body.Word, out var macro))
         {
-            Expand(macro, text, pos, src, depth);
+            Expand(macro, syntax, body.WordEnd, src, depth);
             return;
         }
 
-        Instruction(text, wordStart, src);
+        Instruction(syntax, src);
     }
 
     private static string LocalName(int number, int instance) => $"{number}\u0001{instance}";
@@ -239,13 +168,13 @@ internal sealed partial class Expander
     /// Parses and binds an expression; <paramref name="dotOffset"/> is how far past the statement's
     /// start '.' is (a data directive's n-th value: GNU as's '.' is where that value goes).
     /// </summary>
-    private Expression ParseBound(string text, int start, int end, SourceRef src, long dotOffset = 0)
+    private Expression ParseBound(StatementSyntax syntax, int start, int end, SourceRef src, long dotOffset = 0)
     {
         string? dot = null;
-        return Bind(ExpressionParser.ParseAll(text, start, end), src, ref dot, dotOffset);
+        return Bind(syntax.Expression(start, end), src, ref dot, dotOffset);
     }
 
-    private void SetSymbol(string name, string text, int exprStart, SourceRef src, int nameOffset, bool equiv = false)
+    private void SetSymbol(string name, StatementSyntax syntax, int exprStart, SourceRef src, int nameOffset, bool equiv = false)
     {
         name = name.Trim();
         if (name.Length == 0 || !ExpressionParser.IsSymbolStart(name[0]))
@@ -253,7 +182,7 @@ internal sealed partial class Expander
             throw new SyntaxException(DiagnosticIds.SyntaxError, "symbol name expected", nameOffset, name.Length);
         }
 
-        var expr = Flatten(ParseBound(text, exprStart, text.Length, src));
+        var expr = Flatten(ParseBound(syntax, exprStart, syntax.Text.Length, src));
         string key = Mangle(name);
         if (Symbols.TryGetValue(key, out var existing) && (existing.Kind == AsmSymbolKind.Label || equiv))
         {
@@ -383,14 +312,15 @@ internal sealed partial class Expander
         }
     }
 
-    private void Expand(MacroDefinition macro, string text, int argsStart, SourceRef src, int depth)
+    private void Expand(MacroDefinition macro, StatementSyntax syntax, int argsStart, SourceRef src, int depth)
     {
+        string text = syntax.Text;
         if (depth >= MaxMacroDepth)
         {
             throw new SyntaxException(DiagnosticIds.MacroRecursion, $"macro '{macro.Name}' expands too deeply (recursion?)", 0, text.Length);
         }
 
-        var args = MacroArguments.Split(text, argsStart);
+        var args = syntax.MacroArguments(argsStart);
         // Sized for the macro's parameters: the kernel's macros are called thousands of times.
         var values = new Dictionary<string, string>(macro.Parameters.Count, StringComparer.Ordinal);
         var set = new HashSet<string>(StringComparer.Ordinal);
@@ -492,6 +422,13 @@ internal sealed partial class Expander
     /// </summary>
     private static void AddSubstituted(List<(GasStatement, SourceRef)> into, GasStatement original, string text, SourceRef source)
     {
+        if (ReferenceEquals(text, original.Text))
+        {
+            // Nothing was substituted: the statement, and its parse, run as they are.
+            into.Add((original, source));
+            return;
+        }
+
         var pieces = StatementSplitter.SplitSubstituted(text);
         if (pieces == null)
         {
@@ -530,24 +467,6 @@ internal sealed partial class Expander
 
     private string DeclarationName(int d) => d >= 0 && d < parsed.Count ? parsed[d].Source.Name : "?";
 
-    private static bool IsSymbolName(string s)
-    {
-        if (s.Length == 0 || !ExpressionParser.IsSymbolStart(s[0]))
-        {
-            return false;
-        }
-
-        foreach (char c in s)
-        {
-            if (!ExpressionParser.IsSymbolChar(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static bool IsIdentifier(string s)
     {
         if (s.Length == 0 || !(char.IsLetter(s[0]) || s[0] == '_'))
@@ -576,57 +495,33 @@ internal sealed partial class Expander
         return current;
     }
 
-    private void Instruction(string text, int wordStart, SourceRef src)
+    private void Instruction(StatementSyntax syntax, SourceRef src)
     {
-        int pos = wordStart;
-        bool lockPrefix = false, rep = false, repne = false;
-        string word;
-        int wordEnd;
-        while (true)
+        var instruction = syntax.Instruction;
+        bool lockPrefix = instruction.Lock, rep = instruction.Rep, repne = instruction.Repne;
+        if (instruction.PrefixOnly)
         {
-            wordEnd = pos;
-            while (wordEnd < text.Length && text[wordEnd] != ' ')
-            {
-                wordEnd++;
-            }
-
-            word = text.Substring(pos, wordEnd - pos).ToLowerInvariant();
-            if (!MnemonicTable.IsPrefix(word))
-            {
-                break;
-            }
-
-            lockPrefix |= word == "lock";
-            rep |= word == "rep" || word == "repe" || word == "repz";
-            repne |= word == "repne" || word == "repnz";
-            int next = wordEnd;
-            while (next < text.Length && text[next] == ' ')
-            {
-                next++;
-            }
-
-            if (next >= text.Length)
-            {
-                // A prefix alone on its statement: emit its byte, as GAS does ("lock ; btr ...").
-                var frag = RequireCode("an instruction prefix", wordStart, text.Length - wordStart);
-                byte b = lockPrefix ? (byte)0xF0 : repne ? (byte)0xF2 : (byte)0xF3;
-                frag.Items.Add(new BytesItem(src, new[] { b }));
-                return;
-            }
-
-            pos = next;
+            // A prefix alone on its statement: emit its byte, as GAS does ("lock ; btr ...").
+            int wordStart = syntax.Body.WordStart;
+            var frag = RequireCode("an instruction prefix", wordStart, syntax.Text.Length - wordStart);
+            byte b = lockPrefix ? (byte)0xF0 : repne ? (byte)0xF2 : (byte)0xF3;
+            frag.Items.Add(new BytesItem(src, new[] { b }));
+            return;
         }
 
-        var fragment = RequireCode("an instruction", pos, word.Length);
-        string mnemonic = text.Substring(pos, wordEnd - pos);
-        var operands = OperandParser.ParseOperands(text, wordEnd);
+        int pos = instruction.MnemonicStart;
+        string mnemonic = instruction.Mnemonic;
+        var fragment = RequireCode("an instruction", pos, mnemonic.Length);
+
+        // The parsed operands are shared by every run of the statement: one whose value binding
+        // changes (1f, '.', a .set symbol) is copied, never changed in place.
+        var parsedOperands = instruction.Operands;
+        var operands = new List<Operand>(parsedOperands.Count);
         string? dot = null;
-        foreach (var op in operands)
+        foreach (var op in parsedOperands)
         {
-            if (op.Value != null)
-            {
-                op.Value = Bind(op.Value, src, ref dot);
-            }
+            var bound = op.Value != null ? Bind(op.Value, src, ref dot) : null;
+            operands.Add(ReferenceEquals(bound, op.Value) ? op : op.WithValue(bound));
         }
 
         if (operands.Count == 0 && StringInstructions.TryGet(mnemonic, out var factory))
@@ -642,7 +537,7 @@ internal sealed partial class Expander
         string? cacheKey = null;
         if (IsConstantOnly(operands))
         {
-            cacheKey = text.Substring(pos) + (lockPrefix ? "\u0001l" : string.Empty) + (rep ? "\u0001r" : string.Empty) + (repne ? "\u0001n" : string.Empty);
+            cacheKey = instruction.SelectionKey;
             if (selections.TryGetValue(cacheKey, out var cached))
             {
                 fragment.Items.Add(new InstructionItem(src, cached.Code, cached.Operands) { NearCode = cached.NearCode, HasLock = lockPrefix, HasRep = rep, HasRepne = repne, Owner = fragment });
@@ -682,6 +577,6 @@ internal sealed partial class Expander
         }
 
         var err = first!.Value;
-        throw new SyntaxException(err.Id, err.Message, pos, text.Length - pos);
+        throw new SyntaxException(err.Id, err.Message, pos, syntax.Text.Length - pos);
     }
 }

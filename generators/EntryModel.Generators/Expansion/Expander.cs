@@ -28,6 +28,9 @@ internal sealed partial class Expander
     private readonly List<ConditionalFrame> conditions = new List<ConditionalFrame>();
     private readonly Dictionary<int, int> localLabelCounts = new Dictionary<int, int>();
 
+    // Each statement text is parsed once; every run of it (.rept, macro bodies) reuses the parse.
+    private readonly StatementParser parser = new StatementParser();
+
     // Counts .set assignments of expressions, each kept under its own key (see BindSymbol).
     private int assignments;
     private readonly Stack<Fragment> sectionStack = new Stack<Fragment>();
@@ -92,6 +95,9 @@ internal sealed partial class Expander
 
     /// <summary>What this declaration has spent of its statement and byte budgets.</summary>
     public ExpansionBudget Budget { get; }
+
+    /// <summary>How many statement texts this run parsed (a statement run again, unchanged, is not parsed again).</summary>
+    public int StatementParses => parser.Parses;
 
     /// <summary>
     /// Processes the macro declarations (they only define), then code declaration
@@ -235,8 +241,9 @@ internal sealed partial class Expander
                 continue;
             }
 
+            // An unchanged statement keeps its parse; a substituted one is new text.
             bool exact = ReferenceEquals(text, s.Text);
-            result.Add((new GasStatement(s.Offset, text, s.Line), exact ? src : new SourceRef(src.Declaration, src.Offset, s.Text, src.Line, src.MacroStack, false, src.SpanLength)));
+            result.Add(exact ? (s, src) : (new GasStatement(s.Offset, text, s.Line), new SourceRef(src.Declaration, src.Offset, s.Text, src.Line, src.MacroStack, false, src.SpanLength)));
         }
 
         return result;
@@ -266,15 +273,13 @@ internal sealed partial class Expander
                 outermost = src;
             }
 
-            string text = stmt.Text;
-            string word = FirstWord(text, out int wordEnd);
-
-            // Only directives (and #-conditionals) need the lower-case word; instructions are most statements.
-            string lower = word.Length > 0 && (word[0] == '.' || word[0] == '#') ? word.ToLowerInvariant() : word;
+            var syntax = parser.Parse(stmt);
+            string lower = syntax.Head.Keyword;
+            int wordEnd = syntax.Head.End;
 
             try
             {
-                if (HandleConditional(lower, text, wordEnd, src))
+                if (HandleConditional(lower, syntax, src))
                 {
                     continue;
                 }
@@ -286,33 +291,33 @@ internal sealed partial class Expander
 
                 if (lower == ".macro")
                 {
-                    i = CollectMacro(statements, i, text, wordEnd, src);
+                    i = CollectMacro(statements, i, syntax, src);
                     continue;
                 }
 
                 if (lower == ".rept" || lower == ".irp" || lower == ".irpc")
                 {
-                    i = CollectRepeat(statements, i, lower, text, wordEnd, src, depth);
+                    i = CollectRepeat(statements, i, lower, syntax, src, depth);
                     continue;
                 }
 
                 if (lower == ".endm" || lower == ".endr")
                 {
-                    throw new SyntaxException(DiagnosticIds.UnbalancedMacro, $"{lower} without a matching {(lower == ".endm" ? ".macro" : ".rept/.irp")}", 0, word.Length);
+                    throw new SyntaxException(DiagnosticIds.UnbalancedMacro, $"{lower} without a matching {(lower == ".endm" ? ".macro" : ".rept/.irp")}", 0, lower.Length);
                 }
 
                 if (lower == ".exitm")
                 {
                     if (depth == 0)
                     {
-                        throw new SyntaxException(DiagnosticIds.UnbalancedMacro, ".exitm outside a macro", 0, word.Length);
+                        throw new SyntaxException(DiagnosticIds.UnbalancedMacro, ".exitm outside a macro", 0, lower.Length);
                     }
 
                     exitMacro = true;
                     return;
                 }
 
-                ProcessStatement(text, src, depth);
+                ProcessStatement(syntax, src, depth);
                 if (Budget.Emit(current) is { } over)
                 {
                     ReportBudget(Budget.BytesSpent(), over.Source.Exact ? over.Source : outermost);
@@ -349,68 +354,56 @@ internal sealed partial class Expander
         }
     }
 
-    private static string FirstWord(string text, out int end)
-    {
-        int i = 0;
-        while (i < text.Length && text[i] != ' ' && text[i] != '\t')
-        {
-            i++;
-        }
-
-        end = i;
-        return text.Substring(0, i);
-    }
-
     /// <summary>Handles .if/.ifdef/.else/.endif and their #-spellings; true when the statement was one.</summary>
-    private bool HandleConditional(string word, string text, int wordEnd, SourceRef src)
+    private bool HandleConditional(string word, StatementSyntax syntax, SourceRef src)
     {
         if (word.Length < 3 || (word[0] != '.' && word[0] != '#') || (word[1] != 'i' && word[1] != 'e'))
         {
             return false;
         }
 
-        string rest = text.Substring(wordEnd).Trim();
+        int wordEnd = syntax.Head.End;
         switch (word)
         {
             case ".if":
             case ".ifne":
             case "#if":
-                Open(src, () => EvaluateCondition(text, wordEnd, word == "#if") != 0);
+                Open(src, () => EvaluateCondition(syntax) != 0);
                 return true;
             case ".ifeq":
-                Open(src, () => EvaluateCondition(text, wordEnd, false) == 0);
+                Open(src, () => EvaluateCondition(syntax) == 0);
                 return true;
             case ".ifge":
-                Open(src, () => EvaluateCondition(text, wordEnd, false) >= 0);
+                Open(src, () => EvaluateCondition(syntax) >= 0);
                 return true;
             case ".ifgt":
-                Open(src, () => EvaluateCondition(text, wordEnd, false) > 0);
+                Open(src, () => EvaluateCondition(syntax) > 0);
                 return true;
             case ".ifle":
-                Open(src, () => EvaluateCondition(text, wordEnd, false) <= 0);
+                Open(src, () => EvaluateCondition(syntax) <= 0);
                 return true;
             case ".iflt":
-                Open(src, () => EvaluateCondition(text, wordEnd, false) < 0);
+                Open(src, () => EvaluateCondition(syntax) < 0);
                 return true;
             case ".ifdef":
             case "#ifdef":
-                Open(src, () => IsDefined(rest, wordEnd));
+                Open(src, () => IsDefined(syntax.Rest, wordEnd));
                 return true;
             case ".ifndef":
             case ".ifnotdef":
             case "#ifndef":
-                Open(src, () => !IsDefined(rest, wordEnd));
+                Open(src, () => !IsDefined(syntax.Rest, wordEnd));
                 return true;
             case ".ifb":
-                Open(src, () => rest.Length == 0);
+                Open(src, () => syntax.Rest.Length == 0);
                 return true;
             case ".ifnb":
-                Open(src, () => rest.Length != 0);
+                Open(src, () => syntax.Rest.Length != 0);
                 return true;
             case ".ifc":
             case ".ifnc":
                 {
-                    var parts = SplitTwo(rest);
+                    var parts = SplitTwo(syntax.Rest);
                     bool same = string.Equals(parts.Item1, parts.Item2, StringComparison.Ordinal);
                     Open(src, () => word == ".ifc" ? same : !same);
                     return true;
@@ -425,7 +418,7 @@ internal sealed partial class Expander
                         throw new SyntaxException(DiagnosticIds.UnbalancedConditional, $"{word} after .else", 0, word.Length);
                     }
 
-                    bool take = top.ParentActive && !top.Taken && EvaluateCondition(text, wordEnd, word == "#elif") != 0;
+                    bool take = top.ParentActive && !top.Taken && EvaluateCondition(syntax) != 0;
                     top.Active = take;
                     top.Taken |= take;
                     return true;
@@ -496,17 +489,16 @@ internal sealed partial class Expander
     }
 
     /// <summary>Evaluates a condition; undefined symbols count as 0 (as the C preprocessor does), and defined(X) works.</summary>
-    private long EvaluateCondition(string text, int start, bool cpp)
+    private long EvaluateCondition(StatementSyntax syntax)
     {
-        string expr = text.Substring(start);
-        if (cpp || expr.IndexOf("defined", StringComparison.Ordinal) >= 0)
+        if (syntax.Condition is { } parsedOnce)
         {
-            expr = ReplaceDefined(expr);
+            return EvaluateWithUndefinedAsZero(parsedOnce.Value);
         }
 
-        var parsedExpr = ExpressionParser.ParseAll(expr, 0, expr.Length);
-        var value = EvaluateWithUndefinedAsZero(parsedExpr);
-        return value;
+        // defined(X) is rewritten with what is defined now, so this text is new each time.
+        string expr = ReplaceDefined(syntax.Text.Substring(syntax.Head.End));
+        return EvaluateWithUndefinedAsZero(ExpressionParser.ParseAll(expr, 0, expr.Length));
     }
 
     private long EvaluateWithUndefinedAsZero(Expression e)
@@ -603,9 +595,10 @@ internal sealed partial class Expander
     }
 
     /// <summary>Collects a .macro ... .endm block and defines it; returns the index of the .endm.</summary>
-    private int CollectMacro(List<(GasStatement Statement, SourceRef Source)> statements, int i, string text, int wordEnd, SourceRef src)
+    private int CollectMacro(List<(GasStatement Statement, SourceRef Source)> statements, int i, StatementSyntax syntax, SourceRef src)
     {
-        var header = MacroArguments.Split(text, wordEnd);
+        int wordEnd = syntax.Head.End;
+        var header = syntax.MacroArguments(wordEnd);
         int end = FindBlockEnd(statements, i, ".macro", ".endm");
         if (end < 0)
         {
@@ -657,12 +650,12 @@ internal sealed partial class Expander
         return end;
     }
 
-    private static int FindBlockEnd(List<(GasStatement Statement, SourceRef Source)> statements, int i, string open, string close)
+    private int FindBlockEnd(List<(GasStatement Statement, SourceRef Source)> statements, int i, string open, string close)
     {
         int nest = 0;
         for (int k = i + 1; k < statements.Count; k++)
         {
-            string w = FirstWord(statements[k].Statement.Text, out _).ToLowerInvariant();
+            string w = parser.Parse(statements[k].Statement).Head.Keyword;
             bool isOpen = open == ".macro" ? w == ".macro" : (w == ".rept" || w == ".irp" || w == ".irpc");
             if (isOpen)
             {
@@ -682,8 +675,10 @@ internal sealed partial class Expander
         return -1;
     }
 
-    private int CollectRepeat(List<(GasStatement Statement, SourceRef Source)> statements, int i, string word, string text, int wordEnd, SourceRef src, int depth)
+    private int CollectRepeat(List<(GasStatement Statement, SourceRef Source)> statements, int i, string word, StatementSyntax syntax, SourceRef src, int depth)
     {
+        string text = syntax.Text;
+        int wordEnd = syntax.Head.End;
         int end = FindBlockEnd(statements, i, ".rept", ".endr");
         if (end < 0)
         {
@@ -706,7 +701,7 @@ internal sealed partial class Expander
         if (word == ".rept")
         {
             string countText = text.Substring(wordEnd);
-            long count = Evaluator.EvaluateAbsolute(ExpressionParser.ParseAll(text, wordEnd, text.Length), ".rept count");
+            long count = Evaluator.EvaluateAbsolute(syntax.Expression(wordEnd, text.Length), ".rept count");
             if (count < 0 || count > MaxRepeat)
             {
                 throw new SyntaxException(DiagnosticIds.ValueOutOfRange, $".rept count {count} is out of range (0..{MaxRepeat})", wordEnd, countText.Length);
@@ -720,7 +715,7 @@ internal sealed partial class Expander
             return end;
         }
 
-        var args = MacroArguments.Split(text, wordEnd);
+        var args = syntax.MacroArguments(wordEnd);
         if (args.Count == 0)
         {
             throw new SyntaxException(DiagnosticIds.SyntaxError, $"{word} needs a symbol", wordEnd, 0);

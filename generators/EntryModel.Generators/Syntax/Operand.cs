@@ -37,5 +37,20 @@ internal sealed class Operand
 
     public int Length { get; set; }
 
+    /// <summary>This operand with <paramref name="value"/> in place of its value: a parsed operand is shared and never changed.</summary>
+    public Operand WithValue(Expression? value) => new Operand
+    {
+        Kind = Kind,
+        Register = Register,
+        Value = value,
+        Base = Base,
+        Index = Index,
+        Scale = Scale,
+        Segment = Segment,
+        Indirect = Indirect,
+        Offset = Offset,
+        Length = Length,
+    };
+
     public bool IsRipRelative => Kind == OperandKind.Memory && Base == Register.RIP;
 }

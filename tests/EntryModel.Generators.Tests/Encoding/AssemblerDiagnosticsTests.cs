@@ -34,6 +34,11 @@ public sealed class AssemblerDiagnosticsTests
     [TestCase("movq %rzz, %rax", DiagnosticIds.UnknownRegister, "%rzz")]
     [TestCase("nop\nnop\n.org 1", DiagnosticIds.LayoutError, ".org 1")]
     [TestCase(".error \"not in this strategy\"", DiagnosticIds.AssemblerError, ".error \"not in this strategy\"")]
+    [TestCase(".set x", DiagnosticIds.SyntaxError, " x")]
+    [TestCase("f: nop\n.size  g, .-f", DiagnosticIds.UndefinedSymbol, "g")]
+    [TestCase(".ascii abc", DiagnosticIds.SyntaxError, "abc")]
+    [TestCase("99999999999: nop", DiagnosticIds.SyntaxError, "99999999999")]
+    [TestCase("a: 99999999999 : nop", DiagnosticIds.SyntaxError, "99999999999 ")]
     public void Reports_id_at_span(string text, string id, string spanText)
     {
         var result = EntryModel.Generators.Encoding.GasAssembler.AssembleText(text);
@@ -45,6 +50,21 @@ public sealed class AssemblerDiagnosticsTests
         {
             Assert.That(text.Substring(d.Offset, d.Length), Is.EqualTo(spanText), d.Message);
         }
+    }
+
+    // Statements parsed once and run again (.rept, macro lines) report where and what they did when
+    // each run parsed its text again; a substituted line is reported at the line, naming its text.
+    [TestCase(".rept 2\n  movq $(1, %rax\n.endr", DiagnosticIds.BadOperand, 10, 14, "no form of 'mov' (64-bit) takes operands ()")]
+    [TestCase(".macro M v\n  movq $\\v, %rax\n.endm\nM (1", DiagnosticIds.BadOperand, 13, 14, "no form of 'mov' (64-bit) takes operands () (in M at text:4) [in 'movq $(1, %rax']")]
+    [TestCase(".rept 2\n  movq $(1+), %rax\n.endr", DiagnosticIds.SyntaxError, 19, 1, "unexpected ')' in expression")]
+    [TestCase(".if 1 +\n.endif", DiagnosticIds.SyntaxError, 4, 0, "expression expected")]
+    [TestCase(".byte", DiagnosticIds.SyntaxError, 5, 0, "argument expected")]
+    [TestCase(".macro M v\n  .byte \\v+\n.endm\nM 1", DiagnosticIds.SyntaxError, 13, 9, "expression expected (in M at text:4) [in '.byte 1+']")]
+    public void Reports_id_at_offset_with_message(string text, string id, int offset, int length, string message)
+    {
+        var result = EntryModel.Generators.Encoding.GasAssembler.AssembleText(text);
+        var d = result.Diagnostics.Single(x => x.Id == id);
+        Assert.That((d.Offset, d.Length, d.Message), Is.EqualTo((offset, length, message)));
     }
 
     [Test]
