@@ -91,7 +91,15 @@ public sealed class TaskTable
             return null;
         }
 
-        return tasks.Find(t => t.StructAddress == current);
+        foreach (var task in tasks)
+        {
+            if (task.StructAddress == current)
+            {
+                return task;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Host side: makes <paramref name="task"/> current (per-CPU current and top of stack, TSS.RSP0).</summary>

@@ -15,7 +15,10 @@ public enum UnwindStartKind
 
 /// <summary>
 /// The start of a walk: how, the registers or the address it starts from, the memory and stacks it
-/// may read, and the task struct when it is a task's walk (for task flags).
+/// may read, and the task struct when it is a task's walk (for task flags). The factories also
+/// find, once, the stack the walk begins on and the page the memory shows walks: a start is
+/// walked by several unwinders (and a benchmark walks one many times), and each would otherwise
+/// ask the provider and the memory again.
 /// </summary>
 public readonly record struct UnwindStart(
     UnwindStartKind Kind,
@@ -27,13 +30,48 @@ public readonly record struct UnwindStart(
     IMemoryReader Memory,
     IStackInfoProvider Stacks)
 {
+    /// <summary>Where the walk starts: the stack pointer of a register set, else <see cref="Address"/>.</summary>
+    public ulong At => Kind == UnwindStartKind.Registers ? Sp : Address;
+
+    // What Stack and Window were found against: a copy made with another start, stacks or memory
+    // (a `with` expression) no longer matches them, and its walks ask again.
+    private readonly IStackInfoProvider? resolvedStacks;
+    private readonly IMemoryReader? resolvedMemory;
+    private readonly ulong resolvedAt;
+
+    /// <summary>The stack that held <see cref="At"/> when the start was made (a pointer at a stack's very top counts as that stack); null when none did.</summary>
+    public StackInfo? Stack { get; private init; }
+
+    /// <summary>The memory's <see cref="IMemoryReader.Window"/>, taken when the start was made.</summary>
+    public PageWindow? Window { get; private init; }
+
+    /// <summary>Whether <see cref="Stack"/> and <see cref="Window"/> were found for this start's own <see cref="At"/>, <see cref="Stacks"/> and <see cref="Memory"/>.</summary>
+    public bool Resolved => resolvedStacks is not null && resolvedAt == At && ReferenceEquals(resolvedStacks, Stacks) && ReferenceEquals(resolvedMemory, Memory);
+
     public static UnwindStart FromRegisters(ulong ip, ulong sp, ulong bp, IMemoryReader memory, IStackInfoProvider stacks, ulong taskStruct = 0) =>
-        new(UnwindStartKind.Registers, ip, sp, bp, 0, taskStruct, memory, stacks);
+        Resolve(new(UnwindStartKind.Registers, ip, sp, bp, 0, taskStruct, memory, stacks));
 
     /// <summary>A sleeping task whose task struct saved <paramref name="savedRsp"/>.</summary>
     public static UnwindStart FromSleepingTask(ulong savedRsp, IMemoryReader memory, IStackInfoProvider stacks, ulong taskStruct = 0) =>
-        new(UnwindStartKind.SleepingTask, 0, savedRsp, 0, savedRsp, taskStruct, memory, stacks);
+        Resolve(new(UnwindStartKind.SleepingTask, 0, savedRsp, 0, savedRsp, taskStruct, memory, stacks));
 
     public static UnwindStart FromPtRegs(ulong regs, IMemoryReader memory, IStackInfoProvider stacks, ulong taskStruct = 0) =>
-        new(UnwindStartKind.PtRegs, 0, 0, 0, regs, taskStruct, memory, stacks);
+        Resolve(new(UnwindStartKind.PtRegs, 0, 0, 0, regs, taskStruct, memory, stacks));
+
+    private static UnwindStart Resolve(UnwindStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start.Memory);
+        ArgumentNullException.ThrowIfNull(start.Stacks);
+        ulong at = start.At;
+        var stack = start.Stacks.TryGet(at, out var found) || start.Stacks.TryGet(at - 1, out found) ? found : null;
+        return new UnwindStart(start, start.Stacks, start.Memory) { Stack = stack, Window = start.Memory.Window };
+    }
+
+    private UnwindStart(UnwindStart start, IStackInfoProvider stacks, IMemoryReader memory)
+        : this(start.Kind, start.Ip, start.Sp, start.Bp, start.Address, start.TaskStruct, start.Memory, start.Stacks)
+    {
+        resolvedStacks = stacks;
+        resolvedMemory = memory;
+        resolvedAt = At;
+    }
 }

@@ -109,10 +109,23 @@ public struct UnwindState
         // Cleared and filled in place: a whole new state copied over the old one costs more than
         // the walk's first frames.
         state = default;
-        state.Memory = start.Memory;
+        at = start.At;
+        StackInfo? stack;
+        if (start.Resolved)
+        {
+            // Found when the start was made: the provider and the memory are not asked again.
+            state.memory = start.Memory;
+            state.window = start.Window;
+            stack = start.Stack;
+        }
+        else
+        {
+            state.Memory = start.Memory;
+            stack = start.Stacks.TryGet(at, out var found) || start.Stacks.TryGet(at - 1, out found) ? found : null;
+        }
+
         state.Stacks = start.Stacks;
-        at = start.Kind == UnwindStartKind.Registers ? start.Sp : start.Address;
-        if (!start.Stacks.TryGet(at, out var stack) && !start.Stacks.TryGet(at - 1, out stack))
+        if (stack is null)
         {
             return state.Fail(UnwindError.UnknownStack);
         }

@@ -1,0 +1,39 @@
+using EntryModel.Unwinding.Tests.Support;
+using static EntryModel.Unwinding.Tests.Support.SyntheticKernel;
+
+namespace EntryModel.Unwinding.Tests.Unwinders;
+
+/// <summary>
+/// A start made by its factories carries the stack it begins on and the memory's shown page, so
+/// the unwinders that walk it do not ask again; a copy with another start, stacks or memory must not
+/// carry them over. The oracle is the provider itself.
+/// </summary>
+public class UnwindStartTests
+{
+    [Test]
+    public void A_factory_start_knows_its_stack_and_a_changed_copy_does_not()
+    {
+        var start = Scenes.Syscall().Start;
+
+        Assert.That(start.Resolved, Is.True);
+        Assert.That(start.Stacks.TryGet(start.At, out var expected), Is.True);
+        Assert.That(start.Stack, Is.SameAs(expected));
+        Assert.That((start with { Sp = UserSp }).Resolved, Is.False, "another stack pointer");
+        Assert.That((start with { Stacks = TestStacks.All }).Resolved, Is.EqualTo(ReferenceEquals(start.Stacks, TestStacks.All)), "other stacks");
+        Assert.That((start with { Memory = new FakeMemory() }).Resolved, Is.False, "other memory");
+        Assert.That((start with { Kind = UnwindStartKind.PtRegs }).Resolved, Is.EqualTo(start.Address == start.Sp), "another kind starts elsewhere");
+    }
+
+    [Test]
+    public void A_start_off_every_stack_is_resolved_to_none_and_fails_as_unknown()
+    {
+        var scene = Scenes.Syscall();
+        var start = UnwindStart.FromRegisters(scene.Start.Ip, UserSp, scene.Start.Bp, scene.Start.Memory, scene.Start.Stacks);
+        var state = default(UnwindState);
+
+        Assert.That(start.Resolved, Is.True);
+        Assert.That(start.Stack, Is.Null);
+        Assert.That(UnwinderCatalog.Create("frame", SyntheticKernel.Unwind).Start(ref state, start), Is.False);
+        Assert.That(state.Error, Is.EqualTo(UnwindError.UnknownStack));
+    }
+}
