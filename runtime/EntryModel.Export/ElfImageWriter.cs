@@ -1,4 +1,5 @@
 using System.Numerics;
+using EntryModel.Export.Dwarf;
 using LibObjectFile.Diagnostics;
 using LibObjectFile.Elf;
 
@@ -11,8 +12,11 @@ namespace EntryModel.Export;
 /// name, as with ld -r), with SHF_ALLOC and the chunk's SHF_WRITE/SHF_EXECINSTR, and a PT_LOAD
 /// segment of its own: the PT_LOAD segments are exactly the memory the machine maps for the image.
 /// Then the ORC tables under the kernel's section names when the strategy has them (allocated at
-/// addresses past the image, outside any PT_LOAD since the machine does not map them), and the
-/// symbol table. The ELF encoding itself is LibObjectFile's.
+/// addresses past the image, outside any PT_LOAD since the machine does not map them) with the
+/// <c>.eh_frame</c> the rows say (<see cref="OrcCallFrames"/>) so that gdb unwinds that code, the
+/// DWARF line information mapping each instruction to its C# source line (<see cref="ImageDebugLines"/>,
+/// non-allocated as in vmlinux), and the symbol table. The ELF container is LibObjectFile's; the DWARF
+/// bytes are our own encoder's (LibObjectFile's refuses kernel addresses).
 /// </summary>
 public static class ElfImageWriter
 {
@@ -60,6 +64,18 @@ public static class ElfImageWriter
                 Flags = ElfSectionFlags.Alloc,
             });
             extraSymbols.AddRange(orc.Symbols());
+
+            // gdb has no ORC unwinder: it unwinds code without frame pointers by the CFI the rows say.
+            var frames = OrcCallFrames.Of(image);
+            if (frames.Count > 0)
+            {
+                named[OrcSectionLayout.EhFrameSection] = elf.Add(OrcSection(OrcSectionLayout.EhFrameSection, orc.EhFrameAddress, 8, EhFrameEncoder.Encode(frames)));
+            }
+        }
+
+        foreach (var (name, bytes) in ImageDebugLines.Sections(image))
+        {
+            elf.Add(DebugSection(name, bytes));
         }
 
         var names = new ElfStringTable { VirtualAddressAlignment = 1 };
@@ -133,6 +149,14 @@ public static class ElfImageWriter
             Flags = ElfSectionFlags.Alloc,
             VirtualAddressAlignment = alignment,
             FileAlignment = alignment,
+        };
+
+    private static ElfStreamSection DebugSection(string name, byte[] bytes) =>
+        new(ElfSectionType.ProgBits, new MemoryStream(bytes, writable: false))
+        {
+            Name = name,
+            VirtualAddressAlignment = 1,
+            FileAlignment = 1,
         };
 
     private static ElfSection? SectionHolding(List<(ImageChunk Chunk, ElfSection Section)> sections, ulong address)

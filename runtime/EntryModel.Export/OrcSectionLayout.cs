@@ -4,13 +4,15 @@ namespace EntryModel.Export;
 /// Where an exported image holds its ORC tables, as vmlinux does: <c>.orc_unwind_ip</c> (4-byte
 /// aligned), <c>.orc_unwind</c> (2-byte aligned) and <c>.orc_lookup</c> (4-byte aligned) one after
 /// the other, here on the first page past the image's highest chunk (the machine maps no ORC
-/// tables, so no chunk can be there), with the bounds symbols the kernel's unwinder reads.
+/// tables, so no chunk can be there), with the bounds symbols the kernel's unwinder reads; then the
+/// <c>.eh_frame</c> derived from the rows (8-byte aligned), for gdb.
 /// </summary>
 public sealed class OrcSectionLayout
 {
     public const string IpSection = ".orc_unwind_ip";
     public const string EntrySection = ".orc_unwind";
     public const string LookupSection = ".orc_lookup";
+    public const string EhFrameSection = ".eh_frame";
 
     /// <summary>The lookup table's text bounds, as the kernel names them (absolute: no chunk of text need start or end exactly there).</summary>
     public const string TextStartSymbol = "_stext";
@@ -26,6 +28,7 @@ public sealed class OrcSectionLayout
         IpAddress = AlignUp(highest, PageSize);
         EntryAddress = AlignUp(IpAddress + (ulong)Table.IpTableBytes, 2);
         LookupAddress = AlignUp(EntryAddress + (ulong)Table.EntryTableBytes, 4);
+        EhFrameAddress = AlignUp(LookupAddress + (ulong)Table.LookupTableBytes, 8);
     }
 
     /// <summary>The symbols this layout adds to an image's own: the tables' bounds and the text they cover.</summary>
@@ -39,6 +42,9 @@ public sealed class OrcSectionLayout
     public ulong EntryAddress { get; }
 
     public ulong LookupAddress { get; }
+
+    /// <summary>Where <c>.eh_frame</c> starts, past <c>.orc_lookup</c>'s reservation.</summary>
+    public ulong EhFrameAddress { get; }
 
     /// <summary>Each bound symbol with its section (null: absolute) and address.</summary>
     public IEnumerable<(string Name, string? Section, ulong Address)> Symbols()

@@ -16,7 +16,7 @@ internal static class ExportCommand
     {
         var strategy = StrategyOption.Create(defaultValue: "none");
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the ELF image.", Required = true };
-        var command = new Command("export", "Write a strategy's image as a vmlinux-like ELF64 x86-64 executable (sections at the image's addresses, symbols, ORC tables).") { strategy, output };
+        var command = new Command("export", "Write a strategy's image as a vmlinux-like ELF64 x86-64 executable (sections at the image's addresses, symbols, ORC tables and their .eh_frame, DWARF lines to the C# source).") { strategy, output };
         command.SetAction(parse => Invoke(parse, parse.GetValue(strategy)!, parse.GetRequiredValue(output)));
         return command;
     }

@@ -288,6 +288,43 @@ public sealed class GuestMemory : IMemoryReader
         Write(address, b);
     }
 
+    /// <summary>
+    /// Every mapped page's address (canonical, lowest first) and permissions: what a core dump of the
+    /// machine writes. Read-only: it walks the page tree and touches no TLB.
+    /// </summary>
+    public IEnumerable<(ulong Address, PagePermissions Permissions)> EnumerateMappedPages()
+    {
+        var pending = new Stack<(PageDirectory Directory, ulong Vpn)>();
+        pending.Push((root, 0));
+        while (pending.Count > 0)
+        {
+            var (directory, vpn) = pending.Pop();
+            if (directory.Pages is { } pages)
+            {
+                for (int i = 0; i < PageDirectory.Fanout; i++)
+                {
+                    if (pages[i] is { } page)
+                    {
+                        // Bit 47 of the address (bit 35 of the page number) sign-extends into the upper half.
+                        ulong address = ((vpn << PageDirectory.Bits) | (uint)i) << 12;
+                        yield return ((address & (1UL << 47)) != 0 ? address | 0xffff_0000_0000_0000 : address, page.Permissions);
+                    }
+                }
+
+                continue;
+            }
+
+            // Pushed highest first, so the lowest addresses come out first.
+            for (int i = PageDirectory.Fanout - 1; i >= 0; i--)
+            {
+                if (directory.Children![i] is { } child)
+                {
+                    pending.Push((child, (vpn << PageDirectory.Bits) | (uint)i));
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     /// <summary>Freezes the current contents; later writes copy the pages they touch.</summary>

@@ -295,6 +295,9 @@ public sealed class ScenarioSession
         return stack;
     }
 
+    /// <summary>The current context's stack as a DUMP_STACK here would capture it, not added to <see cref="Stacks"/>: for a caller that stopped the run itself.</summary>
+    public StackCapture CaptureHere() => CaptureCurrent(Machine);
+
     /// <summary>Takes <paramref name="capture"/> out of <see cref="Stacks"/> (a caller that captured for itself).</summary>
     public bool ForgetCapture(StackCapture capture) => stacks.Remove(capture);
 
