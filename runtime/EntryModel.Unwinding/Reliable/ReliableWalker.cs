@@ -14,7 +14,8 @@ namespace EntryModel.Unwinding.Reliable;
 /// <remarks>
 /// The reliable walk is the unwinder's own walk with checks on top, so <see cref="Judge"/> decides
 /// over a walk already collected (the sweep walks each stack once for both modes and allocates
-/// nothing); <see cref="Walk"/> collects, judges and explains a refusal in words.
+/// nothing); <see cref="Walk"/> walks and checks frame by frame, stops at the first refusal, and
+/// explains it in words. Both apply the same checks.
 /// </remarks>
 public sealed class ReliableWalker
 {
@@ -31,24 +32,34 @@ public sealed class ReliableWalker
         ArgumentNullException.ThrowIfNull(unwinder);
         var frames = new List<UnwindFrame>();
         var state = default(UnwindState);
-        if (unwinder.CanVouch)
-        {
-            UnwindTrace.Collect(unwinder, start, frames, ref state);
-        }
-
-        var refusal = Judge(unwinder, frames, state, out int at);
+        var refusal = unwinder.CanVouch ? ReliableRefusal.None : ReliableRefusal.UnwinderCannotVouch;
+        int at = -1;
         if (refusal == ReliableRefusal.None)
         {
-            return new ReliableTrace(unwinder.Name, true, frames, ReliableRefusal.None, string.Empty);
+            // Frame by frame, stopping at the first one it cannot vouch for, as livepatch does.
+            bool more = unwinder.Start(ref state, start);
+            while (more && frames.Count < UnwindTrace.MaxFrames)
+            {
+                frames.Add(UnwindFrame.Of(state));
+                refusal = Check(frames[^1], frames.Count > 1 ? frames[^2] : null, out _);
+                if (refusal != ReliableRefusal.None)
+                {
+                    at = frames.Count - 1;
+                    break;
+                }
+
+                more = unwinder.NextFrame(ref state);
+            }
+
+            if (refusal == ReliableRefusal.None)
+            {
+                refusal = AtEnd(state);
+            }
         }
 
-        if (at >= 0)
-        {
-            // What was walked up to the refusal: a walk that refuses stops there.
-            frames.RemoveRange(at + 1, frames.Count - at - 1);
-        }
-
-        return new ReliableTrace(unwinder.Name, false, frames, refusal, Explain(unwinder, refusal, frames, at, state));
+        return refusal == ReliableRefusal.None
+            ? new ReliableTrace(unwinder.Name, true, frames, ReliableRefusal.None, string.Empty)
+            : new ReliableTrace(unwinder.Name, false, frames, refusal, Explain(unwinder, refusal, frames, at, state));
     }
 
     /// <summary>
@@ -77,11 +88,15 @@ public sealed class ReliableWalker
             }
         }
 
-        return end.Caveats != UnwindCaveat.None ? ReliableRefusal.Caveat
-            : end.Error != UnwindError.None ? ReliableRefusal.UnwinderError
-            : !end.Done ? ReliableRefusal.WrongEnd
-            : ReliableRefusal.None;
+        return AtEnd(end);
     }
+
+    /// <summary>The reason to refuse a walk whose every frame passed, from how it ended.</summary>
+    private static ReliableRefusal AtEnd(in UnwindState end) =>
+        end.Caveats != UnwindCaveat.None ? ReliableRefusal.Caveat
+        : end.Error != UnwindError.None ? ReliableRefusal.UnwinderError
+        : !end.Done ? ReliableRefusal.WrongEnd
+        : ReliableRefusal.None;
 
     /// <summary>Why <paramref name="refusal"/>, in words: the frame at <paramref name="at"/>, or the walk's end.</summary>
     private string Explain(IUnwinder unwinder, ReliableRefusal refusal, List<UnwindFrame> frames, int at, in UnwindState end)
