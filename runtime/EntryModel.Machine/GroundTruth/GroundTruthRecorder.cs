@@ -18,7 +18,8 @@ public sealed class GroundTruthRecorder : ISnapshotObserver
     private readonly X86Machine machine;
     private readonly StackRegistry stacks;
     private readonly FrameChain defaultChain = new();
-    private readonly Dictionary<StackInfo, FrameChain> taskChains = [];
+    // Keyed by the stack itself, not its value (a record's hash would hash its name at every lookup).
+    private readonly Dictionary<StackInfo, FrameChain> taskChains = new(ReferenceEqualityComparer.Instance);
     private readonly List<TrueFrame> seeds = [];
     private FrameChain chain;
     private StackInfo? owner;
@@ -227,7 +228,7 @@ public sealed class GroundTruthRecorder : ISnapshotObserver
 
     object ISnapshotObserver.SaveState()
     {
-        var tasks = new Dictionary<StackInfo, TrueFrame[]>();
+        var tasks = new Dictionary<StackInfo, TrueFrame[]>(ReferenceEqualityComparer.Instance);
         foreach (var (k, v) in taskChains)
         {
             tasks[k] = v.ToArray();

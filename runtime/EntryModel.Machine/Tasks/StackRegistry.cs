@@ -7,7 +7,8 @@ namespace EntryModel.Machine.Tasks;
 public sealed class StackRegistry
 {
     private readonly List<StackInfo> stacks = [];
-    private readonly Dictionary<StackInfo, TaskStackProvider> providers = [];
+    // Keyed by the stack itself, not its value: a record's hash would hash its name at every lookup.
+    private readonly Dictionary<StackInfo, TaskStackProvider> providers = new(ReferenceEqualityComparer.Instance);
 
     // The stacks as a snapshot keeps them, shared by every snapshot until the set changes.
     private StackInfo[]? saved;
