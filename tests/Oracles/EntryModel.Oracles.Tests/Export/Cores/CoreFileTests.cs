@@ -21,22 +21,13 @@ namespace EntryModel.Oracles.Tests.Export.Cores;
 [TestFixture]
 public sealed partial class CoreFileTests
 {
-    private ExportedImages images = null!;
     private string dir = null!;
 
     [OneTimeSetUp]
-    public void Export()
-    {
-        images = new ExportedImages();
-        dir = Directory.CreateTempSubdirectory("entrymodel-corefiles-").FullName;
-    }
+    public void MakeDirectory() => dir = Directory.CreateTempSubdirectory("entrymodel-corefiles-").FullName;
 
     [OneTimeTearDown]
-    public void Delete()
-    {
-        images.Delete();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void DeleteDirectory() => Directory.Delete(dir, recursive: true);
 
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Readelf_reads_a_linux_core_whose_loads_are_the_machines_mapped_pages(string strategy)
@@ -59,7 +50,7 @@ public sealed partial class CoreFileTests
         var (_, stop, core) = CoreAtDumpStack(strategy);
         var cpu = stop.Cpu;
         // The bases are not in gdb's general group: asked for by name.
-        string output = Binutils.Run("gdb", "-batch", "-nx", "-ex", "info registers", "-ex", "info registers fs_base gs_base", images.PathOf(strategy), core);
+        string output = Binutils.Run("gdb", "-batch", "-nx", "-ex", "info registers", "-ex", "info registers fs_base gs_base", ExportedImages.PathOf(strategy), core);
         var registers = RegisterRow().Matches(output).ToDictionary(m => m.Groups["name"].Value, m => Hex(m.Groups["value"].Value), StringComparer.Ordinal);
 
         var expected = new Dictionary<string, ulong>(StringComparer.Ordinal)

@@ -35,22 +35,13 @@ public sealed class GdbCoreTests
     /// <summary>The entry code that calls the seed's fault handler.</summary>
     private const string EntryFunction = "async_page_fault";
 
-    private ExportedImages images = null!;
     private string dir = null!;
 
     [OneTimeSetUp]
-    public void Export()
-    {
-        images = new ExportedImages();
-        dir = Directory.CreateTempSubdirectory("entrymodel-cores-").FullName;
-    }
+    public void MakeDirectory() => dir = Directory.CreateTempSubdirectory("entrymodel-cores-").FullName;
 
     [OneTimeTearDown]
-    public void Delete()
-    {
-        images.Delete();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void DeleteDirectory() => Directory.Delete(dir, recursive: true);
 
     /// <summary>Every strategy at the two points of the seed's dump: dump_stack's first instruction, and the DUMP_STACK hypercall it makes (from show_stack).</summary>
     public static IEnumerable<TestCaseData> StrategiesAndPoints() =>
@@ -190,7 +181,7 @@ public sealed class GdbCoreTests
 
         string plusOne = Path.Combine(dir, "pt-regs-plus-1.core");
         ElfCoreWriter.WriteFile(MachineCore.Of(session.Machine, session.Machine.Cpu), plusOne);
-        var gdb = GdbBacktrace.Of(images.PathOf(image), plusOne);
+        var gdb = GdbBacktrace.Of(ExportedImages.PathOf(image), plusOne);
         Assert.That(gdb.Frames[0].Function, Is.EqualTo(EntryFunction));
         Assert.That(gdb.Frames[1], Is.EqualTo(new GdbFrame("pt_regs", ptRegs + 1)), "gdb looks pt_regs+1 up at pt_regs: the fake frame is named pt_regs");
 
@@ -198,7 +189,7 @@ public sealed class GdbCoreTests
         session.Machine.Memory.WriteUInt64(rsp, ptRegs);
         string plain = Path.Combine(dir, "pt-regs-plain.core");
         ElfCoreWriter.WriteFile(MachineCore.Of(session.Machine, session.Machine.Cpu), plain);
-        var wrong = GdbBacktrace.Of(images.PathOf(image), plain);
+        var wrong = GdbBacktrace.Of(ExportedImages.PathOf(image), plain);
         string before = image.Symbols.TryLookup(ptRegs - 1, out var symbol, out _) ? symbol.Name : "??";
         Assert.That(wrong.Frames[1].Pc, Is.EqualTo(ptRegs));
         Assert.That(wrong.Frames[1].Function, Is.EqualTo(before).And.Not.EqualTo("pt_regs"), "gdb names the frame by the byte before pt_regs, which pt_regs does not hold");
@@ -245,7 +236,7 @@ public sealed class GdbCoreTests
         Assert.That(ScenarioCatalog.TryGet(Scenario, out var scenario), Is.True);
         var stop = CorePoint.RunTo(scenario!.Prepare(ExportedImages.Image(strategy)), point, out string? failure)
             ?? throw new AssertionException(failure ?? "no stop");
-        return (GdbBacktrace.Of(images.PathOf(strategy), core), stop);
+        return (GdbBacktrace.Of(ExportedImages.PathOf(strategy), core), stop);
     }
 
     private static (int Code, string Output, string Error) Cli(params string[] args)

@@ -32,21 +32,12 @@ public sealed class GdbOrcSweepTests
     private const int Every = 9;
 
     private string dir = null!;
-    private ExportedImages images = null!;
 
     [OneTimeSetUp]
-    public void Export()
-    {
-        images = new ExportedImages();
-        dir = Directory.CreateTempSubdirectory("entrymodel-orc-sweep-").FullName;
-    }
+    public void MakeDirectory() => dir = Directory.CreateTempSubdirectory("entrymodel-orc-sweep-").FullName;
 
     [OneTimeTearDown]
-    public void Delete()
-    {
-        images.Delete();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void DeleteDirectory() => Directory.Delete(dir, recursive: true);
 
     public static IEnumerable<string> Scenarios => ScenarioCatalog.Names;
 
@@ -78,7 +69,7 @@ public sealed class GdbOrcSweepTests
             args.AddRange(["-ex", "echo @@point\\n", "-ex", "core-file " + core, "-ex", GdbBacktrace.Command]);
         }
 
-        args.Add(images.PathOf(image));
+        args.Add(ExportedImages.PathOf(image));
         var outputs = Binutils.Run("gdb", [.. args]).Split("@@point\n")[1..];
         Assert.That(outputs, Has.Length.EqualTo(points.Count));
 

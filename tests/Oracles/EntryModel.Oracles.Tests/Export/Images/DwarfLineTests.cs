@@ -16,19 +16,11 @@ public sealed partial class DwarfLineTests
 {
     private const int SampleEvery = 50;
 
-    private ExportedImages images = null!;
-
-    [OneTimeSetUp]
-    public void Export() => images = new ExportedImages();
-
-    [OneTimeTearDown]
-    public void Delete() => images.Delete();
-
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Readelf_decodes_the_line_table_and_compile_unit_without_warnings(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        var (code, output, error) = Binutils.TryRun("readelf", "--debug-dump=line,info", "-W", images.PathOf(strategy));
+        var (code, output, error) = Binutils.TryRun("readelf", "--debug-dump=line,info", "-W", ExportedImages.PathOf(strategy));
 
         Assert.That(code, Is.Zero, error);
         Assert.That(error, Is.Empty, "readelf's warnings");
@@ -47,7 +39,7 @@ public sealed partial class DwarfLineTests
     {
         var image = ExportedImages.Image(strategy);
         var samples = Samples(image);
-        var answers = Binutils.Run("addr2line", [.. samples.Select(Hex).Prepend(images.PathOf(strategy)).Prepend("-e")])
+        var answers = Binutils.Run("addr2line", [.. samples.Select(Hex).Prepend(ExportedImages.PathOf(strategy)).Prepend("-e")])
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.That(answers, Has.Length.EqualTo(samples.Count));
@@ -78,7 +70,7 @@ public sealed partial class DwarfLineTests
             args.Add("info line *" + Hex(address));
         }
 
-        args.Add(images.PathOf(strategy));
+        args.Add(ExportedImages.PathOf(strategy));
         var answers = Binutils.Run("gdb", [.. args]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.That(answers, Has.Length.EqualTo(samples.Count), string.Join('\n', answers));
@@ -104,7 +96,7 @@ public sealed partial class DwarfLineTests
         var image = ExportedImages.Image("orc");
         ulong address = image.Symbols["dump_stack"].Address;
         var line = SourceOf(image, address) ?? throw new AssertionException("dump_stack has no line");
-        string listing = Binutils.Run("gdb", "-batch", "-nx", "-ex", "list *" + Hex(address), images.PathOf(image));
+        string listing = Binutils.Run("gdb", "-batch", "-nx", "-ex", "list *" + Hex(address), ExportedImages.PathOf(image));
 
         // gdb prints the C# file's own lines around the instruction's, numbered.
         string sourceLine = File.ReadAllLines(line.File)[line.FileLine - 1];

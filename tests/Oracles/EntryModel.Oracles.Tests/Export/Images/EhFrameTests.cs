@@ -19,19 +19,11 @@ public sealed partial class EhFrameTests
 {
     private const int SampleEvery = 10;
 
-    private ExportedImages images = null!;
-
-    [OneTimeSetUp]
-    public void Export() => images = new ExportedImages();
-
-    [OneTimeTearDown]
-    public void Delete() => images.Delete();
-
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Eh_frame_is_there_exactly_when_the_strategy_has_orc_tables_and_readelf_decodes_it_cleanly(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        var (code, output, error) = Binutils.TryRun("readelf", "--debug-dump=frames", "-W", images.PathOf(strategy));
+        var (code, output, error) = Binutils.TryRun("readelf", "--debug-dump=frames", "-W", ExportedImages.PathOf(strategy));
 
         Assert.That(code, Is.Zero, error);
         Assert.That(error, Is.Empty, "readelf's warnings");
@@ -50,7 +42,7 @@ public sealed partial class EhFrameTests
     {
         var image = ExportedImages.Image("orc");
         var orc = image.Orc!;
-        var fdes = Fdes(Binutils.Run("readelf", "--debug-dump=frames", "-W", images.PathOf(image)));
+        var fdes = Fdes(Binutils.Run("readelf", "--debug-dump=frames", "-W", ExportedImages.PathOf(image)));
         var differences = new List<string>();
         int known = 0;
         for (int i = 0; i < orc.Count; i++)
@@ -92,7 +84,7 @@ public sealed partial class EhFrameTests
     {
         var image = ExportedImages.Image("orc");
         var orc = image.Orc!;
-        var table = RuleTable(Binutils.Run("readelf", "--debug-dump=frames-interp", "-W", images.PathOf(image)));
+        var table = RuleTable(Binutils.Run("readelf", "--debug-dump=frames-interp", "-W", ExportedImages.PathOf(image)));
         int n = 0;
         var differences = new List<string>();
         int compared = 0;

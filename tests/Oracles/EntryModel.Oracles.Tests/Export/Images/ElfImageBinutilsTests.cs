@@ -13,18 +13,10 @@ namespace EntryModel.Oracles.Tests.Export.Images;
 [TestFixture]
 public sealed partial class ElfImageBinutilsTests
 {
-    private ExportedImages images = null!;
-
-    [OneTimeSetUp]
-    public void Export() => images = new ExportedImages();
-
-    [OneTimeTearDown]
-    public void Delete() => images.Delete();
-
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Readelf_reads_an_x86_64_executable(string strategy)
     {
-        string header = Binutils.Run("readelf", "-h", "-W", images.PathOf(strategy));
+        string header = Binutils.Run("readelf", "-h", "-W", ExportedImages.PathOf(strategy));
 
         Assert.That(header, Does.Match(@"Class:\s+ELF64").And.Match(@"Type:\s+EXEC \(Executable file\)").And.Match(@"Machine:\s+Advanced Micro Devices X86-64"));
     }
@@ -33,7 +25,7 @@ public sealed partial class ElfImageBinutilsTests
     public void Readelf_lists_a_section_at_each_chunk_with_its_permissions_and_bytes(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        string path = images.PathOf(strategy);
+        string path = ExportedImages.PathOf(strategy);
         var sections = SectionRow().Matches(Binutils.Run("readelf", "-S", "-W", path))
             .Select(m => (Name: m.Groups["name"].Value, Type: m.Groups["type"].Value, Address: Hex(m.Groups["addr"].Value), Size: Hex(m.Groups["size"].Value), Flags: m.Groups["flags"].Value))
             .ToList();
@@ -55,7 +47,7 @@ public sealed partial class ElfImageBinutilsTests
     public void Readelf_lists_one_pt_load_per_chunk_with_its_permissions(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        var loads = LoadRow().Matches(Binutils.Run("readelf", "-l", "-W", images.PathOf(strategy)))
+        var loads = LoadRow().Matches(Binutils.Run("readelf", "-l", "-W", ExportedImages.PathOf(strategy)))
             .Select(m => (Address: Hex(m.Groups["vaddr"].Value), FileSize: Hex(m.Groups["filesz"].Value), MemSize: Hex(m.Groups["memsz"].Value), Flags: m.Groups["flags"].Value.Replace(" ", string.Empty, StringComparison.Ordinal)))
             .ToList();
         var expected = image.Chunks.OrderBy(c => c.Address)
@@ -69,7 +61,7 @@ public sealed partial class ElfImageBinutilsTests
     public void Readelf_s_lists_every_image_symbol_with_its_address_size_and_type(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        var listed = ReadelfSymbolRow().Matches(Binutils.Run("readelf", "-s", "-W", images.PathOf(strategy)))
+        var listed = ReadelfSymbolRow().Matches(Binutils.Run("readelf", "-s", "-W", ExportedImages.PathOf(strategy)))
             .Select(m => (Name: m.Groups["name"].Value, Address: Hex(m.Groups["value"].Value), Size: ulong.Parse(m.Groups["size"].Value, CultureInfo.InvariantCulture), Type: m.Groups["type"].Value))
             .ToList();
 
@@ -93,7 +85,7 @@ public sealed partial class ElfImageBinutilsTests
     public void Nm_S_lists_every_image_symbol_with_its_address_and_size(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        var listed = NmRow().Matches(Binutils.Run("nm", "-S", images.PathOf(strategy)))
+        var listed = NmRow().Matches(Binutils.Run("nm", "-S", ExportedImages.PathOf(strategy)))
             .Select(m => (Name: m.Groups["name"].Value, Address: Hex(m.Groups["value"].Value), Size: m.Groups["size"].Success ? Hex(m.Groups["size"].Value) : 0UL, Kind: m.Groups["kind"].Value))
             .ToList();
 
@@ -111,7 +103,7 @@ public sealed partial class ElfImageBinutilsTests
     {
         var image = ExportedImages.Image(strategy);
         string[] names = [OrcSectionLayout.IpSection, OrcSectionLayout.EntrySection, OrcSectionLayout.LookupSection];
-        var sections = SectionRow().Matches(Binutils.Run("readelf", "-S", "-W", images.PathOf(strategy)))
+        var sections = SectionRow().Matches(Binutils.Run("readelf", "-S", "-W", ExportedImages.PathOf(strategy)))
             .Where(m => names.Contains(m.Groups["name"].Value))
             .ToDictionary(m => m.Groups["name"].Value, m => m, StringComparer.Ordinal);
         if (image.Orc is not { } orc)

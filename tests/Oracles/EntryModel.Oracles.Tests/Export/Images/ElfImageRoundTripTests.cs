@@ -15,19 +15,11 @@ namespace EntryModel.Oracles.Tests.Export.Images;
 [TestFixture]
 public sealed class ElfImageRoundTripTests
 {
-    private ExportedImages images = null!;
-
-    [OneTimeSetUp]
-    public void Export() => images = new ExportedImages();
-
-    [OneTimeTearDown]
-    public void Delete() => images.Delete();
-
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Chunks_read_back_are_the_images_chunks(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        using var elf = ELFReader.Load<ulong>(images.PathOf(strategy));
+        using var elf = ELFReader.Load<ulong>(ExportedImages.PathOf(strategy));
         var sections = elf.Sections.OfType<Section<ulong>>().Where(s => s.Type == SectionType.ProgBits).ToList();
 
         var readBack = elf.Segments.Where(s => s.Type == SegmentType.Load).Select(segment =>
@@ -50,7 +42,7 @@ public sealed class ElfImageRoundTripTests
     public void Symbols_read_back_are_the_images_symbols(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        using var elf = ELFReader.Load<ulong>(images.PathOf(strategy));
+        using var elf = ELFReader.Load<ulong>(ExportedImages.PathOf(strategy));
         var table = (ISymbolTable)elf.GetSection(".symtab");
         var readBack = table.Entries.Cast<SymbolEntry<ulong>>()
             .Where(s => s.Name.Length > 0 && !OrcSectionLayout.SymbolNames.Contains(s.Name))
@@ -69,7 +61,7 @@ public sealed class ElfImageRoundTripTests
     public void Orc_rows_read_back_are_the_images_rows(string strategy)
     {
         var image = ExportedImages.Image(strategy);
-        using var elf = ELFReader.Load<ulong>(images.PathOf(strategy));
+        using var elf = ELFReader.Load<ulong>(ExportedImages.PathOf(strategy));
         if (image.Orc is not { } orc)
         {
             Assert.That(elf.TryGetSection(OrcSectionLayout.IpSection, out _), Is.False, $"{strategy} has no ORC tables");

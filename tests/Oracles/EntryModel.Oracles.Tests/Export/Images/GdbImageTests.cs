@@ -10,14 +10,6 @@ namespace EntryModel.Oracles.Tests.Export.Images;
 [TestFixture]
 public sealed class GdbImageTests
 {
-    private ExportedImages images = null!;
-
-    [OneTimeSetUp]
-    public void Export() => images = new ExportedImages();
-
-    [OneTimeTearDown]
-    public void Delete() => images.Delete();
-
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Gdb_names_addresses_as_the_images_symbol_table_does(string strategy)
     {
@@ -30,7 +22,7 @@ public sealed class GdbImageTests
             args.Add(string.Create(CultureInfo.InvariantCulture, $"info symbol 0x{address:x}"));
         }
 
-        args.Add(images.PathOf(strategy));
+        args.Add(ExportedImages.PathOf(strategy));
         var answers = Binutils.Run("gdb", [.. args]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.That(answers, Has.Length.EqualTo(addresses.Count), string.Join('\n', answers));

@@ -13,21 +13,13 @@ namespace EntryModel.Oracles.Tests.Export.Images;
 [TestFixture]
 public sealed partial class ObjdumpDisassemblyTests
 {
-    private ExportedImages images = null!;
-
-    [OneTimeSetUp]
-    public void Export() => images = new ExportedImages();
-
-    [OneTimeTearDown]
-    public void Delete() => images.Delete();
-
     [TestCaseSource(typeof(ExportedImages), nameof(ExportedImages.Strategies))]
     public void Objdump_decodes_every_code_symbol_as_the_model_does(string strategy)
     {
         var image = ExportedImages.Image(strategy);
 
         // -z: zero bytes are code here too, not padding to skip; -w: each instruction's bytes on one line.
-        var objdump = Instructions(Binutils.Run("objdump", "-d", "-z", "-w", images.PathOf(strategy)));
+        var objdump = Instructions(Binutils.Run("objdump", "-d", "-z", "-w", ExportedImages.PathOf(strategy)));
         var differences = new List<string>();
         int compared = 0;
         var covered = new HashSet<ulong>();
