@@ -154,7 +154,7 @@ public sealed class UnwindBenchmarkWorkload
         var provider = machine.Stacks.For(task.Stack);
         var image = UnwindImage.For(kernelImage);
         var walker = UnwinderCatalog.Create(unwinder, image);
-        var seed = capture.Start with { Memory = memory, Stacks = provider };
+        var seed = capture.Start.Over(memory, provider);
 
         // The live copy must walk exactly as the capture does.
         var frozenTrace = UnwindTrace.Collect(walker, capture.Start);

@@ -11,7 +11,8 @@ namespace EntryModel.Analysis.Sweep;
 /// </summary>
 internal sealed class FoldedStackCache(SymbolTable symbols)
 {
-    // What a frame folds to: the function's address, or one of these.
+    // What a frame folds to: the function's address and size (two symbols may start at one address
+    // and differ in size; the lookup picks by both), or one of these pairs.
     private const ulong UserMode = ulong.MaxValue;
     private const ulong Unknown = ulong.MaxValue - 1;
 
@@ -51,20 +52,23 @@ internal sealed class FoldedStackCache(SymbolTable symbols)
     /// <summary>Adds the frame's function to the path; true when it ends the stack (user mode).</summary>
     private bool Add(in ExpectedFrame frame, ref int length)
     {
-        if (length == path.Length)
+        if (length + 2 > path.Length)
         {
-            Array.Resize(ref path, length * 2);
+            Array.Resize(ref path, path.Length * 2);
         }
 
         if (frame.UserMode)
         {
+            path[length++] = UserMode;
             path[length++] = UserMode;
             return true;
         }
 
         // A return address counts as the call before it, as the folded text names it.
         ulong at = frame.Boundary ? frame.Ip : frame.Ip - 1;
-        path[length++] = symbols.TryLookup(at, out var symbol, out _) ? symbol.Address : Unknown;
+        bool known = symbols.TryLookup(at, out var symbol, out _);
+        path[length++] = known ? symbol.Address : Unknown;
+        path[length++] = known ? symbol.Size : Unknown;
         return false;
     }
 

@@ -274,7 +274,7 @@ internal sealed class SweepWorker
     /// Injects <paramref name="e"/> and runs: to the scenario's end (<paramref name="toTheEnd"/>,
     /// concluding whether the event was transparent), or only until the sample is judged. With
     /// <paramref name="judgeNow"/> the sample is judged the moment it is taken, on the machine's live
-    /// memory, so nothing is frozen and the pages the point wrote are recycled; otherwise the sample
+    /// memory, so nothing is frozen and the next restore puts back the pages the point wrote; otherwise the sample
     /// is kept (frozen) in <see cref="sample"/>.
     /// </summary>
     private SweepFailure InjectAndFinish(SweepEvent e, bool judgeNow, bool toTheEnd)
@@ -376,10 +376,10 @@ internal sealed class SweepWorker
         }
 
         // Ours only when our event is the innermost one: a dump from a scenario's event nested inside ours is the scenario's.
-        var frames = capture.GroundTruth;
-        for (int i = 0; i < frames.Count; i++)
+        var live = capture.GroundTruth;
+        for (int i = 0; i < live.Count; i++)
         {
-            var f = frames[i];
+            var f = live[i];
             if (f.IsBoundary)
             {
                 if (f.Kind == TrueFrameKind.Interrupt && f.Vector == outerVector)
@@ -405,7 +405,7 @@ internal sealed class SweepWorker
     {
         var start = UnwindStart.FromPtRegs(nmi.Slot - (ulong)ripOffset, capture.Start.Memory, capture.Start.Stacks, capture.Start.TaskStruct);
         var live = capture.GroundTruth;
-        IReadOnlyList<TrueFrame> outer = live is TrueFrame[] frames ? new ArraySegment<TrueFrame>(frames, index, frames.Length - index) : [.. live.Skip(index)];
+        IReadOnlyList<TrueFrame> outer = live is TrueFrame[] array ? new ArraySegment<TrueFrame>(array, index, array.Length - index) : [.. live.Skip(index)];
         return new StackCapture("NMI sample", start, capture.Stack, outer);
     }
 }

@@ -7,7 +7,8 @@ namespace EntryModel.Machine.Memory;
 
 /// <summary>
 /// The machine's sparse virtual memory: 4 KiB pages with present/writable/user/executable bits,
-/// held in a copy-on-write radix tree so that <see cref="Snapshot"/> is O(1). Guest accesses go
+/// held in a copy-on-write radix tree so that <see cref="Snapshot"/> copies nothing (it only forgets
+/// which pages this epoch copied). Guest accesses go
 /// through a direct-mapped software TLB per privilege level (no tree walk, no dictionary) and
 /// report page faults with the architectural error code; host accesses ignore permissions.
 /// </summary>
@@ -40,8 +41,8 @@ public sealed class GuestMemory : IMemoryReader
     private bool structuralChange;
     private readonly Stack<byte[]> freeFrames = new();
 
-    // Directories made since the last snapshot or restore (path copies and new ones) belong to no
-    // snapshot either, and are reused as pages are: a point's writes then allocate nothing.
+    // Directories made since the last snapshot or full restore (path copies and new ones) belong to
+    // no snapshot either, and are reused as pages are when a full restore drops the live tree.
     private readonly List<PageDirectory> epochDirectories = [];
     private readonly Stack<PageDirectory> freeUpper = new();
     private readonly Stack<PageDirectory> freeLast = new();
@@ -651,7 +652,8 @@ public sealed class GuestMemory : IMemoryReader
                 writeSlots[writeSlotCount] = slot;
             }
 
-            writeSlotCount++;
+            // Past the tracked slots it only needs to say "too many": it stops there.
+            writeSlotCount = Math.Min(writeSlotCount + 1, WriteSlotsTracked + 1);
         }
 
         ref var e = ref tlb[slot];
@@ -708,7 +710,7 @@ public sealed class GuestMemory : IMemoryReader
     }
 
     /// <summary>
-    /// Pages created since the last snapshot or restore belong to no snapshot (each of those starts a
+    /// Pages created since the last snapshot or full restore belong to no snapshot (each of those starts a
     /// new epoch), so when a restore discards the live tree their frames can be reused.
     /// </summary>
     private void RecycleEpochPages()

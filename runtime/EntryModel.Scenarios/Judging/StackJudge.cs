@@ -79,7 +79,7 @@ public sealed class StackJudge
         return truth;
     }
 
-    /// <summary>Both walks (normal and reliable: one walk, judged twice) and their verdicts against the truth.</summary>
+    /// <summary>Both walks (normal, then reliable mode's own, which stops at its first refusal) and their verdicts against the truth.</summary>
     private (UnwindTrace Trace, ExpectedFrame[] Unwound, TraceVerdict Verdict, ReliableTrace Vouched, ReliableVerdict Reliable) Walk(StackCapture stack, IUnwinder unwinder, ExpectedFrame[] truth)
     {
         var trace = UnwindTrace.Collect(unwinder, stack.Start);

@@ -37,8 +37,9 @@ public sealed class ReliableWalker
         if (refusal == ReliableRefusal.None)
         {
             // Frame by frame, stopping at the first one it cannot vouch for, as livepatch does.
+            // The same walk as UnwindTrace.Collect's, frame for frame, so Walk and Judge agree.
             bool more = unwinder.Start(ref state, start);
-            while (more && frames.Count < UnwindTrace.MaxFrames)
+            while (more)
             {
                 frames.Add(UnwindFrame.Of(state));
                 refusal = Check(frames[^1], frames.Count > 1 ? frames[^2] : null, out _);
@@ -48,7 +49,7 @@ public sealed class ReliableWalker
                     break;
                 }
 
-                more = unwinder.NextFrame(ref state);
+                more = frames.Count < UnwindTrace.MaxFrames && unwinder.NextFrame(ref state);
             }
 
             if (refusal == ReliableRefusal.None)

@@ -39,11 +39,14 @@ public readonly record struct UnwindStart(
     private readonly IMemoryReader? resolvedMemory;
     private readonly ulong resolvedAt;
 
-    /// <summary>The stack that held <see cref="At"/> when the start was made (a pointer at a stack's very top counts as that stack); null when none did.</summary>
-    public StackInfo? Stack { get; private init; }
+    private readonly StackInfo? stack;
+    private readonly PageWindow? window;
 
-    /// <summary>The memory's <see cref="IMemoryReader.Window"/>, taken when the start was made.</summary>
-    public PageWindow? Window { get; private init; }
+    /// <summary>The stack that holds <see cref="At"/> (a pointer at a stack's very top counts as that stack), found when the start was made; null when none does, or when this copy's start, stacks or memory differ from the ones it was found for.</summary>
+    public StackInfo? Stack => Resolved ? stack : null;
+
+    /// <summary>The memory's <see cref="IMemoryReader.Window"/>, taken when the start was made; null unless <see cref="Resolved"/>.</summary>
+    public PageWindow? Window => Resolved ? window : null;
 
     /// <summary>Whether <see cref="Stack"/> and <see cref="Window"/> were found for this start's own <see cref="At"/>, <see cref="Stacks"/> and <see cref="Memory"/>.</summary>
     public bool Resolved => resolvedStacks is not null && resolvedAt == At && ReferenceEquals(resolvedStacks, Stacks) && ReferenceEquals(resolvedMemory, Memory);
@@ -58,20 +61,32 @@ public readonly record struct UnwindStart(
     public static UnwindStart FromPtRegs(ulong regs, IMemoryReader memory, IStackInfoProvider stacks, ulong taskStruct = 0) =>
         Resolve(new(UnwindStartKind.PtRegs, 0, 0, 0, regs, taskStruct, memory, stacks));
 
+    /// <summary>The same start over other memory and stacks (a live copy of a frozen capture, say), its stack found again.</summary>
+    public UnwindStart Over(IMemoryReader memory, IStackInfoProvider stacks) => Resolve(this with { Memory = memory, Stacks = stacks });
+
+    /// <summary>Equal when the eight members are: what was found when the start was made is not part of it.</summary>
+    public bool Equals(UnwindStart other) =>
+        Kind == other.Kind && Ip == other.Ip && Sp == other.Sp && Bp == other.Bp && Address == other.Address && TaskStruct == other.TaskStruct
+        && Equals(Memory, other.Memory) && Equals(Stacks, other.Stacks);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Ip, Sp, Bp, Address, TaskStruct, Memory, Stacks);
+
     private static UnwindStart Resolve(UnwindStart start)
     {
         ArgumentNullException.ThrowIfNull(start.Memory);
         ArgumentNullException.ThrowIfNull(start.Stacks);
         ulong at = start.At;
-        var stack = start.Stacks.TryGet(at, out var found) || start.Stacks.TryGet(at - 1, out found) ? found : null;
-        return new UnwindStart(start, start.Stacks, start.Memory) { Stack = stack, Window = start.Memory.Window };
+        var found = start.Stacks.TryGet(at, out var on) || start.Stacks.TryGet(at - 1, out on) ? on : null;
+        return new UnwindStart(start, found, start.Memory.Window);
     }
 
-    private UnwindStart(UnwindStart start, IStackInfoProvider stacks, IMemoryReader memory)
+    private UnwindStart(UnwindStart start, StackInfo? stack, PageWindow? window)
         : this(start.Kind, start.Ip, start.Sp, start.Bp, start.Address, start.TaskStruct, start.Memory, start.Stacks)
     {
-        resolvedStacks = stacks;
-        resolvedMemory = memory;
+        this.stack = stack;
+        this.window = window;
+        resolvedStacks = start.Stacks;
+        resolvedMemory = start.Memory;
         resolvedAt = At;
     }
 }

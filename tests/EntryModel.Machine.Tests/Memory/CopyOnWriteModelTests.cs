@@ -72,7 +72,8 @@ public class CopyOnWriteModelTests
 
     /// <summary>
     /// What a sweep does: snapshots, then many restores of the latest one with guest writes (through
-    /// the write TLB, as the CPU writes) and reads between them, now and then an older snapshot.
+    /// the write TLB, as the CPU writes) and reads between them, now and then an older snapshot; also
+    /// host writes and reads, frozen views (which must never change) and structural changes.
     /// A restore to the latest snapshot puts back only the pages written since the last restore,
     /// keeping the copies and the TLBs: after every step the memory must read as the plain model.
     /// </summary>
@@ -92,6 +93,7 @@ public class CopyOnWriteModelTests
         }
 
         var snapshots = new List<(MemorySnapshot Snap, Dictionary<ulong, byte[]> Pages)>();
+        var frozen = new List<(IMemoryReader View, ulong Page, byte[] Bytes)>();
         for (int step = 0; step < 4000; step++)
         {
             int op = random.Next(100);
@@ -104,7 +106,25 @@ public class CopyOnWriteModelTests
                 Assert.That(memory.TryWrite64(page + (ulong)off, v), Is.True);
                 BitConverter.TryWriteBytes(reference[page].AsSpan(off), v);
             }
-            else if (op < 74)
+            else if (op < 71)
+            {
+                // A host write (the scenario's own setup, a hypercall's reply).
+                int off = random.Next(0x1000 - 8);
+                ulong v = (ulong)random.NextInt64();
+                memory.WriteUInt64(page + (ulong)off, v);
+                BitConverter.TryWriteBytes(reference[page].AsSpan(off), v);
+            }
+            else if (op < 72)
+            {
+                // A frozen view (what a kept capture reads) must not move with later writes or restores.
+                frozen.Add((memory.Freeze(), page, reference[page].ToArray()));
+            }
+            else if (op < 73)
+            {
+                // Same permissions, new page objects: a structural change the next restore must see.
+                memory.Protect(page, 0x1000, PagePermissions.Writable);
+            }
+            else if (op < 75)
             {
                 snapshots.Add((memory.Snapshot(), Copy(reference)));
             }
@@ -133,6 +153,14 @@ public class CopyOnWriteModelTests
                 }
 
                 Assert.That(memory.Read(p, 0x1000).AsSpan().SequenceEqual(reference[p]), $"step {step} page {p:x} (host read)");
+                ulong word = (ulong)random.Next(0x1000 / 8) * 8;
+                Assert.That(memory.TryReadUInt64(p + word, out ulong shown) && shown == BitConverter.ToUInt64(reference[p], (int)word), $"step {step} page {p:x} (host word read)");
+            }
+
+            foreach (var (view, p, bytes) in frozen)
+            {
+                var now = new byte[0x1000];
+                Assert.That(view.TryRead(p, now) && now.AsSpan().SequenceEqual(bytes), $"step {step}: a frozen view of {p:x} changed");
             }
         }
 

@@ -19,7 +19,11 @@ public class UnwindStartTests
         Assert.That(start.Stacks.TryGet(start.At, out var expected), Is.True);
         Assert.That(start.Stack, Is.SameAs(expected));
         Assert.That((start with { Sp = UserSp }).Resolved, Is.False, "another stack pointer");
-        Assert.That((start with { Stacks = TestStacks.All }).Resolved, Is.EqualTo(ReferenceEquals(start.Stacks, TestStacks.All)), "other stacks");
+        Assert.That((start with { Stacks = new TestStacks(TestStacks.Task, TestStacks.Irq, TestStacks.Ist) }).Resolved, Is.False, "other stacks");
+        Assert.That((start with { Sp = UserSp }).Stack, Is.Null, "a copy does not carry the stack it was not found for");
+        Assert.That(start with { Sp = UserSp }, Is.Not.EqualTo(start));
+        Assert.That(start.Over(start.Memory, start.Stacks), Is.EqualTo(start), "what was found is no part of equality");
+        Assert.That(start.Over(new FakeMemory(), start.Stacks).Resolved, Is.True, "Over finds the stack again");
         Assert.That((start with { Memory = new FakeMemory() }).Resolved, Is.False, "other memory");
         Assert.That((start with { Kind = UnwindStartKind.PtRegs }).Resolved, Is.EqualTo(start.Address == start.Sp), "another kind starts elsewhere");
     }
