@@ -1,6 +1,3 @@
-using System.Globalization;
-using EntryModel.Export.Core;
-using EntryModel.Machine.Execution;
 using EntryModel.Oracles.Tests.Export.Images;
 using EntryModel.Scenarios.Catalog;
 using EntryModel.Unwinding;
@@ -46,39 +43,17 @@ public sealed class GdbOrcSweepTests
     {
         var image = ExportedImages.Image("orc");
         var unwinder = UnwinderCatalog.Create("orc", UnwindImage.For(image));
-        Assert.That(ScenarioCatalog.TryGet(scenarioName, out var scenario), Is.True);
-        var session = scenario!.Prepare(image);
-
-        var points = new List<(ulong Rip, IReadOnlyList<string> Orc, UnwindTrace Trace, string Core)>();
-        while (session.Run(Every).Kind == StopKind.InstructionCount)
-        {
-            if (session.Machine.Cpu.Cpl != 0)
-            {
-                continue;
-            }
-
-            var capture = session.CaptureHere();
-            string core = Path.Combine(dir, $"{scenarioName}-{points.Count.ToString(CultureInfo.InvariantCulture)}.core");
-            ElfCoreWriter.WriteFile(MachineCore.Of(session.Machine, session.Machine.Cpu), core);
-            points.Add((session.Machine.Cpu.Rip, ModelFrames.AsGdbWithSignalFrames(ModelFrames.Unwound(image, "orc", capture)), UnwindTrace.Collect(unwinder, capture.Start), core));
-        }
-
-        var args = new List<string> { "-batch", "-nx" };
-        foreach (var (_, _, _, core) in points)
-        {
-            args.AddRange(["-ex", "echo @@point\\n", "-ex", "core-file " + core, "-ex", GdbBacktrace.Command]);
-        }
-
-        args.Add(ExportedImages.PathOf(image));
-        var outputs = Binutils.Run("gdb", [.. args]).Split("@@point\n")[1..];
-        Assert.That(outputs, Has.Length.EqualTo(points.Count));
+        var points = CoreSweep.Take(image, scenarioName, Every, dir);
+        var backtraces = CoreSweep.Backtraces(image, points);
 
         var failures = new List<string>();
         int same = 0, intoUser = 0, further = 0;
         for (int i = 0; i < points.Count; i++)
         {
-            var (rip, orc, trace, _) = points[i];
-            var gdb = GdbBacktrace.Parse(outputs[i], rip);
+            var (rip, _, capture, _) = points[i];
+            var orc = ModelFrames.AsGdbWithSignalFrames(ModelFrames.Unwound(image, "orc", capture));
+            var trace = UnwindTrace.Collect(unwinder, capture.Start);
+            var gdb = backtraces[i];
             var kernel = gdb.KernelFunctions;
             var rest = gdb.UserFrames;
             string where = $"{ModelFrames.Name(image, rip)} 0x{rip:x}: orc [{string.Join(" ", orc)}] {(trace.Done ? "done" : trace.Error.ToString())}; gdb {gdb}";
