@@ -47,6 +47,13 @@ public static class KernelCorpus
         }
     }
 
+    /// <summary>
+    /// The corpus files of a configuration the generator does not attempt: the 32-bit vDSO, built with
+    /// -m32 (32-bit code, ELF32 objects, .debug_frame from CFI). Listed so that reports say what they leave out.
+    /// </summary>
+    public static IEnumerable<string> NotAttempted(string configuration) =>
+        File.ReadAllLines(Path.Combine(Root, configuration, "files.txt")).Where(line => line.Contains("/vdso32/", StringComparison.Ordinal));
+
     /// <summary>One file of a configuration by its path in the kernel tree (e.g. <c>arch/x86/entry/entry_64.s</c>).</summary>
     public static string PathOf(string configuration, string kernelPath) =>
         Files(configuration).FirstOrDefault(f => f.KernelPath == kernelPath).File

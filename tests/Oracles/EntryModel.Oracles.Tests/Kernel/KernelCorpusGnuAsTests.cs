@@ -54,7 +54,8 @@ public sealed class KernelCorpusGnuAsTests
             Directory.Delete(dir, recursive: true);
         }
 
-        TestContext.Out.WriteLine($"{equal} of {total} kernel files equal to GNU as");
+        var notAttempted = KernelCorpus.Configurations.SelectMany(c => KernelCorpus.NotAttempted(c).Select(f => $"{c}:{f}")).ToList();
+        TestContext.Out.WriteLine($"{equal} of {total} 64-bit kernel files equal to GNU as; not attempted: {notAttempted.Count} 32-bit vDSO files ({string.Join(", ", notAttempted)})");
         TestContext.Out.WriteLine(report.ToString());
         Assert.That(equal, Is.GreaterThanOrEqualTo(EqualFloor), $"{equal} of {total} kernel files equal to GNU as, fewer than before:\n{report}");
     }
