@@ -365,8 +365,18 @@ internal sealed class SweepWorker
     }
 
     /// <summary>Whether the task's live frames include the injected timer's interrupt: preempted by it, not sleeping of its own accord.</summary>
-    private bool SwitchedOutFromInterrupt(KernelTask task) =>
-        session.Machine.GroundTruth.ChainOfTask(task.Stack).Any(f => f.Kind == TrueFrameKind.Interrupt && f.Vector == SweepEvents.TimerVector);
+    private bool SwitchedOutFromInterrupt(KernelTask task)
+    {
+        foreach (var f in session.Machine.GroundTruth.ChainOfTaskInPlace(task.Stack))
+        {
+            if (f.Kind == TrueFrameKind.Interrupt && f.Vector == SweepEvents.TimerVector)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool Claim(StackCapture capture)
     {

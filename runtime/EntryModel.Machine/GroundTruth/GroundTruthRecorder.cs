@@ -86,6 +86,10 @@ public sealed class GroundTruthRecorder : ISnapshotObserver
     /// </summary>
     public ReadOnlySpan<TrueFrame> CurrentChainInPlace() => chain.AsSpan();
 
+    /// <summary>The live frames of the task whose kernel stack is <paramref name="taskStack"/>, outermost first, without a copy (as <see cref="CurrentChainInPlace"/>).</summary>
+    public ReadOnlySpan<TrueFrame> ChainOfTaskInPlace(StackInfo taskStack) =>
+        taskChains.TryGetValue(taskStack, out var c) ? c.AsSpan() : [];
+
     /// <summary>The live frames of the task whose kernel stack is <paramref name="taskStack"/> (running or asleep), innermost first.</summary>
     public IReadOnlyList<TrueFrame> ChainOfTask(StackInfo taskStack) =>
         taskChains.TryGetValue(taskStack, out var c) ? Innermost(c) : [];

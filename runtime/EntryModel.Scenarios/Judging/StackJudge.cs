@@ -50,9 +50,7 @@ public sealed class StackJudge
         var state = default(UnwindState);
         UnwindTrace.Collect(unwinder, stack.Start, frames, ref state);
         bool matches = MatchesTruth(frames, truth, out int reported, out int agreeing);
-        var verdict = matches && state.Error == UnwindError.None ? TraceVerdict.Exact
-            : reported <= truth.Length && agreeing == reported ? TraceVerdict.Incomplete
-            : TraceVerdict.Wrong;
+        var verdict = Verdict(reported, agreeing, truth.Length, state.Error);
         var refusal = reliable.Judge(unwinder, frames, state, out _);
         var reliableVerdict = refusal != ReliableRefusal.None ? ReliableVerdict.Refused : matches ? ReliableVerdict.Vouched : ReliableVerdict.WrongWhileReliable;
         return (verdict, reliableVerdict);
@@ -131,13 +129,22 @@ public sealed class StackJudge
 
     public static TraceVerdict Classify(ExpectedFrame[] unwound, ExpectedFrame[] truth, UnwindError error)
     {
-        if (unwound.AsSpan().SequenceEqual(truth) && error == UnwindError.None)
-        {
-            return TraceVerdict.Exact;
-        }
-
-        return unwound.Length <= truth.Length && truth.AsSpan(0, unwound.Length).SequenceEqual(unwound) ? TraceVerdict.Incomplete : TraceVerdict.Wrong;
+        ArgumentNullException.ThrowIfNull(unwound);
+        ArgumentNullException.ThrowIfNull(truth);
+        int agreeing = unwound.AsSpan().CommonPrefixLength(truth);
+        return Verdict(unwound.Length, agreeing, truth.Length, error);
     }
+
+    /// <summary>
+    /// The one rule both paths classify by, from how many frames a walk reported, how many of them
+    /// agree with the truth from the innermost on, and how it ended: exact only when all of them and
+    /// all of the truth agree and the walk ended without error; incomplete when what it reported is
+    /// a prefix of the truth; wrong otherwise.
+    /// </summary>
+    private static TraceVerdict Verdict(int reported, int agreeing, int truthLength, UnwindError error) =>
+        agreeing != reported || reported > truthLength ? TraceVerdict.Wrong
+        : reported == truthLength && error == UnwindError.None ? TraceVerdict.Exact
+        : TraceVerdict.Incomplete;
 
     private JudgedRow[] Rows(ExpectedFrame[] unwound, ExpectedFrame[] truth)
     {

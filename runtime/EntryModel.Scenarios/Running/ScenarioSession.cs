@@ -290,7 +290,7 @@ public sealed class ScenarioSession
         ArgumentNullException.ThrowIfNull(task);
         ulong saved = Kernel.Tasks.SavedRsp(task);
         var start = UnwindStart.FromSleepingTask(saved, CaptureLive ? Machine.Memory : Machine.Memory.Freeze(), Machine.Stacks.For(task.Stack), task.StructAddress);
-        var stack = new StackCapture($"sleeping task {task.Name}", start, task.Stack, UpToUserMode(Machine.GroundTruth.ChainOfTask(task.Stack)));
+        var stack = new StackCapture($"sleeping task {task.Name}", start, task.Stack, UpToUserMode(Machine.GroundTruth.ChainOfTaskInPlace(task.Stack)));
         stacks.Add(stack);
         return stack;
     }
@@ -323,10 +323,7 @@ public sealed class ScenarioSession
         return new StackCapture(() => $"DUMP_STACK from {BacktraceSymbolizer.FormatAddress(symbols, rip)} on {stack.Name}", start, stack, UpToUserMode(machine.GroundTruth.CurrentChainInPlace()));
     }
 
-    /// <summary>The live frames a kernel unwinder can reach: innermost first, through the first return to user mode.</summary>
-    private static TrueFrame[] UpToUserMode(IReadOnlyList<TrueFrame> chain) => UpToUserMode([.. chain.Reverse()]);
-
-    /// <summary>The same, from the frames outermost first (the recorder's own order).</summary>
+    /// <summary>The live frames a kernel unwinder can reach, from the recorder's frames (outermost first): innermost first, through the first return to user mode.</summary>
     private static TrueFrame[] UpToUserMode(ReadOnlySpan<TrueFrame> outermostFirst)
     {
         // Counted first, then copied: a sweep captures at every point.
