@@ -18,6 +18,9 @@ public sealed class CallSites
 
     public int Count => targets.Count;
 
+    /// <summary>Every address that follows a call, in no particular order.</summary>
+    public IEnumerable<ulong> ReturnAddresses => targets.Keys;
+
     public bool TryGetTarget(ulong returnAddress, out ulong target) => targets.TryGetValue(returnAddress, out target);
 
     public static CallSites FromImage(KernelImage image, KernelTextRange text)

@@ -46,6 +46,7 @@ public sealed class UnwindImage
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
         PreemptIrqFlag = image.Constants.TryGetValue("PF_PREEMPT_IRQ", out long pf) ? (ulong)pf : 0;
         Orc = image.Orc;
+        OrcCallSites = Orc is null ? null : OrcCallSiteRows.Build(Orc, CallSites);
         RetFromFork = image.Symbols.TryGet("ret_from_fork", out var fork) ? fork.Address : 0;
     }
 
@@ -79,6 +80,9 @@ public sealed class UnwindImage
 
     /// <summary>The image's ORC tables, for the <c>orc</c> unwinder; null when the image has none.</summary>
     public OrcTable? Orc { get; }
+
+    /// <summary>The ORC row at each of the image's calls, for the <c>orc</c> unwinder's return addresses; null without ORC tables.</summary>
+    public OrcCallSiteRows? OrcCallSites { get; }
 
     /// <summary>Where a new task first runs (<c>ret_from_fork</c>); 0 when the image has no such symbol.</summary>
     public ulong RetFromFork { get; }

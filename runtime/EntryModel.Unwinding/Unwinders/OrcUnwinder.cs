@@ -21,6 +21,7 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     private readonly bool canVouch;
 
     private readonly OrcTable? table;
+    private readonly OrcCallSiteRows? callSiteRows;
     private readonly KernelTextRange text;
     private readonly ulong retFromFork;
 
@@ -32,6 +33,7 @@ public sealed class OrcUnwinder : FramePointerUnwinder
         : base(image)
     {
         table = image.Orc;
+        callSiteRows = image.OrcCallSites;
         text = image.Text;
         retFromFork = image.RetFromFork;
         iretFrameOffset = (ulong)image.PtRegs.Ip;
@@ -158,6 +160,12 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     private bool TryFindRow(in UnwindState state, out OrcEntry row)
     {
         bool exact = state.Kind != UnwindFrameKind.Call || (state.Frames == 0 && retFromFork != 0 && state.Ip == retFromFork);
+        if (!exact && callSiteRows is not null && callSiteRows.TryFind(state.Ip, out row))
+        {
+            // A return address after one of the image's calls: its row was found once, when the image was read.
+            return true;
+        }
+
         ulong at = exact ? state.Ip : state.Ip - 1;
         if (at == 0)
         {

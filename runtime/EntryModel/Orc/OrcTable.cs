@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace EntryModel;
 
 /// <summary>
@@ -5,7 +9,7 @@ namespace EntryModel;
 /// and <c>.orc_unwind</c>), each row covering the addresses from its own up to the next row's, and
 /// the fast lookup table (<c>orc_lookup</c>): for every 256-byte block of text from
 /// <see cref="TextStart"/> to <see cref="TextEnd"/>, the index of the row in force at the block's
-/// start. Finding a row is a table index, then a binary search over at most one block's rows.
+/// start. Finding a row is a table index, then a count of the block's rows at or below the address.
 /// </summary>
 public sealed class OrcTable
 {
@@ -16,7 +20,11 @@ public sealed class OrcTable
     private readonly OrcEntry[] entries;
     private readonly uint[] lookup;
 
-    /// <summary>Each row's address less <see cref="TextStart"/>: the search reads 4 bytes a row, not 8.</summary>
+    /// <summary>
+    /// Each row's address less <see cref="TextStart"/> (the search reads 4 bytes a row, not 8),
+    /// then <see cref="Vector256{T}.Count"/> words that no address reaches, so that a vector read
+    /// from any row stays inside the array.
+    /// </summary>
     private readonly uint[] offsets;
 
     public OrcTable(IReadOnlyList<ulong> ips, IReadOnlyList<OrcEntry> entries, ulong textStart, ulong textEnd)
@@ -48,7 +56,7 @@ public sealed class OrcTable
         lookup = BuildLookup(this.ips, TextStart, TextEnd);
 
         // Rows before the text are in force from its start; rows far past its end are never in force in it.
-        offsets = [.. this.ips.Select(a => a < TextStart ? 0u : (uint)Math.Min(a - TextStart, uint.MaxValue))];
+        offsets = [.. this.ips.Select(a => a < TextStart ? 0u : (uint)Math.Min(a - TextStart, uint.MaxValue)), .. Enumerable.Repeat(uint.MaxValue, Vector256<uint>.Count)];
     }
 
     public IReadOnlyList<ulong> Ips => ips;
@@ -81,50 +89,55 @@ public sealed class OrcTable
     /// The row in force at <paramref name="ip"/> (the kernel's <c>orc_find</c>): the last row whose
     /// address is at or below it. False outside the text the table covers or below its first row.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(ulong ip, out OrcEntry entry)
     {
         ulong offset = ip - TextStart;
         ulong block = offset / LookupBlockSize;
-        if (ip < TextStart || ip >= TextEnd || block + 1 >= (ulong)lookup.Length || offsets.Length == 0)
+        if (ip < TextStart || ip >= TextEnd || block + 1 >= (ulong)lookup.Length || entries.Length == 0)
         {
             entry = OrcEntry.Undefined;
             return false;
         }
 
-        // The block's rows: from the one in force at its start to the one in force at the next block's.
+        // The row in force is the last of the block's rows that start at or below the address. Most
+        // blocks hold a few rows: counting those of the next 8 in one vector compare decides them
+        // without a branch on the data (rows past the block start past the address, and the padding
+        // never does). Only a block of 8 or more rows goes on to halve the rest.
         int lo = (int)lookup[block];
-        int hi = Math.Min((int)lookup[block + 1] + 1, offsets.Length) - 1;
         uint at = (uint)offset;
-        int found;
-        if (hi - lo <= 8)
+        var eight = Vector256.LoadUnsafe(ref offsets[lo]);
+        int count = BitOperations.PopCount(Vector256.LessThanOrEqual(eight, Vector256.Create(at)).ExtractMostSignificantBits());
+        if (count == 0)
         {
-            // Most blocks hold a row or two: a short forward scan beats halving.
-            found = lo;
-            while (found < hi && offsets[found + 1] <= at)
-            {
-                found++;
-            }
-        }
-        else
-        {
-            found = lo;
-            for (int length = hi - lo + 1; length > 1;)
-            {
-                int half = length >> 1;
-                found = offsets[found + half] <= at ? found + half : found;
-                length -= half;
-            }
-        }
-
-        if (found < 0 || offsets[found] > at)
-        {
+            // Below the first row (only block 0 can start before it).
             entry = OrcEntry.Undefined;
             return false;
+        }
+
+        int found = lo + count - 1;
+        if (count == Vector256<uint>.Count)
+        {
+            found = Halve(found, Math.Min((int)lookup[block + 1] + 1, entries.Length) - 1, at);
         }
 
         entry = entries[found];
         return true;
+    }
+
+    /// <summary>The last row in [<paramref name="lo"/>, <paramref name="hi"/>] starting at or below <paramref name="at"/>, given that <paramref name="lo"/> does.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int Halve(int lo, int hi, uint at)
+    {
+        int found = lo;
+        for (int length = hi - lo + 1; length > 1;)
+        {
+            int half = length >> 1;
+            found = offsets[found + half] <= at ? found + half : found;
+            length -= half;
+        }
+
+        return found;
     }
 
     /// <summary><c>.orc_unwind_ip</c> as the kernel stores it at <paramref name="address"/>: each row's address minus its slot's.</summary>
