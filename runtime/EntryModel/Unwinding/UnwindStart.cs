@@ -51,6 +51,18 @@ public readonly record struct UnwindStart(
     /// <summary>Whether <see cref="Stack"/> and <see cref="Window"/> were found for this start's own <see cref="At"/>, <see cref="Stacks"/> and <see cref="Memory"/>.</summary>
     public bool Resolved => resolvedStacks is not null && resolvedAt == At && ReferenceEquals(resolvedStacks, Stacks) && ReferenceEquals(resolvedMemory, Memory);
 
+    /// <summary>
+    /// <see cref="Stack"/> and <see cref="Window"/> with <see cref="Resolved"/> decided once: what a
+    /// walk's start reads (the properties would each decide it again).
+    /// </summary>
+    internal bool TryGetResolved(out StackInfo? resolvedStack, out PageWindow? resolvedWindow)
+    {
+        bool resolved = Resolved;
+        resolvedStack = resolved ? stack : null;
+        resolvedWindow = resolved ? window : null;
+        return resolved;
+    }
+
     public static UnwindStart FromRegisters(ulong ip, ulong sp, ulong bp, IMemoryReader memory, IStackInfoProvider stacks, ulong taskStruct = 0) =>
         Resolve(new(UnwindStartKind.Registers, ip, sp, bp, 0, taskStruct, memory, stacks));
 

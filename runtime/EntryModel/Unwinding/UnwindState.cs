@@ -106,34 +106,46 @@ public struct UnwindState
     {
         ArgumentNullException.ThrowIfNull(start.Memory);
         ArgumentNullException.ThrowIfNull(start.Stacks);
-        // Cleared and filled in place: a whole new state copied over the old one costs more than
-        // the walk's first frames.
-        state = default;
         at = start.At;
-        StackInfo? stack;
-        if (start.Resolved)
+        var memory = start.Memory;
+        if (!start.TryGetResolved(out var stack, out var window))
         {
-            // Found when the start was made: the provider and the memory are not asked again.
-            state.memory = start.Memory;
-            state.window = start.Window;
-            stack = start.Stack;
-        }
-        else
-        {
-            state.Memory = start.Memory;
+            window = memory.Window;
             stack = start.Stacks.TryGet(at, out var found) || start.Stacks.TryGet(at - 1, out found) ? found : null;
         }
 
-        state.Stacks = start.Stacks;
-        if (stack is null)
-        {
-            return state.Fail(UnwindError.UnknownStack);
-        }
+        // Filled in place, every field once: clearing the whole state first (a loop of word stores,
+        // as it holds references) and filling it again costs more than a walk's first frame.
+        Unsafe.SkipInit(out state);
+        state.Reset(memory, window, start.Stacks, stack, at);
+        return stack is not null || state.Fail(UnwindError.UnknownStack);
+    }
 
-        state.Stack = stack;
-        state.StackMask = stack.VisitBit;
-        state.Floor = at;
-        return true;
+    /// <summary>Every field of a fresh state on <paramref name="on"/> (null: none), floored at <paramref name="at"/>.</summary>
+    private void Reset(IMemoryReader reader, PageWindow? shown, IStackInfoProvider stacks, StackInfo? on, ulong at)
+    {
+        stack = on;
+        stackLow = on?.Low ?? 0;
+        stackHigh = on?.High ?? 0;
+        memory = reader;
+        window = shown;
+        Ip = 0;
+        Sp = 0;
+        Bp = 0;
+        Slot = 0;
+        Regs = 0;
+        PartialRegs = false;
+        PreviousRegs = 0;
+        UserMode = false;
+        Kind = default;
+        Floor = on is null ? 0 : at;
+        StackMask = on?.VisitBit ?? 0;
+        Error = UnwindError.None;
+        Caveats = UnwindCaveat.None;
+        Done = false;
+        Frames = 0;
+        Pending = 0;
+        Stacks = stacks;
     }
 
     /// <summary>Whether the walk is over: done or failed.</summary>

@@ -40,4 +40,38 @@ public class UnwindStartTests
         Assert.That(UnwinderCatalog.Create("frame", SyntheticKernel.Unwind).Start(ref state, start), Is.False);
         Assert.That(state.Error, Is.EqualTo(UnwindError.UnknownStack));
     }
+
+    [Test]
+    public void Beginning_again_over_a_walked_state_leaves_nothing_of_the_old_walk()
+    {
+        // TryBegin fills the state field by field without clearing it first: every field, private
+        // ones included, must come out as over a cleared state.
+        var scene = Scenes.Syscall();
+        var unwinder = UnwinderCatalog.Create("frame-encoded", SyntheticKernel.Unwind);
+        var walked = default(UnwindState);
+        Assert.That(unwinder.Start(ref walked, scene.Start), Is.True);
+        while (unwinder.NextFrame(ref walked))
+        {
+        }
+
+        walked.Caveats = UnwindCaveat.CrossedStackWithoutRegs;
+        walked.Pending = 0x1234;
+        walked.PartialRegs = true;
+        walked.PreviousRegs = 0x5678;
+        var fields = typeof(UnwindState).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+        var fresh = default(UnwindState);
+        foreach (var start in new[] { scene.Start, scene.Start with { Sp = UserSp } })
+        {
+            var reused = walked;
+            bool began = UnwindState.TryBegin(start, out reused, out _);
+            Assert.That(UnwindState.TryBegin(start, out fresh, out _), Is.EqualTo(began));
+            foreach (var field in fields)
+            {
+                Assert.That(field.GetValue(reused), Is.EqualTo(field.GetValue(fresh)), $"{field.Name} after a walk, starting at 0x{start.At:x}");
+            }
+        }
+
+        object cleared = default(UnwindState);
+        Assert.That(fields.Count(f => !Equals(f.GetValue(walked), f.GetValue(cleared))), Is.GreaterThan(12), "the walked state is far from a cleared one");
+    }
 }
