@@ -25,7 +25,8 @@ namespace EntryModel.Oracles.Tests.Export.Cores;
 /// </list>
 /// And the seed thread's reason for <c>pt_regs+1</c>: gdb names a return address by the byte before
 /// it, so the fake frame's <c>pt_regs+1</c> is named <c>pt_regs</c>, and a plain <c>pt_regs</c> is named by
-/// whatever holds the byte before the marker.
+/// whatever holds the byte before the marker: nothing in the model's layout (alignment padding), the
+/// function before it where one ends flush against it.
 /// </summary>
 [TestFixture]
 public sealed class GdbCoreTests
@@ -193,7 +194,51 @@ public sealed class GdbCoreTests
         string before = image.Symbols.TryLookup(ptRegs - 1, out var symbol, out _) ? symbol.Name : "??";
         Assert.That(wrong.Frames[1].Pc, Is.EqualTo(ptRegs));
         Assert.That(wrong.Frames[1].Function, Is.EqualTo(before).And.Not.EqualTo("pt_regs"), "gdb names the frame by the byte before pt_regs, which pt_regs does not hold");
-        TestContext.Out.WriteLine($"pt_regs+1: {gdb}\npt_regs:   {wrong}");
+
+        // In the model, as in the seed's kernel, alignment padding that no ELF symbol's size covers
+        // lies before pt_regs, so gdb has no name for it (the kernel's kallsyms, which lets every
+        // symbol reach the next, would name the function before). Where a function ends flush
+        // against the marker, gdb names the plain pt_regs by that function: the wrong function the
+        // +1 avoids, while pt_regs+1 is still named pt_regs.
+        string flushPath = Path.Combine(dir, "pt-regs-frame-flush.elf");
+        EntryModel.Export.ElfImageWriter.WriteFile(WithFunctionEndingAt(image, ptRegs, FlushFunction), flushPath);
+        var flushPlain = GdbBacktrace.Of(flushPath, plain);
+        var flushPlusOne = GdbBacktrace.Of(flushPath, plusOne);
+        Assert.That(flushPlain.Frames[1], Is.EqualTo(new GdbFrame(FlushFunction, ptRegs)), "a plain pt_regs is named by the function that ends where pt_regs begins");
+        Assert.That(flushPlusOne.Frames[1], Is.EqualTo(new GdbFrame("pt_regs", ptRegs + 1)), "pt_regs+1 is pt_regs whatever lies before it");
+        TestContext.Out.WriteLine($"pt_regs+1: {gdb}\npt_regs:   {wrong}\nflush, pt_regs: {flushPlain}\nflush, pt_regs+1: {flushPlusOne}");
+    }
+
+    /// <summary>The name of the function <see cref="WithFunctionEndingAt"/> places before pt_regs.</summary>
+    private const string FlushFunction = "function_before_pt_regs";
+
+    /// <summary>
+    /// <paramref name="image"/> with one more function, <paramref name="name"/>: 16 bytes of code
+    /// (nops, then ret) in the same section that end exactly at <paramref name="end"/>, where no
+    /// chunk of the image lies.
+    /// </summary>
+    private static KernelImage WithFunctionEndingAt(KernelImage image, ulong end, string name)
+    {
+        const int Length = 16;
+        ulong start = end - Length;
+        var marker = image.Symbols.All.Single(s => s.Address == end && s.Name == "pt_regs");
+        Assert.That(image.Chunks.Any(c => c.Address < end && c.End > start), Is.False, "the bytes before pt_regs hold nothing in the model");
+        var code = Enumerable.Repeat((byte)0x90, Length - 1).Append((byte)0xc3).ToArray();
+        var flags = image.Chunks.First(c => c.Section == marker.Section).Flags;
+        return new KernelImage(
+            image.Model,
+            image.Strategy,
+            image.Description,
+            image.Defines,
+            [.. image.Chunks, new ImageChunk(marker.Section, start, code, flags)],
+            new SymbolTable([.. image.Symbols.All, new Symbol(name, start, Length, SymbolKind.Function, marker.Section)]),
+            image.Relocations,
+            image.Lines,
+            image.Idt,
+            image.SyscallEntry,
+            image.Constants,
+            image.Orc,
+            image.Validation);
     }
 
     [Test]
