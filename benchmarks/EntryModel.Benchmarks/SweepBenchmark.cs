@@ -1,4 +1,10 @@
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
 using EntryModel.Analysis.Sweep;
 using EntryModel.Scenarios.Catalog;
 using EntryModel.Unwinding;
@@ -13,10 +19,12 @@ namespace EntryModel.Benchmarks;
 /// sample, walk every unwinder of the strategy once and judge the walk in normal and reliable mode,
 /// classify (NMI samples also fold their stacks for the profile). <c>ToTheSample</c> stops there
 /// (the chain); <c>ToTheEnd</c> also runs the scenario to its end and concludes it, as the
-/// sweep does to prove the point transparent. Mean is per point.
+/// sweep does to prove the point transparent. Mean is per point; the <c>Unwinds/s</c> columns give
+/// what a core does per second, counted per point and per unwinder judged (2 or 3 a point), from the
+/// Mean and from the quickest iteration.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10, id: "Sweep")]
+[Config(typeof(Configuration))]
 public class SweepBenchmark
 {
     private const int Points = 2048;
@@ -66,6 +74,56 @@ public class SweepBenchmark
         }
 
         return exact;
+    }
+
+    /// <summary>One launch, 3 warmups, 10 iterations; Min and the throughput columns.</summary>
+    private sealed class Configuration : ManualConfig
+    {
+        public Configuration()
+        {
+            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Sweep"));
+            AddColumn(StatisticColumn.Min, new ThroughputColumn(perUnwinder: false), new ThroughputColumn(perUnwinder: true));
+        }
+    }
+
+    /// <summary>Points, or unwinders judged, per second on one core: from the Mean, and (in brackets) from the quickest iteration.</summary>
+    private sealed class ThroughputColumn(bool perUnwinder) : IColumn
+    {
+        public string Id => perUnwinder ? "SweepUnwindsPerSecond" : "SweepPointsPerSecond";
+
+        public string ColumnName => perUnwinder ? "Unwinds/s (Min)" : "Points/s (Min)";
+
+        public bool AlwaysShow => true;
+
+        public ColumnCategory Category => ColumnCategory.Custom;
+
+        public int PriorityInCategory => perUnwinder ? 1 : 0;
+
+        public bool IsNumeric => true;
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Legend => perUnwinder
+            ? "Unwinders judged per second on one core (each point walks and judges every unwinder of its strategy): from the Mean (from the Min)"
+            : "Injection points per second on one core: from the Mean (from the Min)";
+
+        public bool IsAvailable(Summary summary) => true;
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var statistics = summary[benchmarkCase]?.ResultStatistics;
+            if (statistics is null || benchmarkCase.Parameters["Strategy"] is not string strategy || !StrategyCatalog.TryGet(strategy, out var image))
+            {
+                return "-";
+            }
+
+            int each = perUnwinder ? UnwinderCatalog.For(image).Count : 1;
+            return string.Create(CultureInfo.InvariantCulture, $"{each * 1e9 / statistics.Mean:N0} ({each * 1e9 / statistics.Min:N0})");
+        }
     }
 }
 
