@@ -5,10 +5,12 @@ using LibObjectFile.Elf;
 namespace EntryModel.Export;
 
 /// <summary>
-/// Writes an assembled GAS file as an ELF64 x86-64 relocatable object (ET_REL), as GNU as lays it
-/// out in every way a linker or readelf sees: .text, .data and .bss first (GNU as always has them),
-/// then the sections in the order the text used them, each followed by its .rela section; then
-/// .symtab, .strtab and .shstrtab. The ELF encoding itself is LibObjectFile's.
+/// Writes an assembled GAS file as a relocatable object (ET_REL) — ELF64 x86-64 with RELA
+/// relocations, or for a file assembled as <c>as --32</c> ELF32 i386 with REL ones (the addends
+/// are in the section bytes already) — as GNU as lays it out in every way a linker or readelf
+/// sees: .text, .data and .bss first (GNU as always has them), then the sections in the order the
+/// text used them, each followed by its .rela (.rel) section; then .symtab, .strtab and
+/// .shstrtab. The ELF encoding itself is LibObjectFile's.
 /// </summary>
 public static class ElfObjectWriter
 {
@@ -31,19 +33,22 @@ public static class ElfObjectWriter
             throw new InvalidOperationException($"{file.SourceName} has {file.Diagnostics.Count} errors, first {file.Diagnostics[0]}: there is no object to write");
         }
 
-        var elf = new ElfFile(ElfArch.X86_64, addDefaultSections: false);
+        bool i386 = file.Machine == ObjectFileMachine.I386;
+        var elf = i386
+            ? new ElfFile(ElfArch.I386, ElfFileClass.Is32, ElfEncoding.Lsb, addDefaultSections: false)
+            : new ElfFile(ElfArch.X86_64, addDefaultSections: false);
         elf.Add(new ElfNullSection());
 
         var ordered = InGnuOrder(file);
         var sections = ordered.ToDictionary(s => s.Name, Section, StringComparer.Ordinal);
         var names = new ElfStringTable { VirtualAddressAlignment = 1 };
-        var symbols = ObjectSymbolTable.Build(file, sections, names);
+        var symbols = ObjectSymbolTable.Build(file, sections, names, i386 ? 4u : 8u);
         foreach (var section in ordered)
         {
             elf.Add(sections[section.Name]);
             if (section.Relocations.Count > 0)
             {
-                elf.Add(Relocations(elf, section, sections[section.Name], symbols));
+                elf.Add(Relocations(elf, section, sections[section.Name], symbols, withAddends: !i386));
             }
         }
 
@@ -84,21 +89,23 @@ public static class ElfObjectWriter
         return result;
     }
 
-    private static ElfRelocationTable Relocations(ElfFile elf, ObjectFileSection section, ElfSection target, ObjectSymbolTable symbols)
+    private static ElfRelocationTable Relocations(ElfFile elf, ObjectFileSection section, ElfSection target, ObjectSymbolTable symbols, bool withAddends)
     {
-        var table = new ElfRelocationTable(relocationWithAddends: true)
+        uint align = withAddends ? 8u : 4u;
+        var table = new ElfRelocationTable(relocationWithAddends: withAddends)
         {
-            Name = ".rela" + section.Name,
+            Name = (withAddends ? ".rela" : ".rel") + section.Name,
             Link = symbols.Table,
             Info = target,
             // SHF_INFO_LINK: sh_info holds the section the entries apply to.
             Flags = ElfSectionFlags.InfoLink,
-            VirtualAddressAlignment = 8,
-            FileAlignment = 8,
+            VirtualAddressAlignment = align,
+            FileAlignment = align,
         };
         foreach (var r in section.Relocations)
         {
-            table.Entries.Add(new ElfRelocation((ulong)r.Offset, new ElfRelocationType(elf.Arch, (uint)r.Type), symbols.IndexOf(r), r.Addend));
+            // A REL entry has no addend field: the section's bytes hold it.
+            table.Entries.Add(new ElfRelocation((ulong)r.Offset, new ElfRelocationType(elf.Arch, (uint)r.Type), symbols.IndexOf(r), withAddends ? r.Addend : 0));
         }
 
         return table;

@@ -20,9 +20,10 @@ internal sealed class ObjectSymbolTable
     /// <summary>Whether there is anything to write: GNU as leaves out an empty symbol table.</summary>
     public bool IsEmpty => Table.Entries.Count == 1;
 
-    public static ObjectSymbolTable Build(AssembledObjectFile file, IReadOnlyDictionary<string, ElfSection> sections, ElfStringTable names)
+    /// <summary>The table for <paramref name="file"/>, aligned to <paramref name="align"/> (the ELF class's word: 8, or 4 in ELF32).</summary>
+    public static ObjectSymbolTable Build(AssembledObjectFile file, IReadOnlyDictionary<string, ElfSection> sections, ElfStringTable names, uint align = 8)
     {
-        var result = new ObjectSymbolTable(new ElfSymbolTable(isDynamic: false) { Link = names, VirtualAddressAlignment = 8, FileAlignment = 8 });
+        var result = new ObjectSymbolTable(new ElfSymbolTable(isDynamic: false) { Link = names, VirtualAddressAlignment = align, FileAlignment = align });
         var named = file.Sections.SelectMany(s => s.Relocations).Where(r => r.AgainstSection).Select(r => r.Symbol).ToHashSet(StringComparer.Ordinal);
         foreach (var section in file.Sections.Where(s => named.Contains(s.Name)))
         {

@@ -4,6 +4,7 @@ using System.Linq;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Expansion;
 using EntryModel.Generators.Model;
+using EntryModel.Generators.Public;
 using EntryModel.Generators.Syntax;
 
 namespace EntryModel.Generators.Encoding;
@@ -76,7 +77,7 @@ internal static class GasAssembler
                 return Failed(declaration, diagnostics);
             }
 
-            var sections = new SectionMap(input.Sections, expander.SectionFlags);
+            var sections = new SectionMap(input.Sections, expander.SectionFlags, below4GiB: expander.Machine == ObjectFileMachine.I386);
             var layout = new Layout(expander, sections, diagnostics);
             layout.Run();
 
@@ -137,11 +138,14 @@ internal static class GasAssembler
     /// <summary>
     /// Assembles a whole GAS file as <c>as</c> would, into one relocatable object: one declaration
     /// with no name of its own (it defines only what the file defines) in <c>.text</c> at
-    /// <paramref name="address"/>, under <paramref name="strategy"/> (default: one defining nothing).
+    /// <paramref name="address"/>, under <paramref name="strategy"/> (default: one defining nothing),
+    /// for <paramref name="machine"/> (as <c>--64</c> or <c>--32</c>).
     /// </summary>
-    public static FileAssembly AssembleFile(string text, StrategySource? strategy = null, ulong address = 0xffffffff81000000UL)
+    public static FileAssembly AssembleFile(string text, StrategySource? strategy = null, ulong address = 0xffffffff81000000UL, ObjectFileMachine machine = ObjectFileMachine.Amd64)
     {
-        var declaration = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, address, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None);
+        // 32-bit code sits where 32-bit addresses reach (the address's low half, as SectionMap places its sections).
+        ulong start = machine == ObjectFileMachine.I386 ? address & 0xffffffffUL : address;
+        var declaration = new SourceDeclaration(DeclarationKind.Code, string.Empty, 0, start, 0, 1, ".text", 0, false, null, 0, false, 0, text, TextLocation.None) { Machine = machine };
         var model = new ModelSource("File", "File", string.Empty, EquatableArray<StrategySource>.Empty, EquatableArray<SectionSource>.Empty, new EquatableArray<SourceDeclaration>(new[] { declaration }));
         var parsed = StatementSplitter.Split(declaration);
         var input = ObjectInput.Create(model, new[] { parsed }, 0, strategy ?? new StrategySource("default", null, EquatableArray<string>.Empty)) with { ReportsHeader = true };

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Syntax;
 using Iced.Intel;
@@ -14,9 +15,12 @@ namespace EntryModel.Generators.Encoding;
 /// </summary>
 internal static class InstructionSelector
 {
-    private static readonly Dictionary<Mnemonic, List<Code>> CodesByMnemonic = BuildCodes();
+    private static readonly Dictionary<Mnemonic, List<Code>> CodesByMnemonic = BuildCodes(bitness: 64);
+
+    // as --32: the forms valid in 32-bit mode.
+    private static readonly Dictionary<Mnemonic, List<Code>> CodesByMnemonic32 = BuildCodes(bitness: 32);
     private static readonly Form[] Forms = BuildForms();
-    private static readonly HashSet<Mnemonic> Default64 = new HashSet<Mnemonic> { Mnemonic.Push, Mnemonic.Pop, Mnemonic.Call, Mnemonic.Jmp, Mnemonic.Ret };
+    private static readonly HashSet<Mnemonic> StackWidthDefault = new HashSet<Mnemonic> { Mnemonic.Push, Mnemonic.Pop, Mnemonic.Call, Mnemonic.Jmp, Mnemonic.Ret };
     private static readonly HashSet<Mnemonic> Commutative = new HashSet<Mnemonic> { Mnemonic.Xchg, Mnemonic.Test };
 
     /// <summary>The chosen form; <see cref="NearCode"/> is set for a relaxable short branch.</summary>
@@ -51,17 +55,24 @@ internal static class InstructionSelector
     }
 
     /// <summary>Whether an operand kind is a relative branch target (rel8 or rel32).</summary>
-    public static bool IsBranchTarget(OpCodeOperandKind kind) => kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br64_4;
+    public static bool IsBranchTarget(OpCodeOperandKind kind) => IsShortBranch(kind) || IsNearBranch(kind);
 
-    /// <summary>Whether an Iced mnemonic has any 64-bit legacy form (to tell "unknown mnemonic" from "bad operands").</summary>
-    public static bool Knows(Mnemonic m) => CodesByMnemonic.ContainsKey(m);
+    private static bool IsShortBranch(OpCodeOperandKind kind) => kind == OpCodeOperandKind.br64_1 || kind == OpCodeOperandKind.br32_1;
+
+    private static bool IsNearBranch(OpCodeOperandKind kind) => kind == OpCodeOperandKind.br64_4 || kind == OpCodeOperandKind.br32_4;
+
+    /// <summary>Whether a branch operand kind is the 1-byte (rel8) one.</summary>
+    public static bool IsRel8(OpCodeOperandKind kind) => IsShortBranch(kind);
+
+    /// <summary>Whether an Iced mnemonic has any legacy form in the mode (to tell "unknown mnemonic" from "bad operands").</summary>
+    public static bool Knows(Mnemonic m, int bitness = 64) => (bitness == 32 ? CodesByMnemonic32 : CodesByMnemonic).ContainsKey(m);
 
     /// <summary>
     /// Selects a form for <paramref name="info"/> with AT&amp;T-ordered <paramref name="atntOperands"/>.
     /// <paramref name="evaluate"/> gives values as known before layout. A branch with a short and a
     /// near form comes back relaxable; the layout decides which it becomes.
     /// </summary>
-    public static bool TrySelect(MnemonicInfo info, List<Operand> atntOperands, Func<Expression, Value> evaluate, out Selection selection, out SelectionError error)
+    public static bool TrySelect(MnemonicInfo info, List<Operand> atntOperands, Func<Expression, Value> evaluate, out Selection selection, out SelectionError error, int bitness = 64)
     {
         selection = default;
         error = default;
@@ -80,6 +91,12 @@ internal static class InstructionSelector
             ops.Add(new Operand { Kind = OperandKind.Immediate, Value = new NumberExpression(1, 0, 0), Offset = ops[0].Offset, Length = 0 });
         }
 
+        if (bitness == 32 && Not32Bit(atntOperands) is { } wide)
+        {
+            error = new SelectionError(DiagnosticIds.BadOperand, $"'%{wide.ToString().ToLowerInvariant()}' is not available in 32-bit code (as --32)");
+            return false;
+        }
+
         // GNU as writes 'xchg %rax,%rax' as the one-byte NOP (REX.W changes nothing there).
         if (info.Mnemonic == Mnemonic.Xchg && ops.Count == 2 && ops[0].Kind == OperandKind.Register && ops[1].Kind == OperandKind.Register && ops[0].Register == Register.RAX && ops[1].Register == Register.RAX)
         {
@@ -94,9 +111,9 @@ internal static class InstructionSelector
             return true;
         }
 
-        if (!CodesByMnemonic.TryGetValue(info.Mnemonic, out var codes))
+        if (!(bitness == 32 ? CodesByMnemonic32 : CodesByMnemonic).TryGetValue(info.Mnemonic, out var codes))
         {
-            error = new SelectionError(DiagnosticIds.UnknownMnemonic, $"'{info.Mnemonic.ToString().ToLowerInvariant()}' is not supported in 64-bit mode");
+            error = new SelectionError(DiagnosticIds.UnknownMnemonic, $"'{info.Mnemonic.ToString().ToLowerInvariant()}' is not supported in {bitness}-bit mode");
             return false;
         }
 
@@ -109,12 +126,12 @@ internal static class InstructionSelector
             }
         }
 
-        var matches = Match(info, codes, ops, values);
+        var matches = Match(info, codes, ops, values, bitness);
         if (matches.Count == 0 && ops.Count == 2 && Commutative.Contains(info.Mnemonic))
         {
             ops.Reverse();
             Array.Reverse(values);
-            matches = Match(info, codes, ops, values);
+            matches = Match(info, codes, ops, values, bitness);
         }
         else if (matches.Count > 0 && ops.Count == 2 && info.Mnemonic == Mnemonic.Xchg)
         {
@@ -124,14 +141,14 @@ internal static class InstructionSelector
             // xchg prefers the one-byte accumulator form whichever side the accumulator is on.
             var swapped = new List<Operand> { ops[1], ops[0] };
             var swappedValues = new[] { values[1], values[0] };
-            var other = Match(info, codes, swapped, swappedValues);
-            if (bothEax)
+            var other = Match(info, codes, swapped, swappedValues, bitness);
+            if (bothEax && bitness == 64)
             {
                 matches.Remove(Code.Xchg_r32_EAX);
                 other.Remove(Code.Xchg_r32_EAX);
             }
 
-            if (other.Count > 0 && Shortest(other, swapped, swappedValues) < Shortest(matches, ops, values))
+            if (other.Count > 0 && Shortest(other, swapped, swappedValues, bitness) < Shortest(matches, ops, values, bitness))
             {
                 ops = swapped;
                 values = swappedValues;
@@ -150,11 +167,11 @@ internal static class InstructionSelector
         foreach (var c in matches)
         {
             var k = c.ToOpCode().GetOpKind(0);
-            if (k == OpCodeOperandKind.br64_1)
+            if (IsShortBranch(k))
             {
                 shortForm = c;
             }
-            else if (k == OpCodeOperandKind.br64_4)
+            else if (IsNearBranch(k))
             {
                 nearForm = c;
             }
@@ -193,9 +210,10 @@ internal static class InstructionSelector
                 // verw, str, sldt, ...: every form reads the same memory width, so a memory operand
                 // settles it; the shortest form (no size prefix) is GNU as's.
             }
-            else if (Default64.Contains(info.Mnemonic) && sizes.Contains(64))
+            else if (StackWidthDefault.Contains(info.Mnemonic) && sizes.Contains(bitness))
             {
-                matches.RemoveAll(c => DataSize(c) != 64);
+                // push, pop, call, jmp, ret: the stack's width (64 bits, 32 under as --32).
+                matches.RemoveAll(c => DataSize(c) != bitness);
             }
             else
             {
@@ -214,7 +232,7 @@ internal static class InstructionSelector
         int bestLength = int.MaxValue;
         foreach (var c in matches)
         {
-            int len = Length(c, ops, values);
+            int len = Length(c, ops, values, bitness);
             if (len < 0)
             {
                 continue;
@@ -238,7 +256,7 @@ internal static class InstructionSelector
     }
 
     /// <summary>Builds the Iced instruction for a form with final operand values.</summary>
-    public static Instruction Build(Code code, List<Operand> ops, Value?[] values, ulong placeholder)
+    public static Instruction Build(Code code, List<Operand> ops, Value?[] values, ulong placeholder, int bitness = 64)
     {
         if (ops.Count == 1 && ops[0].Kind == OperandKind.Register && SizeIgnoringForms.TryGetValue(code, out var wide))
         {
@@ -308,10 +326,15 @@ internal static class InstructionSelector
                     ins.SetOpKind(i, OpKind.NearBranch64);
                     ins.NearBranch64 = unchecked((ulong)v);
                     break;
+                case OpCodeOperandKind.br32_1:
+                case OpCodeOperandKind.br32_4:
+                    ins.SetOpKind(i, OpKind.NearBranch32);
+                    ins.NearBranch32 = unchecked((uint)v);
+                    break;
                 case OpCodeOperandKind.mem_offs:
                     ins.SetOpKind(i, OpKind.Memory);
-                    ins.MemoryDisplacement64 = unchecked((ulong)v);
-                    ins.MemoryDisplSize = 8;
+                    ins.MemoryDisplacement64 = bitness == 32 ? unchecked((uint)v) : unchecked((ulong)v);
+                    ins.MemoryDisplSize = bitness / 8;
                     ins.SegmentPrefix = op.Segment;
                     break;
                 default:
@@ -323,10 +346,10 @@ internal static class InstructionSelector
                         ins.MemoryIndexScale = op.Index == Register.None ? 1 : op.Scale;
                         ins.SegmentPrefix = op.Segment;
                         long disp = op.Value == null ? 0 : v;
-                        ins.MemoryDisplacement64 = unchecked((ulong)disp);
+                        ins.MemoryDisplacement64 = bitness == 32 ? unchecked((uint)disp) : unchecked((ulong)disp);
                         if (op.Base == Register.None || op.Base == Register.RIP)
                         {
-                            ins.MemoryDisplSize = 8;
+                            ins.MemoryDisplSize = bitness / 8;
                         }
                         else
                         {
@@ -423,7 +446,7 @@ internal static class InstructionSelector
         }
     }
 
-    private static List<Code> Match(MnemonicInfo info, List<Code> codes, List<Operand> ops, Value?[] values)
+    private static List<Code> Match(MnemonicInfo info, List<Code> codes, List<Operand> ops, Value?[] values, int bitness)
     {
         var result = new List<Code>();
         foreach (var code in codes)
@@ -460,8 +483,9 @@ internal static class InstructionSelector
                 continue;
             }
 
-            // The 64-bit address and 64-bit immediate forms are only for movabs (or a constant too big for 32 bits).
-            if (hasOffs && !info.Movabs)
+            // The 64-bit address and 64-bit immediate forms are only for movabs (or a constant too big
+            // for 32 bits); 32-bit code has no movabs, and as takes the short moffs32 forms for 'mov sym, %eax'.
+            if (hasOffs && !info.Movabs && bitness == 64)
             {
                 continue;
             }
@@ -523,6 +547,8 @@ internal static class InstructionSelector
             case OpCodeOperandKind.dr_reg: return op.Kind == OperandKind.Register && op.Register >= Register.DR0 && op.Register <= Register.DR15;
             case OpCodeOperandKind.br64_1:
             case OpCodeOperandKind.br64_4:
+            case OpCodeOperandKind.br32_1:
+            case OpCodeOperandKind.br32_4:
                 return op.Kind == OperandKind.Memory && IsPlainTarget(op) && !op.Indirect;
             case OpCodeOperandKind.imm8_const_1:
                 return op.Kind == OperandKind.Immediate && value is Value one && one.IsAbsoluteConstant && one.Number == 1;
@@ -617,23 +643,51 @@ internal static class InstructionSelector
     }
 
     private static readonly Encoder TrialEncoder = Encoder.Create(64, new NullWriter());
+    private static readonly Encoder TrialEncoder32 = Encoder.Create(32, new NullWriter());
 
-    private static int Length(Code code, List<Operand> ops, Value?[] values)
+    private static int Length(Code code, List<Operand> ops, Value?[] values, int bitness)
     {
         // A large placeholder keeps unknown (relocatable) displacements at 32 bits, as as does.
-        var ins = Build(code, ops, values, 0x7fff0000);
-        lock (TrialEncoder)
+        var ins = Build(code, ops, values, 0x7fff0000, bitness);
+        var trial = bitness == 32 ? TrialEncoder32 : TrialEncoder;
+        lock (trial)
         {
-            return TrialEncoder.TryEncode(ins, 0x1000, out uint len, out _) ? (int)len : -1;
+            return trial.TryEncode(ins, 0x1000, out uint len, out _) ? (int)len : -1;
         }
     }
 
-    private static int Shortest(List<Code> codes, List<Operand> ops, Value?[] values)
+    /// <summary>A register 32-bit code cannot name (64-bit, r8-r15, the REX byte registers, %rip), or null.</summary>
+    private static Register? Not32Bit(List<Operand> ops)
+    {
+        foreach (var op in ops)
+        {
+            foreach (var r in new[] { op.Kind == OperandKind.Register ? op.Register : Register.None, op.Base, op.Index })
+            {
+                if (r == Register.None)
+                {
+                    continue;
+                }
+
+                bool wide = (r >= Register.RAX && r <= Register.R15) || r == Register.RIP || r == Register.EIP
+                    || (r >= Register.R8L && r <= Register.R15L) || (r >= Register.SPL && r <= Register.DIL)
+                    || (r >= Register.R8W && r <= Register.R15W) || (r >= Register.R8D && r <= Register.R15D)
+                    || (r >= Register.CR8 && r <= Register.CR15) || (r >= Register.DR8 && r <= Register.DR15);
+                if (wide)
+                {
+                    return r;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int Shortest(List<Code> codes, List<Operand> ops, Value?[] values, int bitness)
     {
         int best = int.MaxValue;
         foreach (var c in codes)
         {
-            int len = Length(c, ops, values);
+            int len = Length(c, ops, values, bitness);
             if (len >= 0 && len < best)
             {
                 best = len;
@@ -703,7 +757,7 @@ internal static class InstructionSelector
     private static Form[] BuildForms()
     {
         var forms = new Form[Enum.GetValues(typeof(Code)).Length];
-        foreach (var list in CodesByMnemonic.Values)
+        foreach (var list in CodesByMnemonic.Values.Concat(CodesByMnemonic32.Values))
         {
             foreach (var c in list)
             {
@@ -714,7 +768,7 @@ internal static class InstructionSelector
         return forms;
     }
 
-    private static Dictionary<Mnemonic, List<Code>> BuildCodes()
+    private static Dictionary<Mnemonic, List<Code>> BuildCodes(int bitness)
     {
         var d = new Dictionary<Mnemonic, List<Code>>();
         foreach (Code code in Enum.GetValues(typeof(Code)))
@@ -725,7 +779,7 @@ internal static class InstructionSelector
             }
 
             var oc = code.ToOpCode();
-            if (!oc.IsInstruction || !oc.Mode64 || oc.Encoding != EncodingKind.Legacy || oc.Fwait)
+            if (!oc.IsInstruction || !(bitness == 32 ? oc.Mode32 : oc.Mode64) || oc.Encoding != EncodingKind.Legacy || oc.Fwait)
             {
                 continue;
             }

@@ -84,6 +84,25 @@ internal sealed class DataItem : Item
     public List<Expression> Values { get; }
 }
 
+/// <summary>
+/// <c>.uleb128</c>/<c>.sleb128</c>: numbers whose size is their value's, which may be a distance
+/// between labels the layout has yet to settle (GNU as's rs_leb128 fragment): sized every pass.
+/// </summary>
+internal sealed class LebItem : Item
+{
+    public LebItem(SourceRef source, bool signed, List<Expression> values)
+        : base(source)
+    {
+        Signed = signed;
+        Values = values;
+        Size = values.Count;
+    }
+
+    public bool Signed { get; }
+
+    public List<Expression> Values { get; }
+}
+
 /// <summary>Literal bytes (<c>.ascii</c>, prefixes written alone).</summary>
 internal sealed class BytesItem : Item
 {

@@ -32,7 +32,7 @@ internal sealed class Layout
         placed = new ExpressionEvaluator(expander.Symbols, labelsPlaced: true) { Preemptible = expander.Globals };
         this.sections = sections;
         this.diagnostics = diagnostics;
-        encoder = Encoder.Create(64, writer);
+        encoder = Encoder.Create(expander.Bitness, writer);
     }
 
     public IReadOnlyList<Fragment> Fragments => expander.Fragments;
@@ -154,6 +154,9 @@ internal sealed class Layout
                         break;
                     }
 
+                case LebItem leb:
+                    size = LebBytes(leb, strict: false).Length;
+                    break;
                 case FillItem fill when fill.CountExpression != null:
                     {
                         fill.Count = VariableCount(fill);
@@ -186,6 +189,38 @@ internal sealed class Layout
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// A <c>.uleb128</c>/<c>.sleb128</c>'s bytes at the current places: a value not known yet counts
+    /// as one byte until it is (<paramref name="strict"/>: it must be a known absolute value now).
+    /// </summary>
+    internal byte[] LebBytes(LebItem leb, bool strict)
+    {
+        var bytes = new List<byte>();
+        foreach (var e in leb.Values)
+        {
+            long n = 0;
+            if (strict)
+            {
+                n = Evaluator.EvaluateAbsolute(e, "the value");
+            }
+            else
+            {
+                try
+                {
+                    var v = Evaluator.Evaluate(e);
+                    n = v.Known && !v.Relocatable ? v.Number : 0;
+                }
+                catch (SyntaxException)
+                {
+                }
+            }
+
+            Leb128.Write(bytes, n, leb.Signed);
+        }
+
+        return bytes.ToArray();
     }
 
     /// <summary>
@@ -380,11 +415,11 @@ internal sealed class Layout
 
                 if (values[i] is Value v && v.Known && !v.Relocatable && strict)
                 {
-                    CheckFits(ins.Code, i, v, op);
+                    CheckFits(ins.Code, i, v, op, expander.Bitness);
                 }
             }
 
-            instruction = InstructionSelector.Build(ins.Code, ins.Operands, ForEncoding(ins, values, ip), placeholder: ip + 0x100);
+            instruction = InstructionSelector.Build(ins.Code, ins.Operands, ForEncoding(ins, values, ip), placeholder: ip + 0x100, expander.Bitness);
         }
 
         instruction.HasLockPrefix = ins.HasLock;
@@ -463,7 +498,7 @@ internal sealed class Layout
         return new FinalEncoding(writer.ToArray(), encoder.GetConstantOffsets(), values);
     }
 
-    private static void CheckFits(Code code, int operand, Value v, Operand op)
+    private static void CheckFits(Code code, int operand, Value v, Operand op, int bitness)
     {
         var kind = code.ToOpCode().GetOpKind(operand);
         long n = v.Number;
@@ -477,7 +512,8 @@ internal sealed class Layout
         };
         if (op.Kind == OperandKind.Memory && op.Base != Register.RIP && !InstructionSelector.IsBranchTarget(kind) && kind != OpCodeOperandKind.mem_offs)
         {
-            ok = n >= int.MinValue && n <= int.MaxValue;
+            // A 32-bit address wraps: 0xc0000000 is as good a displacement as -0x40000000.
+            ok = n >= int.MinValue && n <= (bitness == 32 ? uint.MaxValue : int.MaxValue);
         }
 
         if (!ok)

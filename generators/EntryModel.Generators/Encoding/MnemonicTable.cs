@@ -35,6 +35,14 @@ internal static class MnemonicTable
 {
     private static readonly Dictionary<string, Mnemonic> IcedNames = BuildIcedNames();
     private static readonly Dictionary<string, MnemonicInfo> Aliases = BuildAliases();
+
+    // Names that mean another instruction in 32-bit code (as --32): offered after the 64-bit
+    // meaning; the selector keeps whichever the mode has.
+    private static readonly Dictionary<string, MnemonicInfo> Aliases32 = new Dictionary<string, MnemonicInfo>(StringComparer.Ordinal)
+    {
+        ["pushf"] = new MnemonicInfo(Mnemonic.Pushfd, 0),
+        ["popf"] = new MnemonicInfo(Mnemonic.Popfd, 0),
+    };
     private static readonly Dictionary<string, string> ConditionAliases = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["z"] = "e", ["nz"] = "ne", ["c"] = "b", ["nae"] = "b", ["nc"] = "ae", ["nb"] = "ae",
@@ -52,6 +60,11 @@ internal static class MnemonicTable
         if (Aliases.TryGetValue(name, out var alias))
         {
             result.Add(alias);
+            if (Aliases32.TryGetValue(name, out var alias32))
+            {
+                result.Add(alias32);
+            }
+
             return result;
         }
 
@@ -141,6 +154,13 @@ internal static class MnemonicTable
             ["leaveq"] = new MnemonicInfo(Mnemonic.Leave, 0),
             ["sal"] = new MnemonicInfo(Mnemonic.Shl, 0),
             ["iret"] = new MnemonicInfo(Mnemonic.Iretd, 0),
+            ["pushfl"] = new MnemonicInfo(Mnemonic.Pushfd, 0),
+            ["popfl"] = new MnemonicInfo(Mnemonic.Popfd, 0),
+            ["pusha"] = new MnemonicInfo(Mnemonic.Pushad, 0),
+            ["pushal"] = new MnemonicInfo(Mnemonic.Pushad, 0),
+            ["popa"] = new MnemonicInfo(Mnemonic.Popad, 0),
+            ["popal"] = new MnemonicInfo(Mnemonic.Popad, 0),
+            ["lret"] = new MnemonicInfo(Mnemonic.Retf, 0),
         };
         return d;
     }

@@ -51,12 +51,63 @@ internal sealed class ObjectBuilder
             fragments.Add(new ObjectFragment(f.Section, f.IsMain, f.FixedAddress.HasValue, f.Align, f.Address, new EquatableArray<byte>(bytes), new EquatableArray<ObjectLine>(lines), sections.Permissions(f.Section), IsMergeable(f.Section), SectionFlags(f.Section), TypeOf(f.Section).Type, TypeOf(f.Section).EntrySize));
         }
 
+        var symbols = BuildSymbols();
+        AddDebugFrame(fragments, symbols);
+        if (expander.Machine == Public.ObjectFileMachine.I386)
+        {
+            Require32BitFields();
+        }
+
         return new DeclarationObject(
             declaration,
             new EquatableArray<ObjectFragment>(fragments),
-            new EquatableArray<ObjectSymbol>(BuildSymbols()),
+            new EquatableArray<ObjectSymbol>(symbols),
             new EquatableArray<ObjectFixup>(fixups),
-            new EquatableArray<AsmDiagnostic>(diagnostics));
+            new EquatableArray<AsmDiagnostic>(diagnostics)) { Machine = expander.Machine };
+    }
+
+    /// <summary>
+    /// The declaration's <c>.cfi_*</c> frames as a <c>.debug_frame</c> fragment after the others (GNU
+    /// as writes it at the end), its CIE pointers and initial locations fixed up against local
+    /// labels of no name an ELF object keeps: the section's own start and each frame's.
+    /// </summary>
+    private void AddDebugFrame(List<ObjectFragment> fragments, List<ObjectSymbol> symbols)
+    {
+        var frames = expander.CallFrames.Frames.Where(x => x.End != null).ToList();
+        if (frames.Count == 0 || !expander.CallFrames.ToDebugFrame)
+        {
+            return;
+        }
+
+        int addressSize = expander.AddressSize;
+        var (bytes, fields) = DebugFrameWriter.Write(frames, addressSize);
+        int at = fragments.Count;
+        fragments.Add(new ObjectFragment(".debug_frame", false, false, addressSize, 0, new EquatableArray<byte>(bytes), EquatableArray<ObjectLine>.Empty, ElfType: "progbits"));
+        string suffix = "\u0001d" + declaration.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string cie = ".Lframe\u0001section" + suffix;
+        symbols.Add(new ObjectSymbol(cie, at, 0, 0, 4, false, declaration, 0, 0));
+        for (int n = 0; n < frames.Count; n++)
+        {
+            var src = frames[n].Start.Source;
+            symbols.Add(new ObjectSymbol($".Lframe\u0001{n}{suffix}", index[frames[n].Code], frames[n].Start.Offset, 0, 4, false, src.Declaration, src.Offset, src.SpanLength));
+        }
+
+        foreach (var field in fields)
+        {
+            string symbol = field.Frame < 0 ? cie : $".Lframe\u0001{field.Frame}{suffix}";
+            int kind = field.Size == 8 ? RelocationKinds.Absolute64 : RelocationKinds.Absolute32;
+            var src = field.Frame < 0 ? frames[0].Start.Source : frames[field.Frame].Start.Source;
+            fixups.Add(new ObjectFixup(at, field.Offset, field.Size, kind, false, 0, symbol, field.Addend, src.Declaration, src.Offset, src.SpanLength));
+        }
+    }
+
+    /// <summary>An i386 object has no 64-bit relocation: a 64-bit field naming a symbol is reported, as as --32 refuses it.</summary>
+    private void Require32BitFields()
+    {
+        foreach (var x in fixups.Where(x => x.Kind == RelocationKinds.Absolute64))
+        {
+            diagnostics.Add(new AsmDiagnostic(DiagnosticIds.AssemblerError, $"a 64-bit field naming '{ExpressionEvaluator.Display(x.Symbol)}' cannot be relocated in a 32-bit object (as --32 has no 64-bit relocation)", x.SourceDeclaration, x.SourceOffset, x.SourceLength));
+        }
     }
 
     private bool IsCode(Fragment f) => (sections.Permissions(f.Section) & SectionMap.Executable) != 0;
@@ -105,6 +156,17 @@ internal sealed class ObjectBuilder
                     case BytesItem b:
                         b.Bytes.CopyTo(bytes, item.Offset);
                         break;
+                    case LebItem leb:
+                        {
+                            var encoded = layout.LebBytes(leb, strict: true);
+                            if (encoded.Length != leb.Size)
+                            {
+                                throw new SyntaxException(DiagnosticIds.LayoutError, $"a LEB128 value changed size in the final pass ({leb.Size} -> {encoded.Length}); please report", -1, 0);
+                            }
+
+                            encoded.CopyTo(bytes, item.Offset);
+                            break;
+                        }
                     case FillItem fill:
                         for (int r = 0; r < fill.Count; r++)
                         {
@@ -126,7 +188,7 @@ internal sealed class ObjectBuilder
                         }
                         else if (IsCode(f))
                         {
-                            NopPatterns.Fill(bytes, (int)item.Offset, a.Size);
+                            NopPatterns.Fill(bytes, (int)item.Offset, a.Size, expander.Bitness);
                         }
 
                         break;
@@ -233,7 +295,7 @@ internal sealed class ObjectBuilder
             long addend = v.Number - layout.ProvisionalValue(v.Symbol);
             if (branch)
             {
-                int size = kind == OpCodeOperandKind.br64_1 ? 1 : 4;
+                int size = InstructionSelector.IsRel8(kind) ? 1 : 4;
                 Add(f, end - size, size, size == 1 ? RelocationKinds.Relative8 : RelocationKinds.Relative32, true, end, v.Symbol!, addend, ins.Source, op, branch: true);
             }
             else if (op.Kind == OperandKind.Memory && offsets.HasDisplacement)

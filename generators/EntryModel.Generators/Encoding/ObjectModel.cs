@@ -12,7 +12,11 @@ internal sealed record DeclarationObject(
     EquatableArray<ObjectFragment> Fragments,
     EquatableArray<ObjectSymbol> Symbols,
     EquatableArray<ObjectFixup> Fixups,
-    EquatableArray<AsmDiagnostic> Diagnostics);
+    EquatableArray<AsmDiagnostic> Diagnostics)
+{
+    /// <summary>What it was assembled for (as <c>--64</c> or <c>--32</c>): the ELF class and relocation types it becomes.</summary>
+    public Public.ObjectFileMachine Machine { get; init; }
+}
 
 /// <summary>
 /// The bytes one declaration puts in one section. <see cref="ProvisionalAddress"/> is where they

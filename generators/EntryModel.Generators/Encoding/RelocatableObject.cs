@@ -5,13 +5,15 @@ using System.Linq;
 namespace EntryModel.Generators.Encoding;
 
 /// <summary>
-/// An ELF relocation as GNU as writes it: the field's offset, the x86-64 type, the symbol (a
-/// section's own name for a section symbol, then <see cref="AgainstSection"/>) and the addend.
+/// An ELF relocation as GNU as writes it: the field's offset, the type (x86-64's, or i386's in a
+/// 32-bit object), the symbol (a section's own name for a section symbol, then
+/// <see cref="AgainstSection"/>) and the addend (in a 32-bit object's REL entries, the one the
+/// field's bytes hold).
 /// </summary>
 internal sealed record ElfRelocationEntry(long Offset, int Type, string Symbol, long Addend, bool AgainstSection = false);
 
 /// <summary>
-/// A section of a relocatable object: its bytes (relocated fields hold 0, as in a RELA object),
+/// A section of a relocatable object: its bytes (relocated fields hold 0 in a RELA object, their addend in a REL one),
 /// alignment, permissions, relocations, and its <c>.section</c> flags as written (null when none).
 /// </summary>
 internal sealed record ElfSectionEntry(string Name, int Align, int Permissions, byte[] Bytes, IReadOnlyList<ElfRelocationEntry> Relocations, string? Flags = null, string? ElfType = null, long EntrySize = 0);
@@ -27,7 +29,9 @@ internal sealed record ElfSymbolEntry(string Name, string? Section, long Value, 
 /// local symbol names its section and adds the symbol's offset; one against a global, weak or
 /// undefined symbol names the symbol; a PC-relative addend counts from the field (S + A - P); a
 /// branch to a global or undefined symbol is R_X86_64_PLT32. Local labels (<c>.L</c>, numeric)
-/// are not symbols; absolute <c>.set</c> constants are local absolute symbols.
+/// are not symbols; absolute <c>.set</c> constants are local absolute symbols. A 32-bit object
+/// (as <c>--32</c>) has i386's types (a branch is R_386_PC32 too) and REL entries: the addend is
+/// written into the field.
 /// </summary>
 internal sealed class RelocatableObject
 {
@@ -41,16 +45,27 @@ internal sealed class RelocatableObject
     public const int R8 = 14;
     public const int Pc8 = 15;
 
+    // i386 relocation types (the i386 psABI's numbers).
+    public const int I386R32 = 1;
+    public const int I386Pc32 = 2;
+    public const int I386R16 = 20;
+    public const int I386R8 = 22;
+    public const int I386Pc8 = 23;
+
     // ELF symbol types.
     public const int SttNoType = 0;
     public const int SttObject = 1;
     public const int SttFunc = 2;
 
-    private RelocatableObject(IReadOnlyList<ElfSectionEntry> sections, IReadOnlyList<ElfSymbolEntry> symbols)
+    private RelocatableObject(IReadOnlyList<ElfSectionEntry> sections, IReadOnlyList<ElfSymbolEntry> symbols, Public.ObjectFileMachine machine)
     {
         Sections = sections;
         Symbols = symbols;
+        Machine = machine;
     }
+
+    /// <summary>x86-64 (ELF64, RELA) or i386 (ELF32, REL).</summary>
+    public Public.ObjectFileMachine Machine { get; }
 
     public IReadOnlyList<ElfSectionEntry> Sections { get; }
 
@@ -72,8 +87,14 @@ internal sealed class RelocatableObject
             var relocations = new List<ElfRelocationEntry>();
             foreach (var x in obj.Fixups.Where(x => x.Fragment == i).OrderBy(x => x.Offset))
             {
-                Array.Clear(bytes, (int)x.Offset, x.Size);
-                relocations.Add(Relocation(obj, byName, x));
+                var relocation = Relocation(obj, byName, x);
+                bool rel = obj.Machine == Public.ObjectFileMachine.I386;
+                for (int k = 0; k < x.Size; k++)
+                {
+                    bytes[x.Offset + k] = rel && k < 8 ? (byte)(relocation.Addend >> (8 * k)) : (byte)0;
+                }
+
+                relocations.Add(relocation);
             }
 
             sections.Add(new ElfSectionEntry(f.Section, f.Align, f.Permissions, bytes, relocations, f.Flags, f.ElfType, f.EntrySize));
@@ -98,7 +119,7 @@ internal sealed class RelocatableObject
             symbols.Add(new ElfSymbolEntry(Display(name), null, 0, 0, SttNoType, SymbolBinding.Global));
         }
 
-        return new RelocatableObject(sections, symbols);
+        return new RelocatableObject(sections, symbols, obj.Machine);
     }
 
     private static ElfRelocationEntry Relocation(DeclarationObject obj, Dictionary<string, ObjectSymbol> byName, ObjectFixup x)
@@ -113,7 +134,7 @@ internal sealed class RelocatableObject
             addend += symbol!.Offset;
         }
 
-        int type = x.Kind switch
+        int type = obj.Machine == Public.ObjectFileMachine.I386 ? I386Type(x) : x.Kind switch
         {
             RelocationKinds.Absolute64 => R64,
             RelocationKinds.Absolute32 => R32,
@@ -125,6 +146,16 @@ internal sealed class RelocatableObject
         };
         return new ElfRelocationEntry(x.Offset, type, target, addend, local);
     }
+
+    /// <summary>The i386 type of a field: there is no PLT32 for a non-PIC branch, and a 64-bit field is refused before (ObjectBuilder).</summary>
+    private static int I386Type(ObjectFixup x) => x.Kind switch
+    {
+        RelocationKinds.Relative8 => I386Pc8,
+        RelocationKinds.Absolute16 => I386R16,
+        RelocationKinds.Absolute8 => I386R8,
+        RelocationKinds.Relative32 => I386Pc32,
+        _ => I386R32,
+    };
 
     /// <summary>Whether a label is an ELF symbol: <c>.L</c> and numeric local labels are not.</summary>
     private static bool IsSymbol(string name)

@@ -47,9 +47,21 @@ internal sealed class SectionMap
     /// the model does not declare: executable with <c>x</c> (so alignment pads with NOPs, as GNU as
     /// pads code), writable with <c>w</c>.
     /// </summary>
-    public SectionMap(EquatableArray<SectionSource> declared, IReadOnlyDictionary<string, string> flags)
+    public SectionMap(EquatableArray<SectionSource> declared, IReadOnlyDictionary<string, string> flags, bool below4GiB = false)
         : this(declared)
     {
+        if (below4GiB)
+        {
+            // 32-bit code (as --32) is laid out where 32-bit addresses reach: the defaults' low halves.
+            foreach (var name in new List<string>(sections.Keys))
+            {
+                var s = sections[name];
+                sections[name] = (s.Address & 0xffffffffUL, s.Permissions);
+            }
+
+            nextAuto &= 0xffffffffUL;
+        }
+
         foreach (var f in flags)
         {
             if (!sections.ContainsKey(f.Key))

@@ -6,33 +6,45 @@ namespace EntryModel.Generators.Encoding;
 
 /// <summary>
 /// String instructions written without operands (<c>rep movsb</c>, <c>stosq</c>): Iced builds them
-/// from its own factory methods, with the repeat prefix folded in.
+/// from its own factory methods, with the repeat prefix folded in, addressing through %rsi/%rdi in
+/// 64-bit code and %esi/%edi in 32-bit code (which has no quadword forms).
 /// </summary>
 internal static class StringInstructions
 {
-    private static readonly Dictionary<string, Func<RepPrefixKind, Instruction>> Factories = new Dictionary<string, Func<RepPrefixKind, Instruction>>(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<int, RepPrefixKind, Instruction>> Factories = new Dictionary<string, Func<int, RepPrefixKind, Instruction>>(StringComparer.Ordinal)
     {
-        ["movsb"] = r => Instruction.CreateMovsb(64, Register.None, r),
-        ["movsw"] = r => Instruction.CreateMovsw(64, Register.None, r),
-        ["movsl"] = r => Instruction.CreateMovsd(64, Register.None, r),
-        ["movsq"] = r => Instruction.CreateMovsq(64, Register.None, r),
-        ["stosb"] = r => Instruction.CreateStosb(64, r),
-        ["stosw"] = r => Instruction.CreateStosw(64, r),
-        ["stosl"] = r => Instruction.CreateStosd(64, r),
-        ["stosq"] = r => Instruction.CreateStosq(64, r),
-        ["lodsb"] = r => Instruction.CreateLodsb(64, Register.None, r),
-        ["lodsw"] = r => Instruction.CreateLodsw(64, Register.None, r),
-        ["lodsl"] = r => Instruction.CreateLodsd(64, Register.None, r),
-        ["lodsq"] = r => Instruction.CreateLodsq(64, Register.None, r),
-        ["scasb"] = r => Instruction.CreateScasb(64, r),
-        ["scasw"] = r => Instruction.CreateScasw(64, r),
-        ["scasl"] = r => Instruction.CreateScasd(64, r),
-        ["scasq"] = r => Instruction.CreateScasq(64, r),
-        ["cmpsb"] = r => Instruction.CreateCmpsb(64, Register.None, r),
-        ["cmpsw"] = r => Instruction.CreateCmpsw(64, Register.None, r),
-        ["cmpsl"] = r => Instruction.CreateCmpsd(64, Register.None, r),
-        ["cmpsq"] = r => Instruction.CreateCmpsq(64, Register.None, r),
+        ["movsb"] = (a, r) => Instruction.CreateMovsb(a, Register.None, r),
+        ["movsw"] = (a, r) => Instruction.CreateMovsw(a, Register.None, r),
+        ["movsl"] = (a, r) => Instruction.CreateMovsd(a, Register.None, r),
+        ["movsq"] = (a, r) => Instruction.CreateMovsq(a, Register.None, r),
+        ["stosb"] = (a, r) => Instruction.CreateStosb(a, r),
+        ["stosw"] = (a, r) => Instruction.CreateStosw(a, r),
+        ["stosl"] = (a, r) => Instruction.CreateStosd(a, r),
+        ["stosq"] = (a, r) => Instruction.CreateStosq(a, r),
+        ["lodsb"] = (a, r) => Instruction.CreateLodsb(a, Register.None, r),
+        ["lodsw"] = (a, r) => Instruction.CreateLodsw(a, Register.None, r),
+        ["lodsl"] = (a, r) => Instruction.CreateLodsd(a, Register.None, r),
+        ["lodsq"] = (a, r) => Instruction.CreateLodsq(a, Register.None, r),
+        ["scasb"] = (a, r) => Instruction.CreateScasb(a, r),
+        ["scasw"] = (a, r) => Instruction.CreateScasw(a, r),
+        ["scasl"] = (a, r) => Instruction.CreateScasd(a, r),
+        ["scasq"] = (a, r) => Instruction.CreateScasq(a, r),
+        ["cmpsb"] = (a, r) => Instruction.CreateCmpsb(a, Register.None, r),
+        ["cmpsw"] = (a, r) => Instruction.CreateCmpsw(a, Register.None, r),
+        ["cmpsl"] = (a, r) => Instruction.CreateCmpsd(a, Register.None, r),
+        ["cmpsq"] = (a, r) => Instruction.CreateCmpsq(a, Register.None, r),
     };
 
-    public static bool TryGet(string mnemonic, out Func<RepPrefixKind, Instruction> factory) => Factories.TryGetValue(mnemonic.ToLowerInvariant(), out factory!);
+    public static bool TryGet(string mnemonic, int bitness, out Func<RepPrefixKind, Instruction> factory)
+    {
+        string name = mnemonic.ToLowerInvariant();
+        if (!Factories.TryGetValue(name, out var make) || (bitness == 32 && name.EndsWith("q", StringComparison.Ordinal)))
+        {
+            factory = null!;
+            return false;
+        }
+
+        factory = r => make(bitness, r);
+        return true;
+    }
 }

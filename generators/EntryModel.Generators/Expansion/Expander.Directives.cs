@@ -43,6 +43,10 @@ internal sealed partial class Expander
             case ".8byte":
                 Data(8, syntax, argsStart, src);
                 return;
+            case ".uleb128":
+            case ".sleb128":
+                Leb(word == ".sleb128", syntax, argsStart, src);
+                return;
             case ".ascii":
             case ".asciz":
             case ".string":
@@ -97,7 +101,7 @@ internal sealed partial class Expander
                     long count = Evaluator.EvaluateAbsolute(ParseBound(syntax, args[0].Item1, args[0].Item2, src), "the size");
                     CheckCount(count, text, argsStart);
                     var bytes = new byte[count];
-                    NopPatterns.Fill(bytes, 0, (int)count);
+                    NopPatterns.Fill(bytes, 0, (int)count, Bitness);
                     RequireCode(word, wordStart, word.Length).Items.Add(new BytesItem(src, bytes));
                     return;
                 }
@@ -266,8 +270,11 @@ internal sealed partial class Expander
                     throw new SyntaxException(DiagnosticIds.AssemblerError, message.Length > 0 ? message : ".error encountered", wordStart, text.Length - wordStart);
                 }
 
-            case ".print":
             case ".code64":
+            case ".code32":
+                CodeSize(word, wordStart);
+                return;
+            case ".print":
             case ".att_syntax":
             case ".file":
             case ".loc":
@@ -280,7 +287,7 @@ internal sealed partial class Expander
             default:
                 if (word.StartsWith(".cfi_", StringComparison.Ordinal))
                 {
-                    // DWARF CFI annotations: accepted; the ORC strategy uses its own unwind hints.
+                    CallFrameDirective(word, syntax, wordStart, argsStart, src);
                     return;
                 }
 
@@ -331,6 +338,17 @@ internal sealed partial class Expander
         }
 
         RequireCode("data", argsStart, syntax.Text.Length - argsStart).Items.Add(new DataItem(src, unit, values));
+    }
+
+    private void Leb(bool signed, StatementSyntax syntax, int argsStart, SourceRef src)
+    {
+        var values = new List<Expression>();
+        foreach (var (s, e) in syntax.Arguments(argsStart))
+        {
+            values.Add(ParseBound(syntax, s, e, src));
+        }
+
+        RequireCode("data", argsStart, syntax.Text.Length - argsStart).Items.Add(new LebItem(src, signed, values));
     }
 
     private void Ascii(StatementSyntax syntax, int argsStart, bool zeroTerminated, SourceRef src)

@@ -524,8 +524,9 @@ internal sealed partial class Expander
             operands.Add(ReferenceEquals(bound, op.Value) ? op : op.WithValue(bound));
         }
 
-        if (operands.Count == 0 && StringInstructions.TryGet(mnemonic, out var factory))
+        if (operands.Count == 0 && StringInstructions.TryGet(mnemonic, Bitness, out var factory))
         {
+
             var kind = rep ? RepPrefixKind.Repe : repne ? RepPrefixKind.Repne : RepPrefixKind.None;
             var built = factory(kind);
             fragment.Items.Add(new InstructionItem(src, built.Code, operands) { Factory = () => factory(kind), HasLock = lockPrefix, Owner = fragment });
@@ -546,7 +547,7 @@ internal sealed partial class Expander
         }
 
         var infos = MnemonicTable.Resolve(mnemonic);
-        infos.RemoveAll(i => !InstructionSelector.Knows(i.Mnemonic));
+        infos.RemoveAll(i => !InstructionSelector.Knows(i.Mnemonic, Bitness));
         if (infos.Count == 0)
         {
             throw new SyntaxException(DiagnosticIds.UnknownMnemonic, $"unknown or unsupported instruction '{mnemonic}'", pos, mnemonic.Length);
@@ -555,7 +556,7 @@ internal sealed partial class Expander
         InstructionSelector.SelectionError? first = null;
         foreach (var info in infos)
         {
-            if (InstructionSelector.TrySelect(info, operands, Evaluator.Evaluate, out var sel, out var error))
+            if (InstructionSelector.TrySelect(info, operands, Evaluator.Evaluate, out var sel, out var error, Bitness))
             {
                 if (cacheKey != null)
                 {

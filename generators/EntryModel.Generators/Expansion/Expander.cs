@@ -6,6 +6,7 @@ using System.Text;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Model;
+using EntryModel.Generators.Public;
 using EntryModel.Generators.Syntax;
 using Iced.Intel;
 
@@ -91,6 +92,12 @@ internal sealed partial class Expander
 
     public List<Fragment> Fragments { get; } = new List<Fragment>();
 
+    /// <summary>What the declaration is assembled for (as <c>--64</c> or <c>--32</c>): the code size and the object's kind.</summary>
+    public ObjectFileMachine Machine { get; private set; }
+
+    /// <summary>The <c>.cfi_*</c> frames the declaration described, in order (see <see cref="CallFrames"/>).</summary>
+    public CallFrames CallFrames { get; } = new CallFrames();
+
     public ExpressionEvaluator Evaluator { get; }
 
     /// <summary>What this declaration has spent of its statement and byte budgets.</summary>
@@ -108,6 +115,7 @@ internal sealed partial class Expander
     public void Run(int declaration, bool reportsHeader)
     {
         recording = reportsHeader;
+        Machine = declaration >= 0 && declaration < parsed.Count ? parsed[declaration].Source.Machine : ObjectFileMachine.Amd64;
         foreach (var problem in configurationProblems)
         {
             Record(problem);
@@ -211,6 +219,12 @@ internal sealed partial class Expander
         foreach (var open in conditions)
         {
             Report(open.Opened, new SyntaxException(DiagnosticIds.UnbalancedConditional, "this .if has no .endif", -1, 0));
+        }
+
+        if (CallFrames.Open is { } unclosed)
+        {
+            CallFrames.Open = null;
+            Report(unclosed.Start.Source, new SyntaxException(DiagnosticIds.SyntaxError, "open CFI at the end of the text: missing .cfi_endproc", -1, 0));
         }
 
         // A forward reference past the last definition of a local label is reported where it is evaluated.

@@ -38,4 +38,7 @@ internal sealed record SourceDeclaration(
 {
     /// <summary>The path <c>[GasFile]</c> names, or null when the text is the field's own.</summary>
     public string? GasFile { get; init; }
+
+    /// <summary>What the text is assembled for: 64-bit code (as <c>--64</c>, the default) or 32-bit (as <c>--32</c>).</summary>
+    public EntryModel.Generators.Public.ObjectFileMachine Machine { get; init; }
 }

@@ -11,7 +11,13 @@ namespace EntryModel.Generators.Public;
 public sealed class AssembledObjectFile
 {
     public AssembledObjectFile(string sourceName, IReadOnlyList<ObjectFileSection> sections, IReadOnlyList<ObjectFileSymbol> symbols, IReadOnlyList<AssemblyDiagnostic> diagnostics)
+        : this(sourceName, sections, symbols, diagnostics, ObjectFileMachine.Amd64)
     {
+    }
+
+    public AssembledObjectFile(string sourceName, IReadOnlyList<ObjectFileSection> sections, IReadOnlyList<ObjectFileSymbol> symbols, IReadOnlyList<AssemblyDiagnostic> diagnostics, ObjectFileMachine machine)
+    {
+        Machine = machine;
         SourceName = sourceName;
         Sections = sections;
         Symbols = symbols;
@@ -19,6 +25,9 @@ public sealed class AssembledObjectFile
     }
 
     public string SourceName { get; }
+
+    /// <summary>x86-64 (an ELF64 object with RELA relocations) or i386 (ELF32, REL: relocated fields hold their addends).</summary>
+    public ObjectFileMachine Machine { get; }
 
     public IReadOnlyList<ObjectFileSection> Sections { get; }
 

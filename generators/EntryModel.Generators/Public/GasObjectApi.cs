@@ -8,8 +8,8 @@ using EntryModel.Generators.Syntax;
 namespace EntryModel.Generators.Public;
 
 /// <summary>
-/// Assembles a whole GAS file into a relocatable object, as GNU as does for x86-64, without
-/// Roslyn: the entry point for runtime tools (an ELF writer, the command line).
+/// Assembles a whole GAS file into a relocatable object, as GNU as does for x86-64 (or, as
+/// <c>--32</c>, for i386), without Roslyn: the entry point for runtime tools (an ELF writer, the command line).
 /// </summary>
 public static class GasObjectApi
 {
@@ -17,8 +17,11 @@ public static class GasObjectApi
     // offsets, so the address only matters to the assembler's provisional layout.
     private const ulong KernelText = 0xffffffff81000000UL;
 
-    /// <summary>Assembles <paramref name="text"/>; <paramref name="sourceName"/> names it in diagnostics.</summary>
-    public static AssembledObjectFile Assemble(string text, string sourceName)
+    /// <summary>Assembles <paramref name="text"/> as 64-bit code; <paramref name="sourceName"/> names it in diagnostics.</summary>
+    public static AssembledObjectFile Assemble(string text, string sourceName) => Assemble(text, sourceName, ObjectFileMachine.Amd64);
+
+    /// <summary>Assembles <paramref name="text"/> for <paramref name="machine"/> (as <c>--64</c> or <c>--32</c>); <paramref name="sourceName"/> names it in diagnostics.</summary>
+    public static AssembledObjectFile Assemble(string text, string sourceName, ObjectFileMachine machine)
     {
         if (text == null)
         {
@@ -31,7 +34,7 @@ public static class GasObjectApi
         }
 
         // The file is one code declaration, assembled under a strategy that defines nothing.
-        var assembly = GasAssembler.AssembleFile(text, address: KernelText);
+        var assembly = GasAssembler.AssembleFile(text, address: KernelText, machine: machine);
         var obj = assembly.Object;
 
         var lines = new LineMap(text);

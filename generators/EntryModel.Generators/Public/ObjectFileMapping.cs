@@ -29,7 +29,7 @@ internal static class ObjectFileMapping
             s.Size,
             (ObjectFileSymbolType)s.Type,
             (ObjectFileBinding)(int)s.Binding));
-        return new AssembledObjectFile(sourceName, ReadOnly(sections), ReadOnly(symbols), ReadOnly(diagnostics));
+        return new AssembledObjectFile(sourceName, ReadOnly(sections), ReadOnly(symbols), ReadOnly(diagnostics), elf.Machine);
     }
 
     private static ReadOnlyCollection<T> ReadOnly<T>(IEnumerable<T> items) => new ReadOnlyCollection<T>(items.ToList());

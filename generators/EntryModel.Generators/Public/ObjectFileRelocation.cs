@@ -1,8 +1,9 @@
 namespace EntryModel.Generators.Public;
 
 /// <summary>
-/// A RELA entry as GNU as writes it: the field's offset in its section, the x86-64 psABI type
-/// (R_X86_64_*), the symbol, and the addend. <see cref="AgainstSection"/>: the symbol is the
+/// A relocation as GNU as writes it: the field's offset in its section, the psABI type
+/// (R_X86_64_*, or R_386_* in an i386 object), the symbol, and the addend (an i386 object's REL
+/// entry has none of its own: the field's bytes hold it). <see cref="AgainstSection"/>: the symbol is the
 /// section symbol of the section named <see cref="Symbol"/> (GNU as's choice for local targets).
 /// </summary>
 public sealed class ObjectFileRelocation

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace EntryModel.Generators.Public;
 
 /// <summary>
-/// A section of an assembled object: its bytes (relocated fields hold 0, as in a RELA object),
+/// A section of an assembled object: its bytes (relocated fields hold 0 in a RELA object, their addends in an i386 REL one),
 /// alignment, whether it is writable or executable, its <c>.section</c> flags as the text wrote
 /// them (null when none did: the name then decides, as GNU as's special sections do), and its
 /// relocations in offset order.

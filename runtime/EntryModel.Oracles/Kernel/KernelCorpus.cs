@@ -34,25 +34,31 @@ public static class KernelCorpus
     }
 
     /// <summary>Every 64-bit corpus file of a configuration: its path in the kernel tree and where it is.</summary>
-    public static IEnumerable<(string KernelPath, string File)> Files(string configuration)
+    public static IEnumerable<(string KernelPath, string File)> Files(string configuration) =>
+        Objects(configuration).Where(f => !f.M32).Select(f => (f.KernelPath, f.File));
+
+    /// <summary>
+    /// Every corpus file of a configuration, with whether kbuild compiles it with -m32 (the 32-bit
+    /// vDSO: as --32, 32-bit code in an ELF32 i386 object), as the corpus's m32.txt records it.
+    /// </summary>
+    public static IEnumerable<KernelCorpusFile> Objects(string configuration)
     {
         string root = Path.Combine(Root, configuration);
+        string m32List = Path.Combine(root, "m32.txt");
+        if (!File.Exists(m32List))
+        {
+            throw new InvalidOperationException($"the kernel corpus at {Root} has no {configuration}/m32.txt (it predates the -m32 lists): run .ci/kernel-corpus <cache dir> again");
+        }
+
+        var m32 = File.ReadAllLines(m32List).Where(line => line.Length > 0).ToHashSet(StringComparer.Ordinal);
         foreach (var line in File.ReadAllLines(Path.Combine(root, "files.txt")))
         {
-            // The 32-bit vDSO is built with -m32: the generator assembles 64-bit code only.
-            if (line.Length > 0 && !line.Contains("/vdso32/", StringComparison.Ordinal))
+            if (line.Length > 0)
             {
-                yield return (line, Path.Combine(root, line));
+                yield return new KernelCorpusFile(line, Path.Combine(root, line), m32.Contains(line));
             }
         }
     }
-
-    /// <summary>
-    /// The corpus files of a configuration the generator does not attempt: the 32-bit vDSO, built with
-    /// -m32 (32-bit code, ELF32 objects, .debug_frame from CFI). Listed so that reports say what they leave out.
-    /// </summary>
-    public static IEnumerable<string> NotAttempted(string configuration) =>
-        File.ReadAllLines(Path.Combine(Root, configuration, "files.txt")).Where(line => line.Contains("/vdso32/", StringComparison.Ordinal));
 
     /// <summary>One file of a configuration by its path in the kernel tree (e.g. <c>arch/x86/entry/entry_64.s</c>).</summary>
     public static string PathOf(string configuration, string kernelPath) =>

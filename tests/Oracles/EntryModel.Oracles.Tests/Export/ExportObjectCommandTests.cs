@@ -45,6 +45,22 @@ public sealed class ExportObjectCommandTests
     }
 
     [Test]
+    public void Export_object_with_32_writes_an_i386_object_ld_r_links()
+    {
+        string source = Path.Combine(dir, "vdso32.s"), obj = Path.Combine(dir, "vdso32.o"), linked = Path.Combine(dir, "linked.o");
+        File.WriteAllText(source, ".text\n.globl entry\nentry:\n    pushl %ecx\n    call helper\n    popl %ecx\n    ret\n.data\ndata:\n    .long entry+1\n");
+
+        var (code, _, error) = Run("export-object", source, "-o", obj, "--32");
+
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(Binutils.Run("readelf", "-h", obj), Does.Contain("ELF32").And.Contain("Intel 80386"));
+        var (ld, _, ldError) = Binutils.TryRun("ld", "-r", "-m", "elf_i386", "-o", linked, obj);
+        Assert.That(ld, Is.EqualTo(0), $"ld -r refused the object: {ldError}");
+        Assert.That(Binutils.Run("nm", linked), Does.Contain(" T entry").And.Contain(" U helper").And.Contain(" d data"));
+        Assert.That(Binutils.Run("objdump", "-dr", obj), Does.Contain("R_386_PC32\thelper"));
+    }
+
+    [Test]
     public void Export_object_reports_an_error_at_its_line_and_column_and_writes_nothing()
     {
         string source = Path.Combine(dir, "broken.s"), obj = Path.Combine(dir, "broken.o");

@@ -48,8 +48,8 @@ internal static partial class ReadelfView
         foreach (var r in rows.Where(r => r.Index != "0"))
         {
             bool stringTable = r.Type == "STRTAB";
-            // sh_info of .symtab counts the locals; of a RELA section it is the section it applies to.
-            string info = r.Type == "RELA" ? Named(r.Info) : r.Info;
+            // sh_info of .symtab counts the locals; of a RELA (REL) section it is the section it applies to.
+            string info = r.Type is "RELA" or "REL" ? Named(r.Info) : r.Info;
             lines.Add($"section {r.Name} {r.Type} flags [{r.Flags}] align {r.Align} entsize {r.EntrySize} size {(stringTable ? "(layout)" : r.Size)} link {Named(r.Link)} info {info}");
         }
 

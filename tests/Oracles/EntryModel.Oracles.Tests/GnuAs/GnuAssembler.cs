@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EntryModel.Generators.Public;
 
 namespace EntryModel.Oracles.Tests.GnuAs;
 
@@ -48,8 +49,12 @@ internal static class GnuAssembler
         }
     }
 
-    /// <summary>Assembles <paramref name="sourceFile"/> as kbuild's gcc would hand it to as (64-bit) into <paramref name="objectFile"/>.</summary>
-    public static void AssembleObject(string sourceFile, string objectFile) => Run("as", ["--64", "-o", objectFile, sourceFile]);
+    /// <summary>
+    /// Assembles <paramref name="sourceFile"/> as kbuild's gcc would hand it to as into
+    /// <paramref name="objectFile"/>: <c>as --64</c>, or <c>as --32</c> for <see cref="ObjectFileMachine.I386"/> (gcc -m32).
+    /// </summary>
+    public static void AssembleObject(string sourceFile, string objectFile, ObjectFileMachine machine = ObjectFileMachine.Amd64) =>
+        Run("as", [machine == ObjectFileMachine.I386 ? "--32" : "--64", "-o", objectFile, sourceFile]);
 
     private static void Run(string tool, IEnumerable<string> args)
     {

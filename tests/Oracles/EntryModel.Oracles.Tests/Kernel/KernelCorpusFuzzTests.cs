@@ -4,6 +4,7 @@ using System.Text;
 using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Encoding;
 using EntryModel.Generators.Model;
+using EntryModel.Generators.Public;
 using EntryModel.Generators.Syntax;
 
 namespace EntryModel.Oracles.Tests.Kernel;
@@ -11,7 +12,8 @@ namespace EntryModel.Oracles.Tests.Kernel;
 /// <summary>
 /// Mutation fuzzing seeded by the kernel corpus (<see cref="KernelCorpus"/>): the kernel's own
 /// entry and lib files, cut, spliced and corrupted line by line and character by character, go
-/// through the assembler core. Nothing may throw or report an internal error, every diagnostic
+/// through the assembler core (as kbuild assembles the file that leads the mutant: the -m32 ones
+/// as 32-bit code). Nothing may throw or report an internal error, every diagnostic
 /// names a span inside the text, and each input stays bounded in CPU time and allocation. The
 /// seeds are real code, so mutations reach deep into macros, alternatives and relaxation, where
 /// the hand-written fuzz inputs do not.
@@ -26,20 +28,23 @@ public sealed class KernelCorpusFuzzTests
     [Test]
     public void Mutated_kernel_files_never_throw_and_stay_bounded()
     {
-        var seeds = KernelCorpus.Configurations.SelectMany(KernelCorpus.Files).Select(f => File.ReadAllLines(f.File)).ToList();
+        var seeds = KernelCorpus.Configurations.SelectMany(KernelCorpus.Objects)
+            .Select(f => (Lines: File.ReadAllLines(f.File), Machine: f.M32 ? ObjectFileMachine.I386 : ObjectFileMachine.Amd64))
+            .ToList();
         Assert.That(seeds, Has.Count.GreaterThan(10), "the corpus seeds the fuzzer");
         var failures = new List<string>();
         long worstCpu = 0, worstAllocated = 0;
         for (int seed = 0; seed < Mutants; seed++)
         {
             var random = new Random(seed);
-            string text = Mutate(seeds[random.Next(seeds.Count)], seeds[random.Next(seeds.Count)], random);
+            var first = seeds[random.Next(seeds.Count)];
+            string text = Mutate(first.Lines, seeds[random.Next(seeds.Count)].Lines, random);
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             try
             {
-                var assembly = GasAssembler.AssembleFile(text);
+                var assembly = GasAssembler.AssembleFile(text, machine: first.Machine);
                 if (!assembly.Diagnostics.Any())
                 {
                     // What assembles becomes an ELF view without a problem too.
