@@ -53,6 +53,10 @@ public class UnwindBenchmark
     [Benchmark]
     public int SeedWalk() => Walk(seed);
 
+    /// <summary>Start alone on the seed's stack: what every walk pays before its first step (the seed walks' per-frame figures include it, spread over 12 or 13 frames).</summary>
+    [Benchmark]
+    public bool SeedStart() => unwinder.Start(ref state, seed);
+
     /// <summary>Start + NextFrame over the 64-frame stack.</summary>
     [Benchmark]
     public int DeepWalk() => Walk(deep);
@@ -151,6 +155,7 @@ public class UnwindBenchmark
                 nameof(SeedWalk) => words ? (w.SeedWords, "words") : (w.SeedFrames, "frames"),
                 nameof(DeepWalk) => words ? (w.DeepWords, "words") : (w.DeepWalkFrames, "frames"),
                 nameof(SeedCollect) => (w.SeedFrames, "frames"),
+                nameof(SeedStart) => (1, "frames"),
                 _ => (w.ReliableFrames, $"frames, {w.ReliableOutcome}"),
             };
 

@@ -22,9 +22,15 @@ public sealed class EntrySectionUnwinder(UnwindImage image) : FramePointerUnwind
 
     protected override bool Decode(ref UnwindState state, ulong bp)
     {
-        if (!EnterFrame(ref state, bp) || !Image.IsEntryText(state.Ip))
+        if (!EnterFrame(ref state, bp))
         {
-            return !state.Finished;
+            return false;
+        }
+
+        if (!Image.IsEntryText(state.Ip))
+        {
+            // Most frames: an ordinary return address.
+            return true;
         }
 
         if (!Image.TryGetEntryRegs(state.Ip, out var record))

@@ -51,7 +51,7 @@ public class FramePointerUnwinder : IUnwinder
 
     public bool Start(ref UnwindState state, in UnwindStart start)
     {
-        if (!UnwindState.TryBegin(start, out state, out _))
+        if (!UnwindState.TryBegin(start, ref state, out _))
         {
             return false;
         }

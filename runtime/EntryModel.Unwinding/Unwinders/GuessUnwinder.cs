@@ -28,7 +28,7 @@ public sealed class GuessUnwinder : IUnwinder
 
     public bool Start(ref UnwindState state, in UnwindStart start)
     {
-        if (!UnwindState.TryBegin(start, out state, out ulong at))
+        if (!UnwindState.TryBegin(start, ref state, out ulong at))
         {
             return false;
         }

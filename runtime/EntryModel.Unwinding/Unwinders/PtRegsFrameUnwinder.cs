@@ -13,6 +13,9 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinde
     // Asked at every reliable walk: decided once.
     private readonly bool canVouch = image.Marks(StrategyMarks.PtRegsFrame) && image.PtRegsMarkerReturn != 0;
 
+    // Compared with every return address: kept at hand.
+    private readonly ulong markerReturn = image.PtRegsMarkerReturn;
+
     public override string Name => "frame-ptregs";
 
     public override string Description => "The %rbp chain that recognises the fake pt_regs frame (return address pt_regs+1) and continues from the saved registers.";
@@ -22,7 +25,7 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinde
 
     protected override bool? FollowMark(ref UnwindState state, ulong record, ulong ret)
     {
-        if (ret != Image.PtRegsMarkerReturn || ret == 0)
+        if (ret != markerReturn || ret == 0)
         {
             return null;
         }

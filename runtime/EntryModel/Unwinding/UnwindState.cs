@@ -97,12 +97,14 @@ public struct UnwindState
     public IStackInfoProvider Stacks { get; set; }
 
     /// <summary>
-    /// A fresh state over <paramref name="start"/>'s memory and stacks, on the stack that holds where
-    /// the walk starts (<paramref name="at"/>: the stack pointer, the saved RSP or the pt_regs; a
-    /// pointer at a stack's very top counts as that stack), floored there. False, with the state's
-    /// error set, when no stack the walk may use holds it.
+    /// Makes <paramref name="state"/> a fresh state over <paramref name="start"/>'s memory and
+    /// stacks, on the stack that holds where the walk starts (<paramref name="at"/>: the stack
+    /// pointer, the saved RSP or the pt_regs; a pointer at a stack's very top counts as that stack),
+    /// floored there. False, with the state's error set, when no stack the walk may use holds it.
+    /// Nothing of the state's last walk is left, but references it already holds are not written
+    /// again (each write of one costs a GC write barrier, and a walker reuses its state).
     /// </summary>
-    public static bool TryBegin(in UnwindStart start, out UnwindState state, out ulong at)
+    public static bool TryBegin(in UnwindStart start, ref UnwindState state, out ulong at)
     {
         ArgumentNullException.ThrowIfNull(start.Memory);
         ArgumentNullException.ThrowIfNull(start.Stacks);
@@ -116,7 +118,6 @@ public struct UnwindState
 
         // Filled in place, every field once: clearing the whole state first (a loop of word stores,
         // as it holds references) and filling it again costs more than a walk's first frame.
-        Unsafe.SkipInit(out state);
         state.Reset(memory, window, start.Stacks, stack, at);
         return stack is not null || state.Fail(UnwindError.UnknownStack);
     }
@@ -124,11 +125,23 @@ public struct UnwindState
     /// <summary>Every field of a fresh state on <paramref name="on"/> (null: none), floored at <paramref name="at"/>.</summary>
     private void Reset(IMemoryReader reader, PageWindow? shown, IStackInfoProvider stacks, StackInfo? on, ulong at)
     {
-        stack = on;
+        if (!ReferenceEquals(stack, on))
+        {
+            stack = on;
+        }
+
         stackLow = on?.Low ?? 0;
         stackHigh = on?.High ?? 0;
-        memory = reader;
-        window = shown;
+        if (!ReferenceEquals(memory, reader))
+        {
+            memory = reader;
+        }
+
+        if (!ReferenceEquals(window, shown))
+        {
+            window = shown;
+        }
+
         Ip = 0;
         Sp = 0;
         Bp = 0;
@@ -145,7 +158,10 @@ public struct UnwindState
         Done = false;
         Frames = 0;
         Pending = 0;
-        Stacks = stacks;
+        if (!ReferenceEquals(Stacks, stacks))
+        {
+            Stacks = stacks;
+        }
     }
 
     /// <summary>Whether the walk is over: done or failed.</summary>

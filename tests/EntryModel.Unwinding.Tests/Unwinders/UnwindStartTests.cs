@@ -44,8 +44,8 @@ public class UnwindStartTests
     [Test]
     public void Beginning_again_over_a_walked_state_leaves_nothing_of_the_old_walk()
     {
-        // TryBegin fills the state field by field without clearing it first: every field, private
-        // ones included, must come out as over a cleared state.
+        // TryBegin fills the state field by field without clearing it first (and keeps references
+        // it already holds): every field, private ones included, must come out as over a cleared state.
         var scene = Scenes.Syscall();
         var unwinder = UnwinderCatalog.Create("frame-encoded", SyntheticKernel.Unwind);
         var walked = default(UnwindState);
@@ -60,11 +60,12 @@ public class UnwindStartTests
         walked.PreviousRegs = 0x5678;
         var fields = typeof(UnwindState).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
         var fresh = default(UnwindState);
-        foreach (var start in new[] { scene.Start, scene.Start with { Sp = UserSp } })
+        foreach (var start in new[] { scene.Start, scene.Start with { Sp = UserSp }, scene.Start.Over(new FakeMemory(), scene.Start.Stacks) })
         {
             var reused = walked;
-            bool began = UnwindState.TryBegin(start, out reused, out _);
-            Assert.That(UnwindState.TryBegin(start, out fresh, out _), Is.EqualTo(began));
+            bool began = UnwindState.TryBegin(start, ref reused, out _);
+            fresh = default;
+            Assert.That(UnwindState.TryBegin(start, ref fresh, out _), Is.EqualTo(began));
             foreach (var field in fields)
             {
                 Assert.That(field.GetValue(reused), Is.EqualTo(field.GetValue(fresh)), $"{field.Name} after a walk, starting at 0x{start.At:x}");
