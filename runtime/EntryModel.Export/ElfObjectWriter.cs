@@ -40,9 +40,10 @@ public static class ElfObjectWriter
         elf.Add(new ElfNullSection());
 
         var ordered = InGnuOrder(file);
-        var sections = ordered.ToDictionary(s => s.Name, Section, StringComparer.Ordinal);
+        uint pointerSize = i386 ? 4u : 8u;
+        var sections = ordered.ToDictionary(s => s.Name, s => Section(s, pointerSize), StringComparer.Ordinal);
         var names = new ElfStringTable { VirtualAddressAlignment = 1 };
-        var symbols = ObjectSymbolTable.Build(file, sections, names, i386 ? 4u : 8u);
+        var symbols = ObjectSymbolTable.Build(file, sections, names, pointerSize);
         foreach (var section in ordered)
         {
             elf.Add(sections[section.Name]);
@@ -74,9 +75,9 @@ public static class ElfObjectWriter
         return result;
     }
 
-    private static ElfSection Section(ObjectFileSection section)
+    private static ElfSection Section(ObjectFileSection section, uint pointerSize)
     {
-        var attributes = GnuSectionAttributes.Of(section);
+        var attributes = GnuSectionAttributes.Of(section, pointerSize);
         ElfSection result = attributes.Type == ElfSectionType.NoBits
             ? new ElfNoBitsSection { Size = (ulong)section.Bytes.Count }
             : new ElfStreamSection(attributes.Type, new MemoryStream(section.Bytes.ToArray(), writable: false));

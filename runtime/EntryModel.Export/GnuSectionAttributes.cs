@@ -23,9 +23,10 @@ internal static class GnuSectionAttributes
     private const ElfSectionFlags Code = ElfSectionFlags.Alloc | ElfSectionFlags.Executable;
     private const ElfSectionFlags Data = ElfSectionFlags.Alloc | ElfSectionFlags.Write;
 
-    public static SectionAttributes Of(ObjectFileSection section)
+    /// <summary>The attributes of <paramref name="section"/> in an object whose addresses are <paramref name="pointerSize"/> bytes (8, or 4 for i386).</summary>
+    public static SectionAttributes Of(ObjectFileSection section, uint pointerSize)
     {
-        var (type, flags, entrySize) = Special(section.Name);
+        var (type, flags, entrySize) = Special(section.Name, pointerSize);
         flags |= Letters(section.Flags);
 
         // What the directive itself says wins over the name: ".section .rodata.cst8, "aM", @progbits, 8".
@@ -57,7 +58,7 @@ internal static class GnuSectionAttributes
     }
 
     /// <summary>BFD's special sections GNU as consults by name: exact, or the name and a dot and more.</summary>
-    private static (ElfSectionType Type, ElfSectionFlags Flags, ulong EntrySize) Special(string name) => name switch
+    private static (ElfSectionType Type, ElfSectionFlags Flags, ulong EntrySize) Special(string name, uint pointerSize) => name switch
     {
         _ when Named(name, ".text") || name is ".init" or ".fini" => (ElfSectionType.ProgBits, Code, 0),
         _ when Named(name, ".data") || name == ".data1" => (ElfSectionType.ProgBits, Data, 0),
@@ -65,9 +66,10 @@ internal static class GnuSectionAttributes
         _ when Named(name, ".rodata") || name == ".rodata1" => (ElfSectionType.ProgBits, Alloc, 0),
         _ when Named(name, ".tdata") => (ElfSectionType.ProgBits, Data | ElfSectionFlags.Tls, 0),
         _ when Named(name, ".tbss") => (ElfSectionType.NoBits, Data | ElfSectionFlags.Tls, 0),
-        _ when Named(name, ".init_array") => (ElfSectionType.InitArray, Data, 8),
-        _ when Named(name, ".fini_array") => (ElfSectionType.FiniArray, Data, 8),
-        _ when Named(name, ".preinit_array") => (ElfSectionType.PreInitArray, Data, 8),
+        _ when Named(name, ".init_array") => (ElfSectionType.InitArray, Data, pointerSize),
+        _ when Named(name, ".fini_array") => (ElfSectionType.FiniArray, Data, pointerSize),
+        _ when Named(name, ".preinit_array") => (ElfSectionType.PreInitArray, Data, pointerSize),
+        // (The arrays hold pointers: entries of 8 bytes, 4 in an i386 object.)
         // Any ".note" prefix, dotted or not (BFD matches it as a bare prefix).
         _ when name.StartsWith(".note", StringComparison.Ordinal) => (ElfSectionType.Note, 0, 0),
         _ => (ElfSectionType.ProgBits, 0, 0),

@@ -88,6 +88,39 @@ public sealed class ElfObjectWriterTests
         }
     }
 
+    /// <summary>
+    /// Oracle: GNU as (<c>--64</c> and <c>--32</c>). The pointer arrays GNU as knows by name hold
+    /// entries of a pointer's size: 8 bytes in an x86-64 object, 4 in an i386 one.
+    /// </summary>
+    [TestCase(ObjectFileMachine.Amd64)]
+    [TestCase(ObjectFileMachine.I386)]
+    public void Pointer_arrays_named_as_gnu_as_knows_them_have_entries_of_a_pointers_size(ObjectFileMachine machine)
+    {
+        const string Source = """
+            .section .init_array, "aw"
+            .long 0
+            .section .fini_array.5, "aw"
+            .long 0
+            .section .preinit_array, "aw"
+            .long 0
+            .text
+            ret
+            """;
+        string dir = Directory.CreateTempSubdirectory("entrymodel-export-").FullName;
+        try
+        {
+            string source = Path.Combine(dir, "in.s"), gas = Path.Combine(dir, "gas.o"), ours = Path.Combine(dir, "ours.o");
+            File.WriteAllText(source, Source);
+            GnuAssembler.AssembleObject(source, gas, machine);
+            Assert.That(Compare(source, gas, ours, machine), Is.Empty);
+            Assert.That(Binutils.Run("readelf", "-SW", ours), Does.Contain(machine == ObjectFileMachine.I386 ? " 000004 04  WA" : " 000004 08  WA"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>Empty when our object equals GNU as's to readelf and objdump; otherwise the first difference.</summary>
     private static string Compare(string source, string gasObject, string ourObject, ObjectFileMachine machine = ObjectFileMachine.Amd64)
     {
