@@ -149,9 +149,14 @@ public class FramePointerUnwinder : IUnwinder
             NoteCrossing(ref state, from!);
         }
 
-        state.Kind = UnwindFrameKind.Call;
-        state.Regs = 0;
-        state.UserMode = false;
+        // A call frame has no regs and is not user mode: written only when the frame before was not one.
+        if (state.Kind != UnwindFrameKind.Call)
+        {
+            state.Kind = UnwindFrameKind.Call;
+            state.Regs = 0;
+            state.UserMode = false;
+        }
+
         state.Ip = ret;
         state.Slot = record + 8;
         state.Sp = record + FrameRecordSize;

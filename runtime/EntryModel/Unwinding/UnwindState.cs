@@ -254,8 +254,7 @@ public struct UnwindState
             return true;
         }
 
-        bool read = true;
-        value = ReadOrFail(address, ref read);
+        (value, bool read) = ReadOrFail(address);
         return read;
     }
 
@@ -273,10 +272,8 @@ public struct UnwindState
             return true;
         }
 
-        // The words returned, not written through pointers, so the caller's stay in registers.
-        bool read = true;
-        first = ReadOrFail(address, ref read);
-        second = read ? ReadOrFail(address + 8, ref read) : 0;
+        // Returned, not written through pointers: the slow path leaves the caller's words in registers.
+        (first, second, bool read) = ReadPairOrFail(address);
         return read;
     }
 
@@ -288,16 +285,22 @@ public struct UnwindState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ReadOnlySpan<byte> Shown(ulong address) => window is { } w ? w.At(address) : default;
 
-    /// <summary>The word at <paramref name="address"/>; when it cannot be read, 0, the walk failed and <paramref name="read"/> false.</summary>
+    /// <summary>The word at <paramref name="address"/> through the memory, and whether it could be read (when not, 0 and the walk failed).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ulong ReadOrFail(ulong address, ref bool read)
+    private (ulong Value, bool Read) ReadOrFail(ulong address) =>
+        Memory.TryReadUInt64(address, out ulong value) ? (value, true) : (0, Fail(UnwindError.UnreadableMemory));
+
+    /// <summary>The two words at <paramref name="address"/> through the memory, the second only when the first could be read.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private (ulong First, ulong Second, bool Read) ReadPairOrFail(ulong address)
     {
-        if (Memory.TryReadUInt64(address, out ulong value))
+        var (first, read) = ReadOrFail(address);
+        if (!read)
         {
-            return value;
+            return (0, 0, false);
         }
 
-        read = Fail(UnwindError.UnreadableMemory);
-        return 0;
+        var (second, readSecond) = ReadOrFail(address + 8);
+        return (first, second, readSecond);
     }
 }
