@@ -90,6 +90,9 @@ public sealed class UnwindImage
     /// <summary>The <c>section</c> strategy's records, by return address.</summary>
     public IReadOnlyDictionary<ulong, EntryRegsRecord> EntryRegs => entryRegs;
 
+    /// <summary>From the first entry code to the end of the last (<see cref="IsEntryText"/> holds only inside it): its start and length, (0, 0) without entry code.</summary>
+    public (ulong Low, ulong Span) EntryTextBounds => (entryLow, entrySpan);
+
     /// <summary>Whether <paramref name="address"/> lies in entry code (a section named .entry*).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsEntryText(ulong address) =>

@@ -8,7 +8,8 @@ namespace EntryModel.Unwinding.Unwinders;
 /// the offset from the C handler frame to pt_regs is a foregone conclusion"). A return address in
 /// entry code is followed by that pt_regs; one the image has no record for ends the walk.
 /// </summary>
-public sealed class EntrySectionUnwinder(UnwindImage image) : FramePointerUnwinder(image)
+public sealed class EntrySectionUnwinder(UnwindImage image)
+    : FramePointerUnwinder(image, image.EntryTextBounds.Low, image.EntryTextBounds.Span)
 {
     // Asked at every reliable walk: decided once.
     private readonly bool canVouch = image.Marks(StrategyMarks.EntrySection) && image.EntryRegs.Count > 0;
@@ -20,20 +21,16 @@ public sealed class EntrySectionUnwinder(UnwindImage image) : FramePointerUnwind
     /// <summary>Only where the strategy records its entry call sites.</summary>
     public override bool CanVouch => canVouch;
 
-    protected override bool Decode(ref UnwindState state, ulong bp)
+    /// <summary>A return address between the first and the last entry code: in entry code, pt_regs follows at the recorded offset.</summary>
+    protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret)
     {
-        if (!EnterFrame(ref state, bp))
+        if (!Land(ref state, from, record, callerBp, ret) || !Image.IsEntryText(ret))
         {
-            return false;
+            // Not in entry code itself: an ordinary frame (or the walk failed on it).
+            return !state.Finished;
         }
 
-        if (!Image.IsEntryText(state.Ip))
-        {
-            // Most frames: an ordinary return address.
-            return true;
-        }
-
-        if (!Image.TryGetEntryRegs(state.Ip, out var record))
+        if (!Image.TryGetEntryRegs(state.Ip, out var entry))
         {
             // Reported, but the walk cannot go on: the next step fails.
             state.Pending = 0;
@@ -43,8 +40,8 @@ public sealed class EntrySectionUnwinder(UnwindImage image) : FramePointerUnwind
             return true;
         }
 
-        ulong at = state.Slot + (ulong)record.Offset;
-        if (!record.Indirect)
+        ulong at = state.Slot + (ulong)entry.Offset;
+        if (!entry.Indirect)
         {
             state.Pending = at;
             return true;

@@ -25,12 +25,29 @@ public class FramePointerUnwinder : IUnwinder
     private readonly ulong textSize;
     private readonly ulong lastFrameDepth;
 
+    // Return addresses the strategy marks (none when the span is 0): one unsigned compare a frame
+    // decides that a record is plain, so the strategy is asked only at its marks.
+    private readonly ulong markLow;
+    private readonly ulong markSpan;
+
     // Bytes of a lent page from a pt_regs' start that hold the four words EnterRegs reads (int.MaxValue: never read from a span).
     private readonly int regsSpanNeeded;
 
     public FramePointerUnwinder(UnwindImage image)
+        : this(image, 0, 0)
+    {
+    }
+
+    /// <summary>
+    /// An unwinder whose strategy marks return addresses in [<paramref name="markLow"/>,
+    /// <paramref name="markLow"/> + <paramref name="markSpan"/>): a frame record returning there is
+    /// handed to <see cref="FollowMark"/>; any other is walked as a plain record.
+    /// </summary>
+    protected FramePointerUnwinder(UnwindImage image, ulong markLow, ulong markSpan)
     {
         ArgumentNullException.ThrowIfNull(image);
+        this.markLow = markLow;
+        this.markSpan = markSpan;
         Image = image;
         text = image.Text;
         textStart = text.Start;
@@ -116,13 +133,15 @@ public class FramePointerUnwinder : IUnwinder
     protected virtual bool Decode(ref UnwindState state, ulong bp) => EnterFrame(ref state, bp);
 
     /// <summary>
-    /// Hook for a strategy whose entry code leaves a recognisable frame record (the fake pt_regs
-    /// frame): null when <paramref name="ret"/> is an ordinary return address, else whether the walk
-    /// could follow the mark (the record has passed the bounds check).
+    /// A frame record whose return address <paramref name="ret"/> is one the strategy marks (the
+    /// fake pt_regs frame's, a call in entry code): whether the walk could follow it. The record has
+    /// passed the bounds check and been read; <paramref name="from"/> is the stack the walk was on
+    /// before. The base walks it as a plain record (<see cref="Land"/>).
     /// </summary>
-    protected virtual bool? FollowMark(ref UnwindState state, ulong record, ulong ret) => null;
+    protected virtual bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret) =>
+        Land(ref state, from, record, callerBp, ret);
 
-    /// <summary>Moves to the plain frame record at <paramref name="record"/>: its return address becomes the frame's ip.</summary>
+    /// <summary>Moves to the frame record at <paramref name="record"/>: its return address becomes the frame's ip, unless the strategy marks it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected bool EnterFrame(ref UnwindState state, ulong record)
     {
@@ -132,11 +151,19 @@ public class FramePointerUnwinder : IUnwinder
             return false;
         }
 
-        if (FollowMark(ref state, record, ret) is { } marked)
-        {
-            return marked;
-        }
+        return ret - markLow < markSpan
+            ? FollowMark(ref state, from, record, callerBp, ret)
+            : Land(ref state, from, record, callerBp, ret);
+    }
 
+    /// <summary>
+    /// Stands the walk on the plain frame record at <paramref name="record"/> (already reached and
+    /// read: the caller's %rbp <paramref name="callerBp"/>, then <paramref name="ret"/>), which must
+    /// return into kernel text.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Land(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret)
+    {
         // text.Contains(ret), as one unsigned compare.
         if (ret - textStart >= textSize)
         {

@@ -8,13 +8,11 @@ namespace EntryModel.Unwinding.Unwinders;
 /// <c>pt_regs+1</c> is that fake frame, and the pointer above it leads to the pt_regs, from whose
 /// saved RIP, RSP and RBP the walk goes on: the interrupted function is found, not skipped.
 /// </summary>
-public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinder(image)
+public sealed class PtRegsFrameUnwinder(UnwindImage image)
+    : FramePointerUnwinder(image, image.PtRegsMarkerReturn, image.PtRegsMarkerReturn != 0 ? 1UL : 0)
 {
     // Asked at every reliable walk: decided once.
     private readonly bool canVouch = image.Marks(StrategyMarks.PtRegsFrame) && image.PtRegsMarkerReturn != 0;
-
-    // Compared with every return address: kept at hand.
-    private readonly ulong markerReturn = image.PtRegsMarkerReturn;
 
     public override string Name => "frame-ptregs";
 
@@ -23,15 +21,9 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image) : FramePointerUnwinde
     /// <summary>Only where the strategy pushes the fake frame and the image has the pt_regs function it returns to.</summary>
     public override bool CanVouch => canVouch;
 
-    protected override bool? FollowMark(ref UnwindState state, ulong record, ulong ret)
-    {
-        if (ret != markerReturn || ret == 0)
-        {
-            return null;
-        }
-
-        return state.Reach(record, FrameRecordSize + 8)
-            && state.Read(record + FrameRecordSize, out ulong regs)
-            && EnterRegs(ref state, regs);
-    }
+    /// <summary>The fake frame (its return address is <c>pt_regs+1</c>, the only one marked): the regs pointer above it leads to the pt_regs.</summary>
+    protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret) =>
+        state.Reach(record, FrameRecordSize + 8)
+        && state.Read(record + FrameRecordSize, out ulong regs)
+        && EnterRegs(ref state, regs);
 }
