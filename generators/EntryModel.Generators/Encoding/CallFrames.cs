@@ -77,5 +77,14 @@ internal sealed class CallFrames
 
     public bool ToEhFrame { get; set; } = true;
 
+    /// <summary>Whether a <c>.cfi_startproc</c> has been seen (GNU as's cfi_sections_set): <c>.cfi_sections</c> may no longer change <c>.eh_frame</c>.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>
+    /// Inside a frame whose <c>.cfi_startproc</c> was refused: its directives up to <c>.cfi_endproc</c>
+    /// are dropped, so the one refusal is the only report.
+    /// </summary>
+    public bool InRefused { get; set; }
+
     public bool ToDebugFrame { get; set; }
 }

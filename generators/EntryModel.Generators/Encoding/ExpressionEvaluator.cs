@@ -132,6 +132,11 @@ internal sealed class ExpressionEvaluator
     {
         if (!symbols.TryGetValue(s.Name, out var sym))
         {
+            if (RelocationOperators.IsOperator(Display(s.Name)))
+            {
+                throw RelocationOperators.NotSupported(s);
+            }
+
             // Defined by another declaration (or nowhere: the linker says which).
             return new Value(0, LabelsPlaced, true, s.Name);
         }

@@ -269,6 +269,25 @@ internal static class InstructionSelector
             return ins32;
         }
 
+        if (code == Code.Arpl_rm16_r16)
+        {
+            // arpl compares 16-bit selectors whatever the operand size: GNU as writes no 0x66 for
+            // its 16-bit registers, which is the 32-bit form with the full registers.
+            var full = new List<Operand>(ops.Count);
+            foreach (var op in ops)
+            {
+                var copy = op.WithValue(op.Value);
+                if (op.Kind == OperandKind.Register)
+                {
+                    copy.Register = op.Register.GetFullRegister32();
+                }
+
+                full.Add(copy);
+            }
+
+            return Build(Code.Arpl_r32m16_r32, full, values, placeholder, bitness);
+        }
+
         var info = code.ToOpCode();
         var ins = default(Instruction);
         ins.Code = code;

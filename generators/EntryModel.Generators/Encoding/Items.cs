@@ -90,17 +90,24 @@ internal sealed class DataItem : Item
 /// </summary>
 internal sealed class LebItem : Item
 {
-    public LebItem(SourceRef source, bool signed, List<Expression> values)
+    public LebItem(SourceRef source, bool signed, List<Expression> values, int valuesOffset, int valuesLength)
         : base(source)
     {
         Signed = signed;
         Values = values;
+        ValuesOffset = valuesOffset;
+        ValuesLength = valuesLength;
         Size = values.Count;
     }
 
     public bool Signed { get; }
 
     public List<Expression> Values { get; }
+
+    /// <summary>Where the values are written in the statement (what a problem with all of them points at).</summary>
+    public int ValuesOffset { get; }
+
+    public int ValuesLength { get; }
 }
 
 /// <summary>Literal bytes (<c>.ascii</c>, prefixes written alone).</summary>
@@ -155,6 +162,9 @@ internal sealed class AlignItem : Item
     public int? Fill { get; }
 
     public int MaxSkip { get; }
+
+    /// <summary>Fill GNU as adds after the padding to stop a LEB128 bouncing (see <see cref="LebBounce"/>): 0, or the alignment.</summary>
+    public int Extra { get; set; }
 }
 
 /// <summary><c>.org</c>: moves to an offset from the fragment's start, filling the gap.</summary>

@@ -11,7 +11,10 @@ namespace EntryModel.Generators.Encoding;
 /// <summary>
 /// Places fragments at addresses and sizes every item, repeating until nothing changes: short
 /// branches that cannot reach (or leave their declaration) become near, alignment and <c>.org</c>
-/// follow. Sizes only grow, so it converges; a cap turns a pathological case into a diagnostic.
+/// follow. Branches only grow, but a <c>.uleb128</c> of a distance may shrink when an alignment
+/// after it grows: GNU as's extra alignment settles that before a data alignment (<see cref="LebBounce"/>);
+/// otherwise the layout fights itself as GNU as's does ("Infinite loop"), and a cap turns that into a
+/// diagnostic at the value that does not settle.
 /// </summary>
 internal sealed class Layout
 {
@@ -23,6 +26,8 @@ internal sealed class Layout
     private readonly Encoder encoder;
     private readonly ByteWriter writer = new ByteWriter();
     private int currentPass;
+    private readonly List<Item> resized = new List<Item>();
+    private readonly Dictionary<Fragment, LebBounce> bounces = new Dictionary<Fragment, LebBounce>();
     private readonly ExpressionEvaluator placed;
 
     public Layout(Expander expander, SectionMap sections, List<AsmDiagnostic> diagnostics)
@@ -44,6 +49,9 @@ internal sealed class Layout
     /// symbols (the expander's never knows where a label is). Until the first placement, labels are unknown.
     /// </summary>
     public ExpressionEvaluator Evaluator { get; private set; }
+
+    /// <summary>Whether the last <see cref="Run"/> settled (false: it reported why not, and sizes are the last pass's).</summary>
+    public bool Settled { get; private set; }
 
     public void Run()
     {
@@ -95,6 +103,7 @@ internal sealed class Layout
             // forward branches by targets that have not been placed yet.
             bool changed = pass == 0;
             currentPass = pass;
+            resized.Clear();
             foreach (var f in Fragments)
             {
                 changed |= SizeItems(f, relax: pass > 0);
@@ -103,11 +112,21 @@ internal sealed class Layout
             if (!changed)
             {
                 Place();
+                Settled = true;
                 return;
             }
 
             if (pass >= MaxPasses)
             {
+                Settled = false;
+                var leb = resized.Find(i => i is LebItem);
+                if (leb != null)
+                {
+                    var values = (LebItem)leb;
+                    expander.ReportAt(leb.Source, new SyntaxException(DiagnosticIds.LayoutError, $"the layout did not settle after {MaxPasses} passes: this value's size changes the distance it encodes, back and forth (GNU as: \"Infinite loop encountered whilst attempting to compute the addresses of symbols\")", values.ValuesOffset, values.ValuesLength));
+                    return;
+                }
+
                 diagnostics.Add(new AsmDiagnostic(DiagnosticIds.LayoutError, $"the layout did not settle after {MaxPasses} passes (alignment or .org fighting branch relaxation)", Fragments.Count > 0 ? Fragments[0].Declaration : -1, 0, 0));
                 return;
             }
@@ -122,6 +141,17 @@ internal sealed class Layout
     {
         bool changed = false;
         long offset = 0;
+        LebBounce? bounce = null;
+        if (relax)
+        {
+            if (!bounces.TryGetValue(f, out bounce))
+            {
+                bounces[f] = bounce = new LebBounce();
+            }
+
+            bounce.StartPass();
+        }
+
         foreach (var item in f.Items)
         {
             // How far this pass has moved the item so far (GNU as's stretch).
@@ -150,7 +180,13 @@ internal sealed class Layout
                     {
                         ulong addr = f.Address + (ulong)offset;
                         int pad = (int)((ulong)(a.Alignment - (int)(addr % (ulong)a.Alignment)) % (ulong)a.Alignment);
-                        size = a.MaxSkip > 0 && pad > a.MaxSkip ? 0 : pad;
+                        size = (a.MaxSkip > 0 && pad > a.MaxSkip ? 0 : pad) + a.Extra;
+                        if (bounce != null && bounce.AddsPadding(size - a.Size))
+                        {
+                            a.Extra = a.Alignment;
+                            size += a.Extra;
+                        }
+
                         break;
                     }
 
@@ -173,14 +209,18 @@ internal sealed class Layout
                     }
             }
 
+            bounce?.Grew(item, size - item.Size, item is AlignItem al && !PadsWithNops(al, f));
             if (size != item.Size)
             {
                 item.Size = size;
                 changed = true;
+                resized.Add(item);
             }
 
             offset += item.Size;
         }
+
+        bounce?.EndPass();
 
         if (offset != f.ContentLength)
         {
@@ -191,9 +231,13 @@ internal sealed class Layout
         return changed;
     }
 
+    /// <summary>Whether an alignment pads with NOPs (GNU as's rs_align_code): in code, with no fill or the one-byte NOP.</summary>
+    private bool PadsWithNops(AlignItem a, Fragment f) =>
+        (sections.Permissions(f.Section) & SectionMap.Executable) != 0 && (!a.Fill.HasValue || a.Fill.Value == 0x90);
+
     /// <summary>
     /// A <c>.uleb128</c>/<c>.sleb128</c>'s bytes at the current places: a value not known yet counts
-    /// as one byte until it is (<paramref name="strict"/>: it must be a known absolute value now).
+    /// as one byte until it is (<paramref name="strict"/>: it must be known now, else the reason is thrown).
     /// </summary>
     internal byte[] LebBytes(LebItem leb, bool strict)
     {
@@ -201,26 +245,63 @@ internal sealed class Layout
         foreach (var e in leb.Values)
         {
             long n = 0;
-            if (strict)
+            bool extraBit = false;
+            try
             {
-                n = Evaluator.EvaluateAbsolute(e, "the value");
+                n = LebValue(e, out extraBit);
+            }
+            catch (SyntaxException) when (!strict)
+            {
+            }
+
+            if (leb.Signed)
+            {
+                Leb128.WriteSigned(bytes, n, extraBit);
             }
             else
             {
-                try
-                {
-                    var v = Evaluator.Evaluate(e);
-                    n = v.Known && !v.Relocatable ? v.Number : 0;
-                }
-                catch (SyntaxException)
-                {
-                }
+                Leb128.Write(bytes, n, signed: false);
             }
-
-            Leb128.Write(bytes, n, leb.Signed);
         }
 
         return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// A LEB128 operand as GNU as takes it, with no relocation: a constant (and its 65th bit); a label
+    /// (plus a constant) is its offset in its section, the same in every pass; a symbol this object does
+    /// not define, or a value that moves with placement otherwise, is an error.
+    /// </summary>
+    private long LebValue(Expression e, out bool extraBit)
+    {
+        extraBit = false;
+        var v = Evaluator.Evaluate(e);
+        if (!v.Known)
+        {
+            throw new SyntaxException(DiagnosticIds.SyntaxError, "the value must be an absolute expression known here", e.Offset, e.Length);
+        }
+
+        if (!v.Relocatable)
+        {
+            extraBit = ConstantExtraBit.Of(e, Evaluator);
+            return v.Number;
+        }
+
+        if (v.Linear && v.Symbol != null)
+        {
+            if (!expander.Symbols.TryGetValue(v.Symbol, out var s))
+            {
+                var (at, length) = ObjectBuilder.SpanOf(e, v.Symbol) ?? (e.Offset, e.Length);
+                throw new SyntaxException(DiagnosticIds.UndefinedSymbol, $"leb128 operand is an undefined symbol: {ExpressionEvaluator.Display(v.Symbol)} (a LEB128 value has no relocation)", at, length);
+            }
+
+            if (s.Kind == AsmSymbolKind.Label && s.Fragment != null)
+            {
+                return unchecked(v.Number - (long)s.Fragment.Address);
+            }
+        }
+
+        throw new SyntaxException(DiagnosticIds.SyntaxError, "invalid operands: a LEB128 value is a constant, a label (its offset in its section) or a difference of labels of one section", e.Offset, e.Length);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Numerics;
 
 namespace EntryModel.Generators.Encoding;
 
@@ -34,11 +35,30 @@ internal static class Leb128
         }
     }
 
-    /// <summary>The encoding of <paramref name="value"/>.</summary>
-    public static byte[] Encode(long value, bool signed)
+    /// <summary>
+    /// Appends a signed value whose 65th bit is <paramref name="extraBit"/> (GNU as's X_extrabit): when
+    /// the 64-bit sign disagrees, the number is 2^64 past it (0x8000000000000000 is +2^63).
+    /// </summary>
+    public static void WriteSigned(List<byte> into, long value, bool extraBit)
     {
-        var bytes = new List<byte>(10);
-        Write(bytes, value, signed);
-        return bytes.ToArray();
+        if ((value < 0) == extraBit)
+        {
+            Write(into, value, signed: true);
+            return;
+        }
+
+        // The 65-bit two's complement number: the low 64 bits, then the sign.
+        var wide = new BigInteger(unchecked((ulong)value)) - (extraBit ? BigInteger.One << 64 : BigInteger.Zero);
+        while (true)
+        {
+            byte b = (byte)(int)(wide & 0x7f);
+            wide >>= 7;
+            bool done = (wide.IsZero && (b & 0x40) == 0) || (wide == BigInteger.MinusOne && (b & 0x40) != 0);
+            into.Add(done ? b : (byte)(b | 0x80));
+            if (done)
+            {
+                return;
+            }
+        }
     }
 }

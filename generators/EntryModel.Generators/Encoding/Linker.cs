@@ -50,14 +50,15 @@ internal static class Linker
 
         diagnostics.AddRange(references.Diagnostics(parsed));
 
-        CheckOverlaps(placed, parsed, diagnostics);
+        CheckOverlaps(placed.Where(p => !SectionMap.IsUnallocated(p.Section)).ToList(), parsed, diagnostics);
         var (gates, syscall) = Entries(parsed, where, table, diagnostics);
         var lines = placed
             .SelectMany(p => p.Fragment.Lines.Select(l => new AssembledLine(p.Address + (ulong)l.Offset, l.Length, l.Declaration, l.Line, l.Text, l.MacroStack, l.SourceOffset, l.SourceLength)))
             .OrderBy(l => l.Address)
             .ToList();
 
-        var chunks = Chunks(placed, contents, sections);
+        // Debug sections are not part of what is loaded: the image leaves them out, as ld's output has them in no segment.
+        var chunks = Chunks(placed.Where(p => !SectionMap.IsUnallocated(p.Section)).ToList(), contents, sections);
         return new AssemblyResult(
             strategy.Name,
             strategy.Description,
@@ -184,6 +185,11 @@ internal static class Linker
         for (int k = 0; k < fixup.Size; k++)
         {
             bytes[fixup.Offset + k] = (byte)(value >> (8 * k));
+        }
+
+        if (SectionMap.IsUnallocated(p.Section))
+        {
+            return;
         }
 
         // As an ELF relocation: S + A (- P), with P the field's address.

@@ -58,12 +58,14 @@ internal sealed class ObjectBuilder
             Require32BitFields();
         }
 
-        return new DeclarationObject(
+        var built = new DeclarationObject(
             declaration,
             new EquatableArray<ObjectFragment>(fragments),
             new EquatableArray<ObjectSymbol>(symbols),
             new EquatableArray<ObjectFixup>(fixups),
-            new EquatableArray<AsmDiagnostic>(diagnostics)) { Machine = expander.Machine };
+            EquatableArray<AsmDiagnostic>.Empty) { Machine = expander.Machine };
+        diagnostics.AddRange(RelocatableObject.AddendsThatDoNotFit(built));
+        return built with { Diagnostics = new EquatableArray<AsmDiagnostic>(diagnostics) };
     }
 
     /// <summary>
@@ -159,6 +161,12 @@ internal sealed class ObjectBuilder
                     case LebItem leb:
                         {
                             var encoded = layout.LebBytes(leb, strict: true);
+                            if (encoded.Length != leb.Size && !layout.Settled)
+                            {
+                                // The layout reported why its sizes are not final.
+                                break;
+                            }
+
                             if (encoded.Length != leb.Size)
                             {
                                 throw new SyntaxException(DiagnosticIds.LayoutError, $"a LEB128 value changed size in the final pass ({leb.Size} -> {encoded.Length}); please report", -1, 0);
@@ -325,7 +333,7 @@ internal sealed class ObjectBuilder
     }
 
     /// <summary>Where in <paramref name="e"/> the symbol a fixup names is written (the place to point at when it is undefined).</summary>
-    private static (int Offset, int Length)? SpanOf(Expression e, string symbol) => e switch
+    internal static (int Offset, int Length)? SpanOf(Expression e, string symbol) => e switch
     {
         SymbolExpression s when s.Name == symbol => (s.Offset, s.Length),
         UnaryExpression u => SpanOf(u.Operand, symbol),

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using EntryModel.Generators.Diagnostics;
+using EntryModel.Generators.Model;
 
 namespace EntryModel.Generators.Encoding;
 
@@ -120,6 +122,37 @@ internal sealed class RelocatableObject
         }
 
         return new RelocatableObject(sections, symbols, obj.Machine);
+    }
+
+    /// <summary>
+    /// The fields of an i386 object whose in-place addend does not fit, as as --32 reports them ("value of
+    /// 300 too large for field of 1 byte"): a 1- or 2-byte field takes -(2^bits - 1) .. 2^bits - 1; a
+    /// 4-byte one any addend (its low 32 bits, as GNU as writes it). A RELA object's addend is the
+    /// relocation's own, checked by the linker, so an x86-64 object has none of these.
+    /// </summary>
+    public static IEnumerable<AsmDiagnostic> AddendsThatDoNotFit(DeclarationObject obj)
+    {
+        if (obj.Machine != Public.ObjectFileMachine.I386)
+        {
+            yield break;
+        }
+
+        var byName = new Dictionary<string, ObjectSymbol>(StringComparer.Ordinal);
+        foreach (var s in obj.Symbols)
+        {
+            byName[s.Name] = s;
+        }
+
+        foreach (var x in obj.Fixups.Where(x => !x.PcRelative && x.Size < 4))
+        {
+            long addend = Relocation(obj, byName, x).Addend;
+            ulong mask = ulong.MaxValue << (8 * x.Size);
+            if ((unchecked((ulong)addend) & mask) != 0 && (unchecked((ulong)-addend) & mask) != 0)
+            {
+                string bytes = x.Size == 1 ? "1 byte" : $"{x.Size} bytes";
+                yield return new AsmDiagnostic(DiagnosticIds.ValueOutOfRange, $"value of {addend} too large for field of {bytes} (a 32-bit object's REL field holds its addend)", x.SourceDeclaration, x.SourceOffset, x.SourceLength);
+            }
+        }
     }
 
     private static ElfRelocationEntry Relocation(DeclarationObject obj, Dictionary<string, ObjectSymbol> byName, ObjectFixup x)

@@ -84,10 +84,22 @@ internal sealed class SectionMap
 
     public ulong Base(string name) => Get(name).Address;
 
+    /// <summary>
+    /// A debug section (<c>.debug_frame</c>, <c>.debug_*</c>): not allocated (no SHF_ALLOC in GNU as's
+    /// object), so it has no address in the image; its fragments are placed from 0, at section offsets.
+    /// </summary>
+    public static bool IsUnallocated(string name) =>
+        name.StartsWith(".debug", StringComparison.Ordinal) && (name.Length == 6 || name[6] == '_' || name[6] == '.');
+
     public int Permissions(string name) => Get(name).Permissions;
 
     private (ulong Address, int Permissions) Get(string name)
     {
+        if (IsUnallocated(name))
+        {
+            return (0, 0);
+        }
+
         if (!sections.TryGetValue(name, out var s))
         {
             // A section only named by .pushsection (e.g. a table of entry call sites): read-only data,

@@ -9,32 +9,15 @@ using EntryModel.Generators.Syntax;
 namespace EntryModel.Generators.Expansion;
 
 /// <summary>
-/// The <c>.cfi_*</c> directives and <c>.code32</c>/<c>.code64</c>: CFI is recorded as GNU as's
-/// dw2gencfi records it (a mark at the directive's place and the DW_CFA instruction it means), for
-/// <see cref="DebugFrameWriter"/> to encode once the code is laid out.
+/// The <c>.cfi_*</c> directives: CFI is recorded as GNU as's dw2gencfi records it (a mark at the
+/// directive's place and the DW_CFA instruction it means), for <see cref="DebugFrameWriter"/> to
+/// encode once the code is laid out.
 /// </summary>
 internal sealed partial class Expander
 {
     // DWARF register numbers (the psABIs'): i386 and x86-64.
     private static readonly string[] I386Registers = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip" };
     private static readonly string[] Amd64Registers = { "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip" };
-
-    /// <summary>The address size: 4 under as --32, else 8; also the CFA offset at a function's entry (the return address just pushed).</summary>
-    public int AddressSize => Machine == ObjectFileMachine.I386 ? 4 : 8;
-
-    /// <summary>The code size: 32 under as --32, else 64.</summary>
-    public int Bitness => Machine == ObjectFileMachine.I386 ? 32 : 64;
-
-    /// <summary><c>.code32</c>/<c>.code64</c>: accepted when they name the declaration's own code size; switching it inside a declaration is not supported.</summary>
-    private void CodeSize(string word, int wordStart)
-    {
-        bool is32 = word == ".code32";
-        if (is32 != (Machine == ObjectFileMachine.I386))
-        {
-            string own = Machine == ObjectFileMachine.I386 ? "32-bit (as --32)" : "64-bit (as --64)";
-            throw new SyntaxException(DiagnosticIds.UnknownDirective, $"'{word}' in {own} text: EntryModel does not switch the code size inside a declaration", wordStart, word.Length);
-        }
-    }
 
     private void CallFrameDirective(string word, StatementSyntax syntax, int wordStart, int argsStart, SourceRef src)
     {
@@ -43,23 +26,32 @@ internal sealed partial class Expander
         string Arg(int i) => syntax.Text.Substring(args[i].Item1, args[i].Item2 - args[i].Item1).Trim();
         if (word == ".cfi_sections")
         {
-            frames.ToEhFrame = false;
-            frames.ToDebugFrame = false;
+            bool toEhFrame = false, toDebugFrame = false;
+            int ehFrameArg = -1;
             for (int i = 0; i < args.Count; i++)
             {
                 switch (Arg(i))
                 {
                     case ".eh_frame":
-                        frames.ToEhFrame = true;
+                        toEhFrame = true;
+                        ehFrameArg = i;
                         break;
                     case ".debug_frame":
-                        frames.ToDebugFrame = true;
+                        toDebugFrame = true;
                         break;
                     default:
                         throw new SyntaxException(DiagnosticIds.UnknownDirective, $"'.cfi_sections {Arg(i)}' is not supported (.debug_frame is)", args[i].Item1, args[i].Item2 - args[i].Item1);
                 }
             }
 
+            // GNU as's rule: once a frame began, .cfi_sections naming .eh_frame must keep .eh_frame as it was.
+            if (frames.Started && toEhFrame && !frames.ToEhFrame)
+            {
+                throw new SyntaxException(DiagnosticIds.SyntaxError, "inconsistent uses of .cfi_sections (frames before went to .debug_frame only)", args[ehFrameArg].Item1, args[ehFrameArg].Item2 - args[ehFrameArg].Item1);
+            }
+
+            frames.ToEhFrame = toEhFrame;
+            frames.ToDebugFrame = toDebugFrame;
             return;
         }
 
@@ -70,8 +62,10 @@ internal sealed partial class Expander
                 throw new SyntaxException(DiagnosticIds.SyntaxError, "previous CFI entry not closed (missing .cfi_endproc)", wordStart, word.Length);
             }
 
+            frames.Started = true;
             if (frames.ToEhFrame)
             {
+                frames.InRefused = true;
                 throw new SyntaxException(DiagnosticIds.UnknownDirective, "CFI into .eh_frame is not supported: give '.cfi_sections .debug_frame' first (as the kernel does)", wordStart, word.Length);
             }
 
@@ -81,6 +75,13 @@ internal sealed partial class Expander
             var frame = new CallFrame(code, start, simple) { CfaOffset = simple ? 0 : AddressSize };
             frames.Frames.Add(frame);
             frames.Open = frame;
+            return;
+        }
+
+        if (frames.Open == null && frames.InRefused)
+        {
+            // The refused frame's own directives: its .cfi_startproc was reported already.
+            frames.InRefused = word != ".cfi_endproc";
             return;
         }
 

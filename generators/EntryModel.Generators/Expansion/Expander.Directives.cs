@@ -343,12 +343,17 @@ internal sealed partial class Expander
     private void Leb(bool signed, StatementSyntax syntax, int argsStart, SourceRef src)
     {
         var values = new List<Expression>();
-        foreach (var (s, e) in syntax.Arguments(argsStart))
+        var args = syntax.Arguments(argsStart);
+        foreach (var (s, e) in args)
         {
             values.Add(ParseBound(syntax, s, e, src));
         }
 
-        RequireCode("data", argsStart, syntax.Text.Length - argsStart).Items.Add(new LebItem(src, signed, values));
+        int first = args.Count > 0 ? args[0].Item1 : argsStart;
+        int end = args.Count > 0 ? args[args.Count - 1].Item2 : argsStart;
+        string text = syntax.Text.Substring(first, end - first);
+        int lead = text.Length - text.TrimStart().Length;
+        RequireCode("data", argsStart, syntax.Text.Length - argsStart).Items.Add(new LebItem(src, signed, values, first + lead, text.Trim().Length));
     }
 
     private void Ascii(StatementSyntax syntax, int argsStart, bool zeroTerminated, SourceRef src)

@@ -485,6 +485,13 @@ internal sealed partial class Expander
         return true;
     }
 
+    /// <summary>A call, jump or conditional jump: the branches a PLT entry can stand in for (not jcxz/jecxz/jrcxz, whose target is 8 bits).</summary>
+    private static bool IsDirectBranch(string mnemonic)
+    {
+        string m = mnemonic.ToLowerInvariant();
+        return m is "call" or "callq" or "jmp" or "jmpq" || (m.Length > 1 && m[0] == 'j' && !m.EndsWith("cxz", StringComparison.Ordinal));
+    }
+
     private Fragment RequireCode(string what, int offset, int length)
     {
         if (current == null)
@@ -521,12 +528,22 @@ internal sealed partial class Expander
         foreach (var op in parsedOperands)
         {
             var bound = op.Value != null ? Bind(op.Value, src, ref dot) : null;
+            if (bound is SymbolExpression s && Bitness == 64 && !op.Indirect && op.Base == Iced.Intel.Register.None && IsDirectBranch(mnemonic) && RelocationOperators.PltBranchTarget(s) is { } target)
+            {
+                // GNU as assembles a 64-bit call or jump to foo@PLT as one to foo.
+                bound = target;
+            }
+
+            if (RelocationOperators.Find(bound) is { } unsupported)
+            {
+                throw RelocationOperators.NotSupported(unsupported);
+            }
+
             operands.Add(ReferenceEquals(bound, op.Value) ? op : op.WithValue(bound));
         }
 
         if (operands.Count == 0 && StringInstructions.TryGet(mnemonic, Bitness, out var factory))
         {
-
             var kind = rep ? RepPrefixKind.Repe : repne ? RepPrefixKind.Repne : RepPrefixKind.None;
             var built = factory(kind);
             fragment.Items.Add(new InstructionItem(src, built.Code, operands) { Factory = () => factory(kind), HasLock = lockPrefix, Owner = fragment });

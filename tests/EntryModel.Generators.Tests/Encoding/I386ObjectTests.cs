@@ -28,12 +28,43 @@ public sealed class I386ObjectTests
     [TestCase(".cfi_sections .debug_frame\n.cfi_startproc\nret", DiagnosticIds.SyntaxError, ".cfi_startproc")]
     [TestCase(".cfi_sections .debug_frame\n.cfi_startproc\n.cfi_startproc\n.cfi_endproc", DiagnosticIds.SyntaxError, ".cfi_startproc")]
     [TestCase(".cfi_sections .debug_frame\n.cfi_startproc\n.pushsection .other\n.cfi_undefined eip\n.popsection\n.cfi_endproc", DiagnosticIds.UnknownDirective, ".cfi_undefined")]
+    [TestCase("addl $_GLOBAL_OFFSET_TABLE_, %ebx", DiagnosticIds.BadOperand, "_GLOBAL_OFFSET_TABLE_")]
+    [TestCase("movl sym@GOTOFF(%ebx), %eax", DiagnosticIds.BadOperand, "sym@GOTOFF")]
+    [TestCase("call foo@PLT", DiagnosticIds.BadOperand, "foo@PLT")]
+    [TestCase(".long 1, x@GOT", DiagnosticIds.BadOperand, "x@GOT")]
+    [TestCase(".set y, x@TPOFF\n.long y", DiagnosticIds.BadOperand, "x@TPOFF")]
+    [TestCase("movl x@foo, %eax", DiagnosticIds.SyntaxError, "x@foo")]
+    [TestCase(".byte ext+300", DiagnosticIds.ValueOutOfRange, "ext")]
+    [TestCase(".word 1, ext+70000", DiagnosticIds.ValueOutOfRange, "ext")]
+    [TestCase(".uleb128 ext", DiagnosticIds.UndefinedSymbol, "ext")]
+    [TestCase(".sleb128 1, ext+1", DiagnosticIds.UndefinedSymbol, "ext")]
+    [TestCase(".cfi_sections .debug_frame\n.cfi_startproc\nret\n.cfi_endproc\n.cfi_sections .debug_frame, .eh_frame", DiagnosticIds.SyntaxError, ".eh_frame")]
     public void Reports_what_32_bit_code_cannot_hold_at_its_text(string text, string id, string spanText)
     {
         var assembly = GasAssembler.AssembleFile(text, machine: ObjectFileMachine.I386);
         var d = assembly.Diagnostics.FirstOrDefault(x => x.Id == id);
         Assert.That(d, Is.Not.Null, $"expected {id}; got: {string.Join("; ", assembly.Diagnostics.Select(x => x.Id + " " + x.Message))}");
         Assert.That(text.Substring(d!.Offset, d.Length), Is.EqualTo(spanText), d.Message);
+    }
+
+    [TestCase("movl sym@GOTOFF(%ebx), %eax")]
+    [TestCase("nop\n.long x@GOT")]
+    [TestCase(".set y, x@TPOFF\n.long y")]
+    [TestCase(".uleb128 ext")]
+    [TestCase(".byte ext+300")]
+    [TestCase(".cfi_sections .debug_frame\n.cfi_startproc\nret\n.cfi_endproc\n.cfi_sections .eh_frame")]
+    public void A_problem_is_reported_once(string text)
+    {
+        var assembly = GasAssembler.AssembleFile(text, machine: ObjectFileMachine.I386);
+        Assert.That(assembly.Diagnostics.ToList(), Has.Count.EqualTo(1), string.Join("; ", assembly.Diagnostics.Select(x => x.Id + " " + x.Message)));
+    }
+
+    [Test]
+    public void Cfi_into_eh_frame_is_one_diagnostic_for_the_whole_frame()
+    {
+        const string Text = ".cfi_startproc\npushl %ebp\n.cfi_adjust_cfa_offset 4\n.cfi_offset ebp, -8\npopl %ebp\nret\n.cfi_endproc\n";
+        var assembly = GasAssembler.AssembleFile(Text, machine: ObjectFileMachine.I386);
+        Assert.That(assembly.Diagnostics.Select(d => (d.Id, Text.Substring(d.Offset, d.Length))), Is.EqualTo(new[] { (DiagnosticIds.UnknownDirective, ".cfi_startproc") }));
     }
 
     [Test]

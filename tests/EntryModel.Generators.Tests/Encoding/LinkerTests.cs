@@ -58,6 +58,33 @@ public sealed class LinkerTests
     }
 
     [Test]
+    public void Kernel_style_cfi_builds_an_image_whose_loaded_bytes_are_the_code_alone()
+    {
+        // .debug_frame is not allocated (GNU as gives it no SHF_ALLOC): nothing of it is loaded, and
+        // its CIE pointers are offsets in the section, which fit their 4 bytes.
+        var withCfi = Assemble(
+            Code("f", 0, ".cfi_sections .debug_frame\n.cfi_startproc\npush %rbp\n.cfi_adjust_cfa_offset 8\npop %rbp\nret\n.cfi_endproc"),
+            Code("h", 0, ".pushsection .other\n.byte 1\n.popsection\nret"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(withCfi.Diagnostics, Is.Empty);
+            Assert.That(withCfi.Chunks.Select(c => c.Section), Has.None.StartsWith(".debug"));
+            Assert.That(withCfi.Discarded.Select(c => c.Section), Has.None.StartsWith(".debug"));
+            Assert.That(withCfi.Relocations.Select(r => r.Address), Has.All.GreaterThanOrEqualTo(Text), "no image relocation in a section that is not loaded");
+            Assert.That(withCfi.Chunks.Single(c => c.Section == ".other").Address, Is.EqualTo(0xffffffff82000000UL), "the debug section takes no slot from loaded ones");
+            Assert.That(Bytes(withCfi, withCfi.Symbols.Single(s => s.Name == "f").Address, 3), Is.EqualTo(new byte[] { 0x55, 0x5d, 0xc3 }));
+        });
+    }
+
+    [Test]
+    public void Cfi_into_eh_frame_is_reported_once_at_its_start()
+    {
+        const string Source = ".cfi_startproc\npush %rbp\n.cfi_adjust_cfa_offset 8\npop %rbp\nret\n.cfi_endproc\n.cfi_startproc\nret\n.cfi_endproc";
+        var result = Assemble(Code("f", 0, Source));
+        Assert.That(result.Diagnostics.Select(d => (d.Id, Source.Substring(d.Offset, d.Length))), Is.EqualTo(new[] { (DiagnosticIds.UnknownDirective, ".cfi_startproc"), (DiagnosticIds.UnknownDirective, ".cfi_startproc") }));
+    }
+
+    [Test]
     public void A_64_bit_absolute_address_is_filled_in_whole()
     {
         var result = Assemble(Code("f", Text, "movabsq data, %rax\nret"), Code("data", Text + 0x100, ".quad 7"));

@@ -1,3 +1,4 @@
+using EntryModel.Generators.Diagnostics;
 using EntryModel.Generators.Public;
 using EntryModel.Oracles.Tests.Kernel;
 
@@ -274,6 +275,38 @@ public sealed class GnuAs32ObjectTests
             2:	ret
             """);
     }
+
+    [Test]
+    public void Arpl_takes_no_operand_size_prefix()
+    {
+        AssertSameObject("""
+            	.text
+            	arpl %ax, %bx
+            	arpl %bx, %cx
+            	arpl %ax, (%ebx)
+            	arpl %dx, 8(%esi)
+            """);
+    }
+
+    [Test]
+    public void In_place_addends_that_fit_their_field_are_gnu_as_bytes()
+    {
+        AssertSameObject("""
+            	.text
+            	.byte ext+255, ext-255
+            	.word ext+65535, ext-65535
+            	.long ext+0x100000000
+            	movb $ext+255, %al
+            """);
+    }
+
+    [TestCase("\t.byte ext+300\n", "value of 300 too large for field of 1 byte", "ext")]
+    [TestCase("\t.byte ext-256\n", "too large for field of 1 byte", "ext")]
+    [TestCase("\t.word ext+70000\n", "too large for field of 2 bytes", "ext")]
+    [TestCase("\tmovb $ext+300, %al\n", "value of 300 too large for field of 1 byte", "ext")]
+    [TestCase("\tpushw $ext+70000\n", "too large for field of 2 bytes", "ext")]
+    public void In_place_addends_too_large_for_their_field_are_reported_as_gnu_as_reports_them(string text, string gnuSays, string spanText) =>
+        GnuAsRefusal.AssertRefusedAt(text, ObjectFileMachine.I386, gnuSays, DiagnosticIds.ValueOutOfRange, spanText);
 
     /// <summary>Asserts the generator's object of <paramref name="source"/> is <c>as --32</c>'s; returns GNU as's sections.</summary>
     private static Dictionary<string, ElfSection> AssertSameObject(string source)

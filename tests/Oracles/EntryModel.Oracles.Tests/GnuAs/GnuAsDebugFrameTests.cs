@@ -54,4 +54,17 @@ public sealed class GnuAsDebugFrameTests
             Assert.That(gas[".debug_frame"].Relocations.Select(r => r.Type).Distinct().Order(), Is.EqualTo(new uint[] { 1, 10 }), "R_X86_64_64 and R_X86_64_32");
         });
     }
+
+    [TestCase("\t.cfi_sections .debug_frame\nf:\t.cfi_startproc\n\tret\n\t.cfi_endproc\n\t.cfi_sections .eh_frame\n")]
+    [TestCase("\t.cfi_sections .debug_frame\nf:\t.cfi_startproc\n\tret\n\t.cfi_endproc\n\t.cfi_sections .debug_frame, .eh_frame\n")]
+    [TestCase("\t.cfi_sections .debug_frame\nf:\t.cfi_startproc\n\tret\n\t.cfi_sections .eh_frame\n\t.cfi_endproc\n")]
+    public void Cfi_sections_that_change_eh_frame_after_a_frame_are_refused_as_gnu_as_refuses_them(string text) =>
+        GnuAsRefusal.AssertRefusedAt(text, ObjectFileMachine.Amd64, "inconsistent uses of .cfi_sections", EntryModel.Generators.Diagnostics.DiagnosticIds.SyntaxError, ".eh_frame");
+
+    [Test]
+    public void Cfi_sections_repeated_with_the_same_sections_is_gnu_as_debug_frame()
+    {
+        var (difference, _) = ObjectComparison.OfText("\t.cfi_sections .debug_frame\n\t.cfi_sections .debug_frame\nf:\t.cfi_startproc\n\tpushq %rbp\n\t.cfi_adjust_cfa_offset 8\n\tpopq %rbp\n\tret\n\t.cfi_endproc\n\t.cfi_sections .debug_frame\n", ObjectFileMachine.Amd64);
+        Assert.That(difference, Is.Empty);
+    }
 }

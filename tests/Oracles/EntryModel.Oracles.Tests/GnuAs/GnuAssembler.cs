@@ -56,6 +56,35 @@ internal static class GnuAssembler
     public static void AssembleObject(string sourceFile, string objectFile, ObjectFileMachine machine = ObjectFileMachine.Amd64) =>
         Run("as", [machine == ObjectFileMachine.I386 ? "--32" : "--64", "-o", objectFile, sourceFile]);
 
+    /// <summary>
+    /// What GNU as says when it refuses <paramref name="source"/> (its messages), or empty when it
+    /// assembles it: for the texts the generator must refuse as GNU as does.
+    /// </summary>
+    public static string Errors(string source, ObjectFileMachine machine)
+    {
+        string dir = Directory.CreateTempSubdirectory("entrymodel-gas-errors-").FullName;
+        try
+        {
+            string s = Path.Combine(dir, "in.s"), o = Path.Combine(dir, "in.o");
+            File.WriteAllText(s, source);
+            var psi = new ProcessStartInfo("as") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in new[] { machine == ObjectFileMachine.I386 ? "--32" : "--64", "-o", o, s })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start as");
+            string err = p.StandardError.ReadToEnd();
+            p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? string.Empty : err;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static void Run(string tool, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

@@ -80,7 +80,8 @@ internal static class ObjectComparison
                 }
             }
 
-            var ourRelocations = (haveOurs ? mine!.Relocations : []).Select(r => $"0x{r.Offset:x} type {r.Type} {r.Symbol}{r.Addend:+0;-0}").ToList();
+            // A REL addend is the field's bytes (compared above): read back as GNU as's is read.
+            var ourRelocations = (haveOurs ? mine!.Relocations : []).Select(r => $"0x{r.Offset:x} type {r.Type} {r.Symbol}{(machine == ObjectFileMachine.I386 ? ElfObject.ImplicitAddend(mine!.Bytes, (int)r.Offset, (uint)r.Type) : r.Addend):+0;-0}").ToList();
             var gasRelocations = theirs.Relocations.OrderBy(r => r.Offset).Select(r => $"0x{r.Offset:x} type {r.Type} {r.Symbol}{r.Addend:+0;-0}").ToList();
             int differ = Enumerable.Range(0, Math.Max(ourRelocations.Count, gasRelocations.Count))
                 .FirstOrDefault(k => k >= ourRelocations.Count || k >= gasRelocations.Count || ourRelocations[k] != gasRelocations[k], -1);

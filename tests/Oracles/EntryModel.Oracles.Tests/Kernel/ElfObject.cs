@@ -135,7 +135,7 @@ internal static class ElfObject
     }
 
     /// <summary>A REL entry's addend: the signed value of the field, 4 bytes for R_386_32/PC32, 2 for R_386_16/PC16, 1 for R_386_8/PC8.</summary>
-    private static long ImplicitAddend(byte[] bytes, int offset, uint type) => type switch
+    internal static long ImplicitAddend(byte[] bytes, int offset, uint type) => type switch
     {
         20 or 21 => BitConverter.ToInt16(bytes, offset),
         22 or 23 => (sbyte)bytes[offset],
