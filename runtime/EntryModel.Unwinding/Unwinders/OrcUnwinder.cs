@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EntryModel.Unwinding.Image;
 
 namespace EntryModel.Unwinding.Unwinders;
@@ -118,6 +119,7 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     /// walk moves up) and whose caller's %rbp is untouched or saved below the CFA. When it was saved
     /// just below the return address (a frame record), both words are read together.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepCall(ref UnwindState state, OrcEntry row)
     {
         ulong cfa = state.Sp + (ulong)row.SpOffset;
@@ -157,6 +159,7 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     /// the instruction after a call may belong to other code (the call was to a noreturn function).
     /// The running frame, a frame after pt_regs and a new task at ret_from_fork stand on their exact RIP.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryFindRow(in UnwindState state, out OrcEntry row)
     {
         bool exact = state.Kind != UnwindFrameKind.Call || (state.Frames == 0 && retFromFork != 0 && state.Ip == retFromFork);
