@@ -22,17 +22,7 @@ internal static class Leb128
             return;
         }
 
-        while (true)
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            bool done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
-            into.Add(done ? b : (byte)(b | 0x80));
-            if (done)
-            {
-                return;
-            }
-        }
+        WriteSigned(into, value, extraBit: value < 0);
     }
 
     /// <summary>
@@ -41,13 +31,8 @@ internal static class Leb128
     /// </summary>
     public static void WriteSigned(List<byte> into, long value, bool extraBit)
     {
-        if ((value < 0) == extraBit)
-        {
-            Write(into, value, signed: true);
-            return;
-        }
-
-        // The 65-bit two's complement number: the low 64 bits, then the sign.
+        // The 65-bit two's complement number: the low 64 bits, then the sign (2^64 below them when
+        // the extra bit is set), so one loop serves the plain and the wide values alike.
         var wide = new BigInteger(unchecked((ulong)value)) - (extraBit ? BigInteger.One << 64 : BigInteger.Zero);
         while (true)
         {
