@@ -14,8 +14,11 @@ namespace EntryModel.Benchmarks;
 /// Question (issue 12): how many nanoseconds does each unwinder spend per frame, on the seed's stack
 /// (the read-page-fault DUMP_STACK capture, under the strategy the unwinder belongs to) and on a
 /// 64-frame stack (<see cref="UnwindBenchmarkWorkload"/>), reading the live <c>GuestMemory</c>? A
-/// walk is <c>Start</c> then <c>NextFrame</c> until false, over a reused state: it must allocate
-/// nothing. The guess unwinder's unit is the stack word scanned. <see cref="UnwindTrace.Collect"/>
+/// walk is <c>Start</c> then <c>NextFrames</c> in batches of 64 until the walk ends, over a reused
+/// state (<see cref="UnwindTrace.Count"/>: how traces are collected, the sweep's among them); it
+/// must allocate nothing. <c>DeepStep</c> walks the same stack a frame at a time through
+/// <c>NextFrame</c>, the kernel-shaped API, for comparison. The guess unwinder's unit is the stack
+/// word scanned. <see cref="UnwindTrace.Collect"/>
 /// and <see cref="ReliableWalker.Walk"/> allocate (their frame lists, the refusal's text) and are
 /// measured on the seed stack for comparison. Mean is per walk; the <c>Per unit</c> column divides
 /// it by the walk's frames (words for guess), which the workload counts once in setup, and
@@ -43,13 +46,13 @@ public class UnwindBenchmark
         reliable = new ReliableWalker(workload.Image);
         seed = workload.Seed;
         deep = workload.Deep;
-        if (Walk(seed) != workload.SeedFrames || Walk(deep) != workload.DeepWalkFrames)
+        if (Walk(seed) != workload.SeedFrames || Walk(deep) != workload.DeepWalkFrames || Step(deep) != workload.DeepWalkFrames)
         {
             throw new InvalidOperationException("the walks do not produce the frames the workload counted");
         }
     }
 
-    /// <summary>Start + NextFrame over the seed's stack (12 or 13 frames; guess: the words up to the task stack's top).</summary>
+    /// <summary>Start + NextFrames over the seed's stack (12 or 13 frames; guess: the words up to the task stack's top).</summary>
     [Benchmark]
     public int SeedWalk() => Walk(seed);
 
@@ -57,9 +60,13 @@ public class UnwindBenchmark
     [Benchmark]
     public bool SeedStart() => unwinder.Start(ref state, seed);
 
-    /// <summary>Start + NextFrame over the 64-frame stack.</summary>
+    /// <summary>Start + NextFrames over the 64-frame stack.</summary>
     [Benchmark]
     public int DeepWalk() => Walk(deep);
+
+    /// <summary>Start + NextFrame, frame by frame, over the 64-frame stack.</summary>
+    [Benchmark]
+    public int DeepStep() => Step(deep);
 
     /// <summary>The walk collected into an <see cref="UnwindTrace"/> (allocates the frame list).</summary>
     [Benchmark]
@@ -69,7 +76,9 @@ public class UnwindBenchmark
     [Benchmark]
     public ReliableTrace SeedReliable() => reliable.Walk(unwinder, seed);
 
-    private int Walk(in UnwindStart start)
+    private int Walk(in UnwindStart start) => UnwindTrace.Count(unwinder, start, ref state);
+
+    private int Step(in UnwindStart start)
     {
         var u = unwinder;
         if (!u.Start(ref state, start))
@@ -87,7 +96,7 @@ public class UnwindBenchmark
     }
 
     /// <summary>
-    /// One launch, 5 warmups, 15 iterations (ns-scale operations settle fast; 24 cases); Min and the
+    /// One launch, 5 warmups, 15 iterations (ns-scale operations settle fast; 42 cases); Min and the
     /// per-unit columns (Min too: on a shared machine the quietest iteration is closest to the code's cost).
     /// </summary>
     private sealed class Configuration : ManualConfig
@@ -153,7 +162,7 @@ public class UnwindBenchmark
             (int count, string unit) = benchmarkCase.Descriptor.WorkloadMethod.Name switch
             {
                 nameof(SeedWalk) => words ? (w.SeedWords, "words") : (w.SeedFrames, "frames"),
-                nameof(DeepWalk) => words ? (w.DeepWords, "words") : (w.DeepWalkFrames, "frames"),
+                nameof(DeepWalk) or nameof(DeepStep) => words ? (w.DeepWords, "words") : (w.DeepWalkFrames, "frames"),
                 nameof(SeedCollect) => (w.SeedFrames, "frames"),
                 nameof(SeedStart) => (1, "frames"),
                 _ => (w.ReliableFrames, $"frames, {w.ReliableOutcome}"),

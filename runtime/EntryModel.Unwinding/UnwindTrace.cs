@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace EntryModel.Unwinding;
 
 /// <summary>
@@ -13,7 +16,11 @@ public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Fra
     /// <summary>The frames a trace shows: every frame but a running start's own position.</summary>
     public IEnumerable<UnwindFrame> Reported => Frames.Where(f => f.Kind != UnwindFrameKind.Current);
 
+    /// <summary>Frames a walk asks its unwinder for at a time (<see cref="IUnwinder.NextFrames"/>).</summary>
+    private const int Batch = 64;
+
     /// <summary>Walks to the end over <paramref name="state"/> (reused, nothing allocated) and counts the frames: for timing walks.</summary>
+    [SkipLocalsInit]
     public static int Count(IUnwinder unwinder, in UnwindStart start, ref UnwindState state)
     {
         ArgumentNullException.ThrowIfNull(unwinder);
@@ -22,10 +29,17 @@ public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Fra
             return 0;
         }
 
+        Span<UnwindFrame> batch = stackalloc UnwindFrame[Batch];
         int frames = 1;
-        while (frames < MaxFrames && unwinder.NextFrame(ref state))
+        while (frames < MaxFrames)
         {
-            frames++;
+            int asked = Math.Min(Batch, MaxFrames - frames);
+            int got = unwinder.NextFrames(ref state, batch[..asked]);
+            frames += got;
+            if (got < asked)
+            {
+                break;
+            }
         }
 
         return frames;
@@ -50,12 +64,24 @@ public sealed record UnwindTrace(string Unwinder, IReadOnlyList<UnwindFrame> Fra
         ArgumentNullException.ThrowIfNull(unwinder);
         ArgumentNullException.ThrowIfNull(frames);
         frames.Clear();
-        if (unwinder.Start(ref state, start))
+        if (!unwinder.Start(ref state, start))
         {
-            frames.Add(UnwindFrame.Of(state));
-            while (frames.Count < MaxFrames && unwinder.NextFrame(ref state))
+            return;
+        }
+
+        frames.Add(UnwindFrame.Of(state));
+
+        // Batches written straight into the list's own storage: no copy, no call per frame.
+        while (frames.Count < MaxFrames)
+        {
+            int count = frames.Count;
+            int asked = Math.Min(Batch, MaxFrames - count);
+            CollectionsMarshal.SetCount(frames, count + asked);
+            int got = unwinder.NextFrames(ref state, CollectionsMarshal.AsSpan(frames).Slice(count, asked));
+            CollectionsMarshal.SetCount(frames, count + got);
+            if (got < asked)
             {
-                frames.Add(UnwindFrame.Of(state));
+                break;
             }
         }
     }

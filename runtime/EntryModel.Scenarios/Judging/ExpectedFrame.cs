@@ -11,6 +11,6 @@ public readonly record struct ExpectedFrame(ulong Ip, bool Boundary, bool UserMo
     public static ExpectedFrame Of(TrueFrame frame) =>
         frame.IsBoundary ? new(frame.ReturnAddress, true, (long)frame.ReturnAddress >= 0) : new(frame.ReturnAddress, false, false);
 
-    public static ExpectedFrame Of(Unwinding.UnwindFrame frame) =>
+    public static ExpectedFrame Of(UnwindFrame frame) =>
         frame.Kind == UnwindFrameKind.Regs ? new(frame.Ip, true, frame.UserMode) : new(frame.Ip, false, false);
 }

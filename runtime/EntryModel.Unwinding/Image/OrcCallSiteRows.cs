@@ -20,10 +20,16 @@ public sealed class OrcCallSiteRows
     private readonly Slot[] slots;
     private readonly int shift;
 
-    private OrcCallSiteRows(Slot[] slots, int shift)
+    // The common calls again, with only what the unwinder's loop over them needs: 16 bytes a slot.
+    private readonly CommonSlot[] commonSlots;
+    private readonly int commonShift;
+
+    private OrcCallSiteRows(Slot[] slots, int shift, CommonSlot[] commonSlots, int commonShift)
     {
         this.slots = slots;
         this.shift = shift;
+        this.commonSlots = commonSlots;
+        this.commonShift = commonShift;
     }
 
     /// <summary>Call sites whose row the table holds.</summary>
@@ -35,34 +41,30 @@ public sealed class OrcCallSiteRows
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(calls);
 
-        // At most half full, so that a probe rarely goes past its first slot.
-        int bits = 4;
-        while ((1 << bits) < 2 * calls.Count)
-        {
-            bits++;
-        }
-
-        var slots = new Slot[1 << bits];
-        int shift = 64 - bits;
-        int count = 0;
+        var rows = new List<(ulong ReturnAddress, OrcEntry Row)>();
         foreach (ulong ret in calls.ReturnAddresses)
         {
-            if (ret == Empty || !table.TryFind(ret - 1, out var row))
+            if (ret != Empty && table.TryFind(ret - 1, out var row))
             {
-                continue;
+                rows.Add((ret, row));
             }
-
-            int i = Home(ret, shift);
-            while (slots[i].ReturnAddress != Empty)
-            {
-                i = (i + 1) & (slots.Length - 1);
-            }
-
-            slots[i] = new Slot(ret, row);
-            count++;
         }
 
-        return new OrcCallSiteRows(slots, shift) { Count = count };
+        var common = rows.Where(r => IsCommonCall(r.Row)).ToList();
+        var slots = new Slot[SizeFor(rows.Count, out int shift)];
+        foreach (var (ret, row) in rows)
+        {
+            slots[Free(slots, s => s.ReturnAddress, ret, shift)] = new Slot(ret, row);
+        }
+
+        var commonSlots = new CommonSlot[SizeFor(common.Count, out int commonShift)];
+        foreach (var (ret, row) in common)
+        {
+            int savedBp = row.BpReg == OrcRegister.PrevSp ? row.BpOffset : 0;
+            commonSlots[Free(commonSlots, s => s.ReturnAddress, ret, commonShift)] = new CommonSlot(ret, (uint)row.SpOffset, savedBp);
+        }
+
+        return new OrcCallSiteRows(slots, shift, commonSlots, commonShift) { Count = rows.Count };
     }
 
     /// <summary>The row in force at the call that returns to <paramref name="returnAddress"/>; false when no call of the image returns there.</summary>
@@ -88,9 +90,73 @@ public sealed class OrcCallSiteRows
         }
     }
 
+    /// <summary>
+    /// Whether the call that returns to <paramref name="returnAddress"/> has a common call frame:
+    /// the CFA at %rsp plus <paramref name="cfaOffset"/> (at least 8), the return address just below
+    /// it, and the caller's %rbp either untouched (<paramref name="savedBpOffset"/> 0) or saved in
+    /// the frame below the return address, at the CFA plus <paramref name="savedBpOffset"/> (from
+    /// -<paramref name="cfaOffset"/> to -16). False for any other row, and for an address no call
+    /// of the image returns to. Decided once per call site rather than at every frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryFindCommonCall(ulong returnAddress, out uint cfaOffset, out int savedBpOffset)
+    {
+        var all = commonSlots;
+        int mask = all.Length - 1;
+        for (int i = Home(returnAddress, commonShift); ; i = (i + 1) & mask)
+        {
+            ref readonly var slot = ref all[i];
+            if (slot.ReturnAddress == returnAddress && returnAddress != Empty)
+            {
+                cfaOffset = slot.CfaOffset;
+                savedBpOffset = slot.SavedBpOffset;
+                return true;
+            }
+
+            if (slot.ReturnAddress == Empty)
+            {
+                cfaOffset = 0;
+                savedBpOffset = 0;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="row"/> is a common call frame (see <see cref="TryFindCommonCall"/>).</summary>
+    public static bool IsCommonCall(OrcEntry row) =>
+        row.Type == OrcType.Call && row.SpReg == OrcRegister.Sp && row.SpOffset >= 8
+        && (row.BpReg == OrcRegister.Undefined || (row.BpReg == OrcRegister.PrevSp && row.BpOffset <= -16 && row.BpOffset >= -row.SpOffset));
+
+    /// <summary>Slots for <paramref name="count"/> entries, at most half full so that a probe rarely goes past its first slot (at least 16).</summary>
+    private static int SizeFor(int count, out int shift)
+    {
+        int bits = 4;
+        while ((1 << bits) < 2 * count)
+        {
+            bits++;
+        }
+
+        shift = 64 - bits;
+        return 1 << bits;
+    }
+
+    /// <summary>The first empty slot from <paramref name="returnAddress"/>'s home on (the table is never full).</summary>
+    private static int Free<T>(T[] slots, Func<T, ulong> key, ulong returnAddress, int shift)
+    {
+        int i = Home(returnAddress, shift);
+        while (key(slots[i]) != Empty)
+        {
+            i = (i + 1) & (slots.Length - 1);
+        }
+
+        return i;
+    }
+
     /// <summary>Fibonacci hashing: the top bits of the address times 2^64/φ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Home(ulong returnAddress, int shift) => (int)((returnAddress * 0x9E3779B97F4A7C15UL) >> shift);
 
     private readonly record struct Slot(ulong ReturnAddress, OrcEntry Row);
+
+    private readonly record struct CommonSlot(ulong ReturnAddress, uint CfaOffset, int SavedBpOffset);
 }

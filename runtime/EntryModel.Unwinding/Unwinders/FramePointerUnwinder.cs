@@ -17,7 +17,8 @@ public class FramePointerUnwinder : IUnwinder
     /// <summary>A saved %rbp record: the caller's %rbp, then the return address.</summary>
     protected const ulong FrameRecordSize = 16;
 
-    private const int GuestPageSize = 4096;
+    /// <summary>Bytes of a page a reader shows (<see cref="PageWindow.PageSize"/>).</summary>
+    protected const int GuestPageSize = PageWindow.PageSize;
 
     // Read on every frame: kept at hand rather than reached through the image's properties.
     private readonly KernelTextRange text;
@@ -119,6 +120,119 @@ public class FramePointerUnwinder : IUnwinder
         }
 
         return stepped;
+    }
+
+    /// <summary>
+    /// Frames in a row (see <see cref="IUnwinder.NextFrames"/>): the common ones, which the
+    /// strategy's <see cref="WalkCommonFrames"/> recognises, in a loop of its own; any other through
+    /// <see cref="NextFrame"/>, which then lets the loop go on.
+    /// </summary>
+    public int NextFrames(ref UnwindState state, Span<UnwindFrame> frames)
+    {
+        int count = 0;
+        while (count < frames.Length)
+        {
+            count += WalkCommonFrames(ref state, frames[count..]);
+            if (count == frames.Length || !NextFrame(ref state))
+            {
+                break;
+            }
+
+            frames[count++] = UnwindFrame.Of(state);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Walks the frames that need nothing but a plain frame record on the page the memory shows,
+    /// writing them into <paramref name="frames"/>, and leaves the state on the last; returns how
+    /// many (0 at the first frame that needs more: another page or stack, a mark, the task's last
+    /// frame, an odd or failing record, which <see cref="NextFrame"/> then takes). Each frame is the
+    /// one <see cref="NextFrame"/> would reach, with the same checks, but the walk's registers stay
+    /// in locals. A strategy whose frames are not frame records (<see cref="Decode"/> overridden for
+    /// more than marked %rbp values) overrides this as well.
+    /// </summary>
+    protected virtual unsafe int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames)
+    {
+        if (frames.IsEmpty || state.Pending != 0 || state.Finished || (state.Kind == UnwindFrameKind.Regs && state.UserMode) || state.Stack is not { } stack)
+        {
+            return 0;
+        }
+
+        var page = state.ShownPage(out ulong pageFirst);
+        if (page.Length != GuestPageSize)
+        {
+            return 0;
+        }
+
+        ulong high = state.StackHigh;
+        if (high < FrameRecordSize)
+        {
+            return 0;
+        }
+
+        // The highest record the loop takes: wholly on the stack and on the page, and below the
+        // task's last record (NextFrame queues the regs above it). Records only move up, so one
+        // bound and the floor check each record's place, as Reach's common case would.
+        ulong upper = Math.Min(high - FrameRecordSize, pageFirst + (GuestPageSize - FrameRecordSize));
+        if (stack.Kind == StackKind.Task && high >= lastFrameDepth + 8)
+        {
+            upper = Math.Min(upper, high - lastFrameDepth - 8);
+        }
+
+        ulong low = Math.Max(Math.Max(state.Floor, state.StackLow), pageFirst);
+        ulong bp = state.Bp;
+        ulong marked = markLow, marks = markSpan, textLow = textStart, textBytes = textSize;
+        var kind = stack.Kind;
+        int count = 0;
+        fixed (byte* pinned = page)
+        {
+            // The page's words by guest address (the word at a is at byAddress + a): only records
+            // checked to lie on the page are read, so each read is the saved %rbp plus a constant.
+            byte* byAddress = pinned - pageFirst;
+            while (count < frames.Length)
+            {
+                // An odd or misaligned %rbp is a mark or corruption: NextFrame decides.
+                ulong record = bp;
+                if ((record & 7) != 0 || record < low || record > upper)
+                {
+                    break;
+                }
+
+                ulong callerBp = *(ulong*)(byAddress + record);
+                ulong ret = *(ulong*)(byAddress + record + 8);
+                if (ret - marked < marks || ret - textLow >= textBytes)
+                {
+                    // A mark, or not kernel text: NextFrame decides.
+                    break;
+                }
+
+                frames[count++] = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+                bp = callerBp;
+                low = record + FrameRecordSize;
+            }
+        }
+
+        if (count > 0)
+        {
+            // Where Land would have left the state on the last of them.
+            if (state.Kind != UnwindFrameKind.Call)
+            {
+                state.Kind = UnwindFrameKind.Call;
+                state.Regs = 0;
+                state.UserMode = false;
+            }
+
+            state.Ip = frames[count - 1].Ip;
+            state.Slot = low - 8;
+            state.Sp = low;
+            state.Bp = bp;
+            state.Floor = low;
+            state.Frames += count;
+        }
+
+        return count;
     }
 
     /// <summary>Hook for a strategy that learns something at the start (the task flag).</summary>

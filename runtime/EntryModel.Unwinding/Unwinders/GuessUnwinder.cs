@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using EntryModel.Unwinding.Image;
 
@@ -104,6 +105,82 @@ public sealed class GuessUnwinder : IUnwinder
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// Frames in a row (see <see cref="IUnwinder.NextFrames"/>): the scan of the page the memory
+    /// shows in a loop of its own, every text address on it a frame; the rest (another page, the
+    /// end of a stack) through <see cref="NextFrame"/>.
+    /// </summary>
+    public int NextFrames(ref UnwindState state, Span<UnwindFrame> frames)
+    {
+        int count = 0;
+        while (count < frames.Length)
+        {
+            count += ScanShownPage(ref state, frames[count..]);
+            if (count == frames.Length || !NextFrame(ref state))
+            {
+                break;
+            }
+
+            frames[count++] = UnwindFrame.Of(state);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Scans the words from the scan's position to the end of the shown page (or of the stack, if
+    /// that comes first), writing a frame for each text address, until <paramref name="frames"/> is
+    /// full; returns how many. The position moves past what was scanned, so <see cref="NextFrame"/>
+    /// goes on from there exactly as if it had scanned those words itself.
+    /// </summary>
+    private int ScanShownPage(ref UnwindState state, Span<UnwindFrame> frames)
+    {
+        if (frames.IsEmpty || state.Finished || state.Stack is not { } stack || stack.High < 8)
+        {
+            return 0;
+        }
+
+        var page = state.ShownPage(out ulong pageFirst);
+        ulong at = state.Pending;
+        if (page.Length != PageWindow.PageSize || at < stack.Low || at < pageFirst || at - pageFirst > PageWindow.PageSize - 8)
+        {
+            return 0;
+        }
+
+        ref byte shown = ref MemoryMarshal.GetReference(page);
+        ulong last = Math.Min(stack.High - 8, pageFirst + PageWindow.PageSize - 8);
+        ulong start = textStart, size = textSize;
+        var kind = stack.Kind;
+        int count = 0;
+        while (at <= last)
+        {
+            ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref shown, (nint)(at - pageFirst)));
+            at += 8;
+            if (word - start < size)
+            {
+                frames[count++] = new UnwindFrame(UnwindFrameKind.Guess, word, at - 8, 0, false, kind);
+                if (count == frames.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (count > 0)
+        {
+            // Where Found would have left the state on the last of them.
+            ulong slot = frames[count - 1].Slot;
+            state.Kind = UnwindFrameKind.Guess;
+            state.Ip = frames[count - 1].Ip;
+            state.Slot = slot;
+            state.Sp = slot + 8;
+            state.Frames += count;
+        }
+
+        state.Pending = at;
+        return count;
     }
 
     /// <summary>The index of the first of <paramref name="words"/> that is kernel text, or -1.</summary>

@@ -24,6 +24,8 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     private readonly OrcTable? table;
     private readonly OrcCallSiteRows? callSiteRows;
     private readonly KernelTextRange text;
+    private readonly ulong textStart;
+    private readonly ulong textSize;
     private readonly ulong retFromFork;
 
     /// <summary>Where the iret frame starts in pt_regs (the kernel's IRET_FRAME_OFFSET: at RIP), and its size.</summary>
@@ -36,6 +38,8 @@ public sealed class OrcUnwinder : FramePointerUnwinder
         table = image.Orc;
         callSiteRows = image.OrcCallSites;
         text = image.Text;
+        textStart = text.Start;
+        textSize = text.End - text.Start;
         retFromFork = image.RetFromFork;
         iretFrameOffset = (ulong)image.PtRegs.Ip;
         iretFrameSize = (ulong)(image.PtRegs.Size - image.PtRegs.Ip);
@@ -112,6 +116,91 @@ public sealed class OrcUnwinder : FramePointerUnwinder
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The frames whose return address follows one of the image's calls, whose row (kept per call
+    /// site) is a call frame with the CFA above %rsp and the caller's %rbp untouched or saved in
+    /// the frame (<see cref="OrcCallSiteRows.TryFindCommonCall"/>), and whose words lie on the page
+    /// the memory shows: the common frames, each what <see cref="Decode"/> would reach through
+    /// <see cref="StepCall"/>, walked with the registers in locals.
+    /// </summary>
+    protected override unsafe int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames)
+    {
+        var rows = callSiteRows;
+        if (rows is null || frames.IsEmpty || state.Kind != UnwindFrameKind.Call || state.Pending != 0 || state.Finished
+            || (state.Frames == 0 && retFromFork != 0 && state.Ip == retFromFork) || state.Stack is not { } stack)
+        {
+            return 0;
+        }
+
+        var page = state.ShownPage(out ulong pageFirst);
+        if (page.Length != GuestPageSize)
+        {
+            return 0;
+        }
+
+        ulong high = state.StackHigh;
+        ulong sp = state.Sp;
+        if (sp > high || high > ulong.MaxValue - (ulong)short.MaxValue)
+        {
+            // Not where a call frame leaves the walk (nor where a CFA could be computed without wrapping).
+            return 0;
+        }
+
+        // Each frame's words, [CFA - 8 or 16, CFA), must lie at or above the floor and the page's
+        // start, and end by the stack's top and the page's end: Reach's common case and the page.
+        ulong low = Math.Max(Math.Max(state.Floor, state.StackLow), pageFirst);
+        ulong end = Math.Min(high, pageFirst + GuestPageSize);
+        ulong ip = state.Ip, bp = state.Bp;
+        ulong textLow = textStart, textBytes = textSize;
+        var kind = stack.Kind;
+        int count = 0;
+        fixed (byte* pinned = page)
+        {
+            // The page's words by guest address (the word at a is at byAddress + a): only addresses
+            // checked to lie on the page are read, and the CFA is then one addition from the next read.
+            byte* byAddress = pinned - pageFirst;
+            while (count < frames.Length && rows.TryFindCommonCall(ip, out uint cfaOffset, out int savedBpOffset))
+            {
+                // The words read: the return address below the CFA and, when saved, the caller's %rbp below it.
+                ulong cfa = sp + cfaOffset;
+                ulong at = cfa + (ulong)(long)savedBpOffset;
+                if (cfa - 8 < low || cfa > end || (savedBpOffset != 0 && at < low))
+                {
+                    break;
+                }
+
+                ulong ret = *(ulong*)(byAddress + cfa - 8);
+                if (ret - textLow >= textBytes)
+                {
+                    break;
+                }
+
+                if (savedBpOffset != 0)
+                {
+                    bp = *(ulong*)(byAddress + at);
+                }
+
+                frames[count++] = new UnwindFrame(UnwindFrameKind.Call, ret, cfa - 8, 0, false, kind);
+                ip = ret;
+                sp = cfa;
+                low = cfa;
+            }
+        }
+
+        if (count > 0)
+        {
+            // Where Land would have left the state on the last of them (a call frame before them too).
+            state.Ip = ip;
+            state.Slot = sp - 8;
+            state.Sp = sp;
+            state.Bp = bp;
+            state.Floor = sp;
+            state.Frames += count;
+        }
+
+        return count;
     }
 
     /// <summary>

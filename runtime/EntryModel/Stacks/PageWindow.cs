@@ -57,6 +57,23 @@ public sealed class PageWindow
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bytes!), offset), PageSize - offset);
     }
 
+    /// <summary>
+    /// The whole page shown, and its first address in <paramref name="first"/>; empty (and 0) when
+    /// none is. For a walk that reads many words of one page in a loop of its own: the span stays
+    /// true only until the walk next calls its reader.
+    /// </summary>
+    public ReadOnlySpan<byte> Page(out ulong first)
+    {
+        if (bytes is null)
+        {
+            first = 0;
+            return default;
+        }
+
+        first = number << PageShift;
+        return bytes;
+    }
+
     /// <summary>The word at <paramref name="address"/> when all 8 of its bytes are on the shown page; false (ask the reader) otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadUInt64(ulong address, out ulong value)

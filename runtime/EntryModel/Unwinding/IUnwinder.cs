@@ -25,4 +25,23 @@ public interface IUnwinder
 
     /// <summary>Moves to the next frame; false when the walk is over.</summary>
     bool NextFrame(ref UnwindState state);
+
+    /// <summary>
+    /// Moves on frame after frame, as <see cref="NextFrame"/> does, writing each frame reached into
+    /// <paramref name="frames"/> in order, until the span is full or the walk is over; returns how
+    /// many it wrote (fewer than the span holds only when the walk is over). The state ends where
+    /// the last <see cref="NextFrame"/> would have left it. The kernel's stack-trace savers loop
+    /// over the next frame in the same way; an unwinder overrides this to walk the common frames
+    /// without a call per frame.
+    /// </summary>
+    int NextFrames(ref UnwindState state, Span<UnwindFrame> frames)
+    {
+        int count = 0;
+        while (count < frames.Length && NextFrame(ref state))
+        {
+            frames[count++] = UnwindFrame.Of(state);
+        }
+
+        return count;
+    }
 }

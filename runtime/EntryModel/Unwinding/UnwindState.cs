@@ -62,6 +62,9 @@ public struct UnwindState
         }
     }
 
+    /// <summary>The bottom of <see cref="Stack"/> (its <see cref="StackInfo.Low"/>), 0 when there is none.</summary>
+    public readonly ulong StackLow => stackLow;
+
     /// <summary>The top of <see cref="Stack"/> (its <see cref="StackInfo.High"/>), 0 when there is none.</summary>
     public readonly ulong StackHigh => stackHigh;
 
@@ -284,6 +287,23 @@ public struct UnwindState
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ReadOnlySpan<byte> Shown(ulong address) => window is { } w ? w.At(address) : default;
+
+    /// <summary>
+    /// The page the memory shows (<see cref="PageWindow.Page"/>), with its first address in
+    /// <paramref name="first"/>; empty when none. For an unwinder's own loop over many frames, which
+    /// must still keep every read within what <see cref="Reach"/> would allow, and must not use the
+    /// span after it next reads through the state (a read may move the window).
+    /// </summary>
+    public readonly ReadOnlySpan<byte> ShownPage(out ulong first)
+    {
+        if (window is { } w)
+        {
+            return w.Page(out first);
+        }
+
+        first = 0;
+        return default;
+    }
 
     /// <summary>The word at <paramref name="address"/> through the memory, and whether it could be read (when not, 0 and the walk failed).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -43,6 +43,10 @@ public sealed class OrcSoundnessProperties
                 var trace = UnwindTrace.Collect(unwinder, start with { Memory = new ReadBudgetMemory(start.Memory, 50_000) });
                 var result = walker.Walk(unwinder, start with { Memory = new ReadBudgetMemory(start.Memory, 50_000) });
 
+                // In batches, over a reader that shows its pages too: the frames and the end of the step-by-step walk.
+                Walks.ThrowUnlessBatchesWalkAsSteps(unwinder, start);
+                Walks.ThrowUnlessBatchesWalkAsSteps(unwinder, start with { Memory = new WindowMemory(start.Memory) });
+
                 if (trace.Frames.Count >= UnwindTrace.MaxFrames)
                 {
                     throw new InvalidOperationException("the walk did not end");

@@ -6,7 +6,9 @@ namespace EntryModel.Unwinding.Tests.Properties;
 /// <summary>
 /// Every unwinder on arbitrary corrupted stacks: Start and NextFrame never throw, the walk ends
 /// within the stacks' total words (+2) steps, on one stack each frame's slot lies strictly above
-/// the previous one's, and no stack is entered twice.
+/// the previous one's, and no stack is entered twice. Walked in batches (<see cref="IUnwinder.NextFrames"/>),
+/// over the plain memory and over one that shows its pages, each walk reaches the same frames and
+/// ends in the same state as step by step.
 /// </summary>
 public sealed class RobustnessProperties
 {
@@ -78,6 +80,9 @@ public sealed class RobustnessProperties
         var runs = slots.Where(s => s.Stack is not null).Select(s => s.Stack!).ToList();
         ThrowIfRevisited(runs, "slots");
         ThrowIfRevisited(entered, "the walk's current stack");
+
+        Walks.ThrowUnlessBatchesWalkAsSteps(unwinder, world.Start);
+        Walks.ThrowUnlessBatchesWalkAsSteps(unwinder, world.Start with { Memory = new WindowMemory(world.Memory) });
     }
 
     private static void Record(CorruptStacks world, in UnwindState state, List<(StackInfo?, ulong)> slots, List<StackInfo> entered)

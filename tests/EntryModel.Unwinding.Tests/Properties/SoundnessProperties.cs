@@ -11,7 +11,8 @@ internal readonly record struct WordCorruption(int Target, int Class, int Distan
 /// <summary>
 /// Reliable mode on the default model's real machine states with corrupted stack words: it never
 /// throws, and whenever it vouches for a trace, that trace is the capture's ground truth exactly.
-/// Every walk also goes the same through a reader that shows its pages (<see cref="IMemoryReader.Window"/>).
+/// Every walk also goes the same through a reader that shows its pages (<see cref="IMemoryReader.Window"/>),
+/// and in batches (<see cref="IUnwinder.NextFrames"/>) as step by step.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -67,6 +68,10 @@ public sealed class SoundnessProperties
                 {
                     throw new InvalidOperationException($"through shown pages the walk went otherwise: {shown.Frames.Count} frames, {shown.Error}, not {trace.Frames.Count}, {trace.Error}");
                 }
+
+                // In batches, over both readers: the frames and the end of the step-by-step walk.
+                Walks.ThrowUnlessBatchesWalkAsSteps(walker, start);
+                Walks.ThrowUnlessBatchesWalkAsSteps(walker, start with { Memory = new WindowMemory(corrupted.Memory) });
 
                 if (trace.Frames.Count >= UnwindTrace.MaxFrames)
                 {

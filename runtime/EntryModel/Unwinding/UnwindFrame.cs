@@ -1,4 +1,4 @@
-namespace EntryModel.Unwinding;
+namespace EntryModel;
 
 /// <summary>One frame of a collected walk: what the unwinder's state stood on.</summary>
 public readonly record struct UnwindFrame(UnwindFrameKind Kind, ulong Ip, ulong Slot, ulong Regs, bool UserMode, StackKind Stack)
