@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
@@ -19,7 +20,8 @@ public sealed class UnwindImage
     // [entryLow, entryLow + entrySpan): from the first entry range's start to the last one's end (empty without entry code).
     private readonly ulong entryLow;
     private readonly ulong entrySpan;
-    private readonly Dictionary<ulong, EntryRegsRecord> entryRegs;
+    // Looked up at every return into entry code by the section unwinder: frozen, for its quicker lookup.
+    private readonly FrozenDictionary<ulong, EntryRegsRecord> entryRegs;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelImage, UnwindImage> Cache = [];
 
@@ -41,7 +43,7 @@ public sealed class UnwindImage
             entrySpan = entryText[^1].End - entryLow;
         }
 
-        entryRegs = ReadEntryRegs(image);
+        entryRegs = ReadEntryRegs(image).ToFrozenDictionary();
         CallSites = CallSites.FromImage(image, Text);
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
         PreemptIrqFlag = image.Constants.TryGetValue("PF_PREEMPT_IRQ", out long pf) ? (ulong)pf : 0;
