@@ -34,6 +34,13 @@ public sealed unsafe class NativeCode : IDisposable
         ((delegate* unmanaged<long, void>)Address)(argument);
     }
 
+    /// <summary>Calls the code as <c>long f(long)</c>.</summary>
+    public long Run(long argument)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return ((delegate* unmanaged<long, long>)Address)(argument);
+    }
+
     public void Dispose()
     {
         if (!disposed)

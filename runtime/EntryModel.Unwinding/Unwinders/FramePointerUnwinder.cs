@@ -147,8 +147,9 @@ public class FramePointerUnwinder : IUnwinder
     /// <summary>
     /// Walks the frames that need nothing but a plain frame record on the page the memory shows,
     /// writing them into <paramref name="frames"/>, and leaves the state on the last; returns how
-    /// many (0 at the first frame that needs more: another page or stack, a mark, the task's last
-    /// frame, an odd or failing record, which <see cref="NextFrame"/> then takes). Each frame is the
+    /// many (0 at the first frame that needs more: another page or stack, a mark, an odd or failing
+    /// record, which <see cref="NextFrame"/> then takes; after the task's last frame, whose pt_regs
+    /// it leaves pending as <see cref="Land"/> does, it stops too). Each frame is the
     /// one <see cref="NextFrame"/> would reach, with the same checks, but the walk's registers stay
     /// in locals. A strategy whose frames are not frame records (<see cref="Decode"/> overridden for
     /// more than marked %rbp values) overrides this as well.
@@ -172,26 +173,27 @@ public class FramePointerUnwinder : IUnwinder
             return 0;
         }
 
-        // The highest record the loop takes: wholly on the stack and on the page, and below the
-        // task's last record (NextFrame queues the regs above it). Records only move up, so one
-        // bound and the floor check each record's place, as Reach's common case would.
+        // The highest record the loop takes: wholly on the stack and on the page. Records only
+        // move up, so one bound and the floor check each record's place, as Reach's common case would.
         ulong upper = Math.Min(high - FrameRecordSize, pageFirst + (GuestPageSize - FrameRecordSize));
-        if (stack.Kind == StackKind.Task && high >= lastFrameDepth + 8)
-        {
-            upper = Math.Min(upper, high - lastFrameDepth - 8);
-        }
+
+        // The record right below a task's top pt_regs is its last frame: the regs come next (is_last_task_frame).
+        ulong lastRecord = stack.Kind == StackKind.Task ? high - lastFrameDepth : ulong.MaxValue;
+        ulong pending = 0;
 
         ulong low = Math.Max(Math.Max(state.Floor, state.StackLow), pageFirst);
         ulong bp = state.Bp;
         ulong marked = markLow, marks = markSpan, textLow = textStart, textBytes = textSize;
         var kind = stack.Kind;
-        int count = 0;
+        int count;
         fixed (byte* pinned = page)
+        fixed (UnwindFrame* first = frames)
         {
             // The page's words by guest address (the word at a is at byAddress + a): only records
             // checked to lie on the page are read, so each read is the saved %rbp plus a constant.
             byte* byAddress = pinned - pageFirst;
-            while (count < frames.Length)
+            UnwindFrame* next = first, full = first + frames.Length;
+            while (next < full)
             {
                 // An odd or misaligned %rbp is a mark or corruption: NextFrame decides.
                 ulong record = bp;
@@ -208,10 +210,17 @@ public class FramePointerUnwinder : IUnwinder
                     break;
                 }
 
-                frames[count++] = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+                *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
                 bp = callerBp;
                 low = record + FrameRecordSize;
+                if (record == lastRecord)
+                {
+                    pending = low;
+                    break;
+                }
             }
+
+            count = (int)(next - first);
         }
 
         if (count > 0)
@@ -230,6 +239,7 @@ public class FramePointerUnwinder : IUnwinder
             state.Bp = bp;
             state.Floor = low;
             state.Frames += count;
+            state.Pending = pending;
         }
 
         return count;

@@ -155,13 +155,15 @@ public sealed class OrcUnwinder : FramePointerUnwinder
         ulong ip = state.Ip, bp = state.Bp;
         ulong textLow = textStart, textBytes = textSize;
         var kind = stack.Kind;
-        int count = 0;
+        int count;
         fixed (byte* pinned = page)
+        fixed (UnwindFrame* first = frames)
         {
             // The page's words by guest address (the word at a is at byAddress + a): only addresses
             // checked to lie on the page are read, and the CFA is then one addition from the next read.
             byte* byAddress = pinned - pageFirst;
-            while (count < frames.Length && rows.TryFindCommonCall(ip, out uint cfaOffset, out int savedBpOffset))
+            UnwindFrame* next = first, full = first + frames.Length;
+            while (next < full && rows.TryFindCommonCall(ip, out uint cfaOffset, out int savedBpOffset))
             {
                 // The words read: the return address below the CFA and, when saved, the caller's %rbp below it.
                 ulong cfa = sp + cfaOffset;
@@ -182,11 +184,13 @@ public sealed class OrcUnwinder : FramePointerUnwinder
                     bp = *(ulong*)(byAddress + at);
                 }
 
-                frames[count++] = new UnwindFrame(UnwindFrameKind.Call, ret, cfa - 8, 0, false, kind);
+                *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, cfa - 8, 0, false, kind);
                 ip = ret;
                 sp = cfa;
                 low = cfa;
             }
+
+            count = (int)(next - first);
         }
 
         if (count > 0)
