@@ -34,6 +34,13 @@ public class FramePointerUnwinder : IUnwinder
     // Bytes of a lent page from a pt_regs' start that hold the four words EnterRegs reads (int.MaxValue: never read from a span).
     private readonly int regsSpanNeeded;
 
+    // The pt_regs layout, read at every event boundary: kept here, one load away, not behind the image and its layout object.
+    private readonly ulong regsSize;
+    private readonly int regsIp;
+    private readonly int regsCs;
+    private readonly int regsSp;
+    private readonly int regsBp;
+
     public FramePointerUnwinder(UnwindImage image)
         : this(image, 0, 0)
     {
@@ -55,6 +62,7 @@ public class FramePointerUnwinder : IUnwinder
         textSize = text.End - text.Start;
         lastFrameDepth = FrameRecordSize + (ulong)image.PtRegs.Size;
         var layout = image.PtRegs;
+        (regsSize, regsIp, regsCs, regsSp, regsBp) = ((ulong)layout.Size, layout.Ip, layout.Cs, layout.Sp, layout.Bp);
         int[] offsets = [layout.Ip, layout.Cs, layout.Sp, layout.Bp];
         regsSpanNeeded = offsets.Min() >= 0 && offsets.Max() <= GuestPageSize - 8 ? offsets.Max() + 8 : int.MaxValue;
     }
@@ -335,8 +343,7 @@ public class FramePointerUnwinder : IUnwinder
     /// <summary>Moves to the pt_regs at <paramref name="regs"/>: an event boundary whose saved RIP becomes the frame's ip.</summary>
     protected bool EnterRegs(ref UnwindState state, ulong regs)
     {
-        var layout = Image.PtRegs;
-        if (!state.Reach(regs, (ulong)layout.Size))
+        if (!state.Reach(regs, regsSize))
         {
             return false;
         }
@@ -347,15 +354,15 @@ public class FramePointerUnwinder : IUnwinder
         {
             // The four words on the page the memory shows: read there (offsets checked against the span at construction).
             ref byte at = ref MemoryMarshal.GetReference(bytes);
-            ip = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Ip));
-            cs = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Cs));
-            sp = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Sp));
-            bp = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, layout.Bp));
+            ip = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, regsIp));
+            cs = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, regsCs));
+            sp = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, regsSp));
+            bp = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, regsBp));
         }
-        else if (!state.Read(regs + (ulong)layout.Ip, out ip)
-            || !state.Read(regs + (ulong)layout.Cs, out cs)
-            || !state.Read(regs + (ulong)layout.Sp, out sp)
-            || !state.Read(regs + (ulong)layout.Bp, out bp))
+        else if (!state.Read(regs + (ulong)regsIp, out ip)
+            || !state.Read(regs + (ulong)regsCs, out cs)
+            || !state.Read(regs + (ulong)regsSp, out sp)
+            || !state.Read(regs + (ulong)regsBp, out bp))
         {
             return false;
         }
@@ -369,10 +376,10 @@ public class FramePointerUnwinder : IUnwinder
         state.Regs = regs;
         state.UserMode = (cs & 3) == 3;
         state.Ip = ip;
-        state.Slot = regs + (ulong)layout.Ip;
+        state.Slot = regs + (ulong)regsIp;
         state.Sp = sp;
         state.Bp = bp;
-        state.Floor = regs + (ulong)layout.Size;
+        state.Floor = regs + regsSize;
         state.Pending = 0;
         return true;
     }
@@ -385,15 +392,15 @@ public class FramePointerUnwinder : IUnwinder
     protected bool AcceptRegs(ref UnwindState state, ulong regs, ulong ip, ulong cs, ulong sp)
     {
         bool user = (cs & 3) == 3;
-        bool top = state.Stack!.High - regs == (ulong)Image.PtRegs.Size;
-        bool taskTop = top && state.Stack.Kind == StackKind.Task;
+        bool top = state.StackHigh - regs == regsSize;
+        bool taskTop = top && state.Stack!.Kind == StackKind.Task;
         if (!user && taskTop)
         {
             // A kernel thread's first pt_regs: the end of its stack, not an interruption.
             return state.Finish();
         }
 
-        if (user && (!(top && state.Stack.Kind is StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(sp)))
+        if (user && (!(top && state.Stack!.Kind is StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(sp)))
         {
             // User-mode regs are the frame the CPU pushed on entry, at the top of the stack it
             // switched to (the task's, or an IST stack), and hold user addresses: anything else
