@@ -54,14 +54,14 @@ public sealed class OrcCallSiteRows
         var slots = new Slot[SizeFor(rows.Count, out int shift)];
         foreach (var (ret, row) in rows)
         {
-            slots[Free(slots, s => s.ReturnAddress, ret, shift)] = new Slot(ret, row);
+            slots[Free(slots, ret, shift)] = new Slot(ret, row);
         }
 
         var commonSlots = new CommonSlot[SizeFor(common.Count, out int commonShift)];
         foreach (var (ret, row) in common)
         {
             int savedBp = row.BpReg == OrcRegister.PrevSp ? row.BpOffset : 0;
-            commonSlots[Free(commonSlots, s => s.ReturnAddress, ret, commonShift)] = new CommonSlot(ret, (uint)row.SpOffset, savedBp);
+            commonSlots[Free(commonSlots, ret, commonShift)] = new CommonSlot(ret, (uint)row.SpOffset, savedBp);
         }
 
         return new OrcCallSiteRows(slots, shift, commonSlots, commonShift) { Count = rows.Count };
@@ -71,23 +71,10 @@ public sealed class OrcCallSiteRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(ulong returnAddress, out OrcEntry row)
     {
-        var all = slots;
-        int mask = all.Length - 1;
-        for (int i = Home(returnAddress, shift); ; i = (i + 1) & mask)
-        {
-            ref readonly var slot = ref all[i];
-            if (slot.ReturnAddress == returnAddress && returnAddress != Empty)
-            {
-                row = slot.Row;
-                return true;
-            }
-
-            if (slot.ReturnAddress == Empty)
-            {
-                row = default;
-                return false;
-            }
-        }
+        ref readonly var slot = ref Find(slots, shift, returnAddress);
+        bool found = !Unsafe.IsNullRef(in slot);
+        row = found ? slot.Row : default;
+        return found;
     }
 
     /// <summary>
@@ -101,25 +88,17 @@ public sealed class OrcCallSiteRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFindCommonCall(ulong returnAddress, out uint cfaOffset, out int savedBpOffset)
     {
-        var all = commonSlots;
-        int mask = all.Length - 1;
-        for (int i = Home(returnAddress, commonShift); ; i = (i + 1) & mask)
+        ref readonly var slot = ref Find(commonSlots, commonShift, returnAddress);
+        if (Unsafe.IsNullRef(in slot))
         {
-            ref readonly var slot = ref all[i];
-            if (slot.ReturnAddress == returnAddress && returnAddress != Empty)
-            {
-                cfaOffset = slot.CfaOffset;
-                savedBpOffset = slot.SavedBpOffset;
-                return true;
-            }
-
-            if (slot.ReturnAddress == Empty)
-            {
-                cfaOffset = 0;
-                savedBpOffset = 0;
-                return false;
-            }
+            cfaOffset = 0;
+            savedBpOffset = 0;
+            return false;
         }
+
+        cfaOffset = slot.CfaOffset;
+        savedBpOffset = slot.SavedBpOffset;
+        return true;
     }
 
     /// <summary>Whether <paramref name="row"/> is a common call frame (see <see cref="TryFindCommonCall"/>).</summary>
@@ -141,10 +120,11 @@ public sealed class OrcCallSiteRows
     }
 
     /// <summary>The first empty slot from <paramref name="returnAddress"/>'s home on (the table is never full).</summary>
-    private static int Free<T>(T[] slots, Func<T, ulong> key, ulong returnAddress, int shift)
+    private static int Free<T>(T[] slots, ulong returnAddress, int shift)
+        where T : struct, IReturnAddressSlot
     {
         int i = Home(returnAddress, shift);
-        while (key(slots[i]) != Empty)
+        while (slots[i].ReturnAddress != Empty)
         {
             i = (i + 1) & (slots.Length - 1);
         }
@@ -152,11 +132,38 @@ public sealed class OrcCallSiteRows
         return i;
     }
 
+    /// <summary>The slot holding <paramref name="returnAddress"/>, or a null reference: a probe from its home to the first empty slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref readonly T Find<T>(T[] slots, int shift, ulong returnAddress)
+        where T : struct, IReturnAddressSlot
+    {
+        int mask = slots.Length - 1;
+        for (int i = Home(returnAddress, shift); ; i = (i + 1) & mask)
+        {
+            ref readonly var slot = ref slots[i];
+            if (slot.ReturnAddress == returnAddress && returnAddress != Empty)
+            {
+                return ref slot;
+            }
+
+            if (slot.ReturnAddress == Empty)
+            {
+                return ref Unsafe.NullRef<T>();
+            }
+        }
+    }
+
     /// <summary>Fibonacci hashing: the top bits of the address times 2^64/φ.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Home(ulong returnAddress, int shift) => (int)((returnAddress * 0x9E3779B97F4A7C15UL) >> shift);
 
-    private readonly record struct Slot(ulong ReturnAddress, OrcEntry Row);
+    /// <summary>A slot of one of the tables, keyed by return address (0: empty).</summary>
+    private interface IReturnAddressSlot
+    {
+        ulong ReturnAddress { get; }
+    }
 
-    private readonly record struct CommonSlot(ulong ReturnAddress, uint CfaOffset, int SavedBpOffset);
+    private readonly record struct Slot(ulong ReturnAddress, OrcEntry Row) : IReturnAddressSlot;
+
+    private readonly record struct CommonSlot(ulong ReturnAddress, uint CfaOffset, int SavedBpOffset) : IReturnAddressSlot;
 }
