@@ -14,68 +14,42 @@ namespace EntryModel.Unwinding.Image;
 /// </summary>
 public sealed class OrcCallSiteRows
 {
-    // Return address 0 never follows a call in kernel text: it marks an empty slot.
-    private const ulong Empty = 0;
-
-    private readonly Slot[] slots;
-    private readonly int shift;
+    private readonly ReturnAddressTable<OrcEntry> rows;
 
     // The common calls again, with only what the unwinder's loop over them needs: 16 bytes a slot.
-    private readonly CommonSlot[] commonSlots;
-    private readonly int commonShift;
+    private readonly ReturnAddressTable<CommonCall> common;
 
-    private OrcCallSiteRows(Slot[] slots, int shift, CommonSlot[] commonSlots, int commonShift)
+    private OrcCallSiteRows(ReturnAddressTable<OrcEntry> rows, ReturnAddressTable<CommonCall> common)
     {
-        this.slots = slots;
-        this.shift = shift;
-        this.commonSlots = commonSlots;
-        this.commonShift = commonShift;
+        this.rows = rows;
+        this.common = common;
     }
 
     /// <summary>Call sites whose row the table holds.</summary>
-    public int Count { get; private init; }
+    public int Count => rows.Count;
 
     /// <summary>The rows of <paramref name="table"/> at every call in <paramref name="calls"/> whose byte before the return address the table covers.</summary>
     public static OrcCallSiteRows Build(OrcTable table, CallSites calls)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(calls);
-
-        var rows = new List<(ulong ReturnAddress, OrcEntry Row)>();
+        var found = new List<(ulong ReturnAddress, OrcEntry Row)>();
         foreach (ulong ret in calls.ReturnAddresses)
         {
-            if (ret != Empty && table.TryFind(ret - 1, out var row))
+            if (ret != 0 && table.TryFind(ret - 1, out var row))
             {
-                rows.Add((ret, row));
+                found.Add((ret, row));
             }
         }
 
-        var common = rows.Where(r => IsCommonCall(r.Row)).ToList();
-        var slots = new Slot[SizeFor(rows.Count, out int shift)];
-        foreach (var (ret, row) in rows)
-        {
-            slots[Free(slots, ret, shift)] = new Slot(ret, row);
-        }
-
-        var commonSlots = new CommonSlot[SizeFor(common.Count, out int commonShift)];
-        foreach (var (ret, row) in common)
-        {
-            int savedBp = row.BpReg == OrcRegister.PrevSp ? row.BpOffset : 0;
-            commonSlots[Free(commonSlots, ret, commonShift)] = new CommonSlot(ret, (uint)row.SpOffset, savedBp);
-        }
-
-        return new OrcCallSiteRows(slots, shift, commonSlots, commonShift) { Count = rows.Count };
+        return new OrcCallSiteRows(
+            new ReturnAddressTable<OrcEntry>(found),
+            new ReturnAddressTable<CommonCall>(found.Where(f => IsCommonCall(f.Row)).Select(f => (f.ReturnAddress, CommonCall.Of(f.Row)))));
     }
 
     /// <summary>The row in force at the call that returns to <paramref name="returnAddress"/>; false when no call of the image returns there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryFind(ulong returnAddress, out OrcEntry row)
-    {
-        ref readonly var slot = ref Find(slots, shift, returnAddress);
-        bool found = !Unsafe.IsNullRef(in slot);
-        row = found ? slot.Row : default;
-        return found;
-    }
+    public bool TryFind(ulong returnAddress, out OrcEntry row) => rows.TryGetValue(returnAddress, out row);
 
     /// <summary>
     /// Whether the call that returns to <paramref name="returnAddress"/> has a common call frame:
@@ -88,16 +62,16 @@ public sealed class OrcCallSiteRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFindCommonCall(ulong returnAddress, out uint cfaOffset, out int savedBpOffset)
     {
-        ref readonly var slot = ref Find(commonSlots, commonShift, returnAddress);
-        if (Unsafe.IsNullRef(in slot))
+        ref readonly var call = ref common.Find(returnAddress);
+        if (Unsafe.IsNullRef(in call))
         {
             cfaOffset = 0;
             savedBpOffset = 0;
             return false;
         }
 
-        cfaOffset = slot.CfaOffset;
-        savedBpOffset = slot.SavedBpOffset;
+        cfaOffset = call.CfaOffset;
+        savedBpOffset = call.SavedBpOffset;
         return true;
     }
 
@@ -106,64 +80,8 @@ public sealed class OrcCallSiteRows
         row.Type == OrcType.Call && row.SpReg == OrcRegister.Sp && row.SpOffset >= 8
         && (row.BpReg == OrcRegister.Undefined || (row.BpReg == OrcRegister.PrevSp && row.BpOffset <= -16 && row.BpOffset >= -row.SpOffset));
 
-    /// <summary>Slots for <paramref name="count"/> entries, at most half full so that a probe rarely goes past its first slot (at least 16).</summary>
-    private static int SizeFor(int count, out int shift)
+    private readonly record struct CommonCall(uint CfaOffset, int SavedBpOffset)
     {
-        int bits = 4;
-        while ((1 << bits) < 2 * count)
-        {
-            bits++;
-        }
-
-        shift = 64 - bits;
-        return 1 << bits;
+        public static CommonCall Of(OrcEntry row) => new((uint)row.SpOffset, row.BpReg == OrcRegister.PrevSp ? row.BpOffset : 0);
     }
-
-    /// <summary>The first empty slot from <paramref name="returnAddress"/>'s home on (the table is never full).</summary>
-    private static int Free<T>(T[] slots, ulong returnAddress, int shift)
-        where T : struct, IReturnAddressSlot
-    {
-        int i = Home(returnAddress, shift);
-        while (slots[i].ReturnAddress != Empty)
-        {
-            i = (i + 1) & (slots.Length - 1);
-        }
-
-        return i;
-    }
-
-    /// <summary>The slot holding <paramref name="returnAddress"/>, or a null reference: a probe from its home to the first empty slot.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref readonly T Find<T>(T[] slots, int shift, ulong returnAddress)
-        where T : struct, IReturnAddressSlot
-    {
-        int mask = slots.Length - 1;
-        for (int i = Home(returnAddress, shift); ; i = (i + 1) & mask)
-        {
-            ref readonly var slot = ref slots[i];
-            if (slot.ReturnAddress == returnAddress && returnAddress != Empty)
-            {
-                return ref slot;
-            }
-
-            if (slot.ReturnAddress == Empty)
-            {
-                return ref Unsafe.NullRef<T>();
-            }
-        }
-    }
-
-    /// <summary>Fibonacci hashing: the top bits of the address times 2^64/φ.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Home(ulong returnAddress, int shift) => (int)((returnAddress * 0x9E3779B97F4A7C15UL) >> shift);
-
-    /// <summary>A slot of one of the tables, keyed by return address (0: empty).</summary>
-    private interface IReturnAddressSlot
-    {
-        ulong ReturnAddress { get; }
-    }
-
-    private readonly record struct Slot(ulong ReturnAddress, OrcEntry Row) : IReturnAddressSlot;
-
-    private readonly record struct CommonSlot(ulong ReturnAddress, uint CfaOffset, int SavedBpOffset) : IReturnAddressSlot;
 }

@@ -20,8 +20,10 @@ public sealed class UnwindImage
     // [entryLow, entryLow + entrySpan): from the first entry range's start to the last one's end (empty without entry code).
     private readonly ulong entryLow;
     private readonly ulong entrySpan;
-    // Looked up at every return into entry code by the section unwinder: frozen, for its quicker lookup.
     private readonly FrozenDictionary<ulong, EntryRegsRecord> entryRegs;
+
+    // The records whose return address lies in entry code, looked up at every return into entry code by the section unwinder.
+    private readonly ReturnAddressTable<EntryRegsRecord> entryCalls;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelImage, UnwindImage> Cache = [];
 
@@ -44,6 +46,7 @@ public sealed class UnwindImage
         }
 
         entryRegs = ReadEntryRegs(image).ToFrozenDictionary();
+        entryCalls = new ReturnAddressTable<EntryRegsRecord>(entryRegs.Where(r => IsEntryText(r.Key)).Select(r => (r.Key, r.Value)));
         CallSites = CallSites.FromImage(image, Text);
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;
         PreemptIrqFlag = image.Constants.TryGetValue("PF_PREEMPT_IRQ", out long pf) ? (ulong)pf : 0;
@@ -124,6 +127,13 @@ public sealed class UnwindImage
     }
 
     public bool TryGetEntryRegs(ulong returnAddress, out EntryRegsRecord record) => entryRegs.TryGetValue(returnAddress, out record);
+
+    /// <summary>
+    /// The record for <paramref name="returnAddress"/> when it lies in entry code
+    /// (<see cref="IsEntryText"/>) and has one (<see cref="TryGetEntryRegs"/>): both answered by one probe.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetEntryCallRegs(ulong returnAddress, out EntryRegsRecord record) => entryCalls.TryGetValue(returnAddress, out record);
 
     /// <summary>The ranges sorted by start, overlapping or touching ones merged.</summary>
     private static (ulong Start, ulong End)[] MergeRanges(IEnumerable<(ulong Start, ulong End)> ranges)

@@ -24,15 +24,20 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
     /// <summary>A return address between the first and the last entry code: in entry code, pt_regs follows at the recorded offset.</summary>
     protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret)
     {
-        if (!Land(ref state, from, record, callerBp, ret) || !Image.IsEntryText(ret))
+        if (!Land(ref state, from, record, callerBp, ret))
         {
-            // Not in entry code itself: an ordinary frame (or the walk failed on it).
-            return !state.Finished;
+            return false;
         }
 
-        if (!Image.TryGetEntryRegs(state.Ip, out var entry))
+        if (!Image.TryGetEntryCallRegs(ret, out var entry))
         {
-            // Reported, but the walk cannot go on: the next step fails.
+            if (!Image.IsEntryText(ret))
+            {
+                // Not in entry code itself: an ordinary frame.
+                return true;
+            }
+
+            // In entry code without a record: reported, but the walk cannot go on (the next step fails).
             state.Pending = 0;
             state.Bp = 0;
             state.Caveats |= UnwindCaveat.BoundariesUnmarked;

@@ -51,6 +51,26 @@ public sealed class UnwindImageTests
     }
 
     [Test]
+    public void An_entry_call_record_is_one_whose_return_address_lies_in_entry_code()
+    {
+        var image = Unwind;
+        var candidates = image.EntryRegs.Keys.SelectMany(r => new[] { r, r - 1, r + 1 }).Append(UnrecordedEntryRet).Append(0UL);
+        int records = 0;
+        foreach (ulong ret in candidates)
+        {
+            bool expected = image.TryGetEntryRegs(ret, out var record) && image.IsEntryText(ret);
+            Assert.That(image.TryGetEntryCallRegs(ret, out var got), Is.EqualTo(expected), $"0x{ret:x}");
+            if (expected)
+            {
+                Assert.That(got, Is.EqualTo(record));
+                records++;
+            }
+        }
+
+        Assert.That(records, Is.EqualTo(image.EntryRegs.Count), "the synthetic kernel's records all lie in entry code");
+    }
+
+    [Test]
     public void Layouts_and_task_flag_come_from_the_images_constants()
     {
         Assert.That((Unwind.PtRegs.Ip, Unwind.PtRegs.Cs, Unwind.PtRegs.Sp, Unwind.PtRegs.Bp, Unwind.PtRegs.Size), Is.EqualTo((0x80, 0x88, 0x98, 0x20, 0xa8)));
