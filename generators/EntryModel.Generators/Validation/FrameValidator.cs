@@ -45,6 +45,9 @@ internal sealed class FrameValidator
 
     private int alternativeDepth;
 
+    // Path stacks of finished walks, reused by the next (one is needed per level of nesting).
+    private readonly Stack<Stack<Pending>> spareStacks = new();
+
     private static TextValidation Result(ValidationUnit unit, List<ValidationFinding> findings, EquatableArray<OrcRow> orc, int instructions) =>
         new(unit.ModelKey, unit.StrategyIndex, new EquatableArray<ValidationFinding>(findings), orc, instructions, null);
 
@@ -81,8 +84,22 @@ internal sealed class FrameValidator
     /// <summary>Follows every path from <paramref name="start"/>; false when a rule was broken (and recorded).</summary>
     private bool Walk(int func, int start, CfiState initial, bool directionFlag = false)
     {
+        // Walks nest (an alternative is walked from inside the walk that reaches it): each takes a stack of its own, kept for the next.
+        var pending = spareStacks.Count > 0 ? spareStacks.Pop() : new Stack<Pending>();
+        try
+        {
+            return Walk(func, start, initial, directionFlag, pending);
+        }
+        finally
+        {
+            pending.Clear();
+            spareStacks.Push(pending);
+        }
+    }
+
+    private bool Walk(int func, int start, CfiState initial, bool directionFlag, Stack<Pending> pending)
+    {
         var instructions = code.Instructions;
-        var pending = new Stack<Pending>();
         pending.Push(new Pending(start, initial, directionFlag, false));
         while (pending.Count > 0)
         {

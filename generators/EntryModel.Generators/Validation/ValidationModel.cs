@@ -68,7 +68,7 @@ internal sealed record ValidationUnit(
 }
 
 /// <summary>One ORC row (the kernel's <c>struct orc_entry</c>, ORC register codes) and the address it starts at.</summary>
-internal sealed record OrcRow(ulong Address, int SpReg, int SpOffset, int BpReg, int BpOffset, int Type, bool End);
+internal readonly record struct OrcRow(ulong Address, int SpReg, int SpOffset, int BpReg, int BpOffset, int Type, bool End);
 
 /// <summary>What validating one strategy's kernel text found: findings, ORC rows when asked, how many instructions it decoded.</summary>
 internal sealed record TextValidation(
