@@ -45,6 +45,10 @@ internal sealed class FrameValidator
 
     private int alternativeDepth;
 
+    // The states instructions keep, one frozen copy per distinct state: code of the same shape
+    // (every function's prologue, say) reaches the same states again and again.
+    private readonly Dictionary<CfiState, CfiState> frozen = new();
+
     // Path stacks of finished walks, reused by the next (one is needed per level of nesting).
     private readonly Stack<Stack<Pending>> spareStacks = new();
 
@@ -80,6 +84,18 @@ internal sealed class FrameValidator
 
     /// <summary>A path still to follow: from an instruction, or (a conditional jump's fall-through) from after one.</summary>
     private readonly record struct Pending(int Instruction, CfiState State, bool DirectionFlag, bool AfterBranch);
+
+    /// <summary>The frozen copy of <paramref name="state"/> instructions share (never changed after: paths that go on from it clone it).</summary>
+    private CfiState Freeze(CfiState state)
+    {
+        if (!frozen.TryGetValue(state, out var copy))
+        {
+            copy = state.Clone();
+            frozen.Add(copy, copy);
+        }
+
+        return copy;
+    }
 
     /// <summary>Follows every path from <paramref name="start"/>; false when a rule was broken (and recorded).</summary>
     private bool Walk(int func, int start, CfiState initial, bool directionFlag = false)
@@ -211,7 +227,7 @@ internal sealed class FrameValidator
         }
         else
         {
-            insn.Cfi = prev >= 0 && instructions[prev].Cfi is { } shared && shared.Equals(state) ? shared : state.Clone();
+            insn.Cfi = prev >= 0 && instructions[prev].Cfi is { } shared && shared.Equals(state) ? shared : Freeze(state);
         }
 
         insn.Visited = true;
