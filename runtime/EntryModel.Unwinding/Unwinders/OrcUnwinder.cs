@@ -77,7 +77,19 @@ public sealed class OrcUnwinder : FramePointerUnwinder
 
         // The saved %rbp is read before the frame is entered: it lies just below the CFA, where the
         // bounds check will no longer allow reads once the walk stands on the caller's frame.
-        if (!TryCfa(ref state, row, out ulong cfa) || !TrySavedBp(ref state, row, cfa, bp, out ulong? savedBp))
+        // The usual bases (%rsp plus an offset, %rbp left alone) without a call; the rest as the kernel reads them.
+        ulong cfa;
+        if (row.SpReg == OrcRegister.Sp)
+        {
+            cfa = state.Sp + (ulong)(long)row.SpOffset;
+        }
+        else if (!TryCfa(ref state, row, out cfa))
+        {
+            return false;
+        }
+
+        ulong? savedBp = null;
+        if (row.BpReg != OrcRegister.Undefined && !TrySavedBp(ref state, row, cfa, bp, out savedBp))
         {
             return false;
         }
