@@ -76,7 +76,7 @@ public sealed class OrcCallSiteRows
     }
 
     /// <summary>Whether <paramref name="row"/> is a common call frame (see <see cref="TryFindCommonCall"/>).</summary>
-    public static bool IsCommonCall(OrcEntry row) =>
+    private static bool IsCommonCall(OrcEntry row) =>
         row.Type == OrcType.Call && row.SpReg == OrcRegister.Sp && row.SpOffset >= 8
         && (row.BpReg == OrcRegister.Undefined || (row.BpReg == OrcRegister.PrevSp && row.BpOffset <= -16 && row.BpOffset >= -row.SpOffset));
 

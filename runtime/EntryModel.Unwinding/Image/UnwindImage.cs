@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
@@ -20,7 +19,7 @@ public sealed class UnwindImage
     // [entryLow, entryLow + entrySpan): from the first entry range's start to the last one's end (empty without entry code).
     private readonly ulong entryLow;
     private readonly ulong entrySpan;
-    private readonly FrozenDictionary<ulong, EntryRegsRecord> entryRegs;
+    private readonly Dictionary<ulong, EntryRegsRecord> entryRegs;
 
     // The records whose return address lies in entry code, looked up at every return into entry code by the section unwinder.
     private readonly ReturnAddressTable<EntryRegsRecord> entryCalls;
@@ -45,7 +44,7 @@ public sealed class UnwindImage
             entrySpan = entryText[^1].End - entryLow;
         }
 
-        entryRegs = ReadEntryRegs(image).ToFrozenDictionary();
+        entryRegs = ReadEntryRegs(image);
         entryCalls = new ReturnAddressTable<EntryRegsRecord>(entryRegs.Where(r => IsEntryText(r.Key)).Select(r => (r.Key, r.Value)));
         CallSites = CallSites.FromImage(image, Text);
         TaskFlagsOffset = image.Constants.TryGetValue("TASK_FLAGS", out long flags) ? flags : -1;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using EntryModel.Unwinding.Image;
 
@@ -67,19 +66,16 @@ public sealed class GuessUnwinder : IUnwinder
                 ulong last = stack.High - 8;
                 while (at <= last)
                 {
-                    var bytes = state.Shown(at);
-                    ulong inPage = (ulong)bytes.Length / 8, onStack = ((last - at) / 8) + 1;
-                    int words = (int)Math.Min(inPage, onStack);
-                    if (words > 0)
+                    var scanned = ShownWords(state, at, last);
+                    if (!scanned.IsEmpty)
                     {
-                        var scanned = MemoryMarshal.Cast<byte, ulong>(bytes)[..words];
                         int hit = FirstText(scanned);
                         if (hit >= 0)
                         {
                             return Found(ref state, at + ((ulong)hit * 8), scanned[hit]);
                         }
 
-                        at += (ulong)words * 8;
+                        at += (ulong)scanned.Length * 8;
                         continue;
                     }
 
@@ -137,35 +133,26 @@ public sealed class GuessUnwinder : IUnwinder
     /// </summary>
     private int ScanShownPage(ref UnwindState state, Span<UnwindFrame> frames)
     {
-        if (frames.IsEmpty || state.Finished || state.Stack is not { } stack || stack.High < 8)
+        if (frames.IsEmpty || state.Finished || state.Stack is not { } stack || stack.High < 8 || state.Pending < stack.Low || state.Pending > stack.High - 8)
         {
             return 0;
         }
 
-        var page = state.ShownPage(out ulong pageFirst);
         ulong at = state.Pending;
-        if (page.Length != PageWindow.PageSize || at < stack.Low || at < pageFirst || at - pageFirst > PageWindow.PageSize - 8)
+        var scanned = ShownWords(state, at, stack.High - 8);
+        int count = 0, scannedTo = 0;
+        while (count < frames.Length)
         {
-            return 0;
-        }
-
-        ref byte shown = ref MemoryMarshal.GetReference(page);
-        ulong last = Math.Min(stack.High - 8, pageFirst + PageWindow.PageSize - 8);
-        ulong start = textStart, size = textSize;
-        var kind = stack.Kind;
-        int count = 0;
-        while (at <= last)
-        {
-            ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref shown, (nint)(at - pageFirst)));
-            at += 8;
-            if (word - start < size)
+            int hit = FirstText(scanned[scannedTo..]);
+            if (hit < 0)
             {
-                frames[count++] = new UnwindFrame(UnwindFrameKind.Guess, word, at - 8, 0, false, kind);
-                if (count == frames.Length)
-                {
-                    break;
-                }
+                scannedTo = scanned.Length;
+                break;
             }
+
+            scannedTo += hit;
+            frames[count++] = new UnwindFrame(UnwindFrameKind.Guess, scanned[scannedTo], at + ((ulong)scannedTo * 8), 0, false, stack.Kind);
+            scannedTo++;
         }
 
         if (count > 0)
@@ -179,8 +166,19 @@ public sealed class GuessUnwinder : IUnwinder
             state.Frames += count;
         }
 
-        state.Pending = at;
+        state.Pending = at + ((ulong)scannedTo * 8);
         return count;
+    }
+
+    /// <summary>
+    /// The words from <paramref name="at"/> to <paramref name="last"/> (inclusive) that lie on the
+    /// page the memory shows, read without a call; empty when that page is not shown.
+    /// </summary>
+    private static ReadOnlySpan<ulong> ShownWords(in UnwindState state, ulong at, ulong last)
+    {
+        var bytes = state.Shown(at);
+        ulong inPage = (ulong)bytes.Length / 8, onStack = ((last - at) / 8) + 1;
+        return MemoryMarshal.Cast<byte, ulong>(bytes)[..(int)Math.Min(inPage, onStack)];
     }
 
     /// <summary>The index of the first of <paramref name="words"/> that is kernel text, or -1.</summary>

@@ -23,7 +23,6 @@ public sealed class OrcUnwinder : FramePointerUnwinder
 
     private readonly OrcTable? table;
     private readonly OrcCallSiteRows? callSiteRows;
-    private readonly KernelTextRange text;
     private readonly ulong textStart;
     private readonly ulong textSize;
     private readonly ulong retFromFork;
@@ -37,9 +36,8 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     {
         table = image.Orc;
         callSiteRows = image.OrcCallSites;
-        text = image.Text;
-        textStart = text.Start;
-        textSize = text.End - text.Start;
+        textStart = image.Text.Start;
+        textSize = image.Text.End - image.Text.Start;
         retFromFork = image.RetFromFork;
         iretFrameOffset = (ulong)image.PtRegs.Ip;
         iretFrameSize = (ulong)(image.PtRegs.Size - image.PtRegs.Ip);
@@ -385,7 +383,8 @@ public sealed class OrcUnwinder : FramePointerUnwinder
     /// <summary>Stands the walk on the caller: its return address <paramref name="ret"/>, read from <paramref name="slot"/>, and its stack pointer, the CFA.</summary>
     private bool Land(ref UnwindState state, ulong ret, ulong slot, ulong cfa)
     {
-        if (!text.Contains(ret))
+        // text.Contains(ret), as one unsigned compare.
+        if (ret - textStart >= textSize)
         {
             return state.Fail(UnwindError.NotKernelText);
         }
