@@ -19,6 +19,23 @@ public sealed class EncodedFramePointerUnwinder(UnwindImage image) : FramePointe
     /// <summary>Only where the strategy encodes %rbp: elsewhere an odd %rbp is just corruption.</summary>
     public override bool CanVouch => canVouch;
 
+    protected override int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
+        WalkFrames(ref state, frames, default(EncodedRbpMarks));
+
     protected override bool Decode(ref UnwindState state, ulong bp) =>
         (bp & 1) != 0 ? EnterRegs(ref state, bp - 1) : EnterFrame(ref state, bp);
+}
+
+/// <summary>Linux's rule: an odd %rbp is <c>pt_regs + 1</c>; no return address is marked.</summary>
+internal readonly struct EncodedRbpMarks : IFrameMarks
+{
+    public bool TryDecodeRegs(ulong bp, out ulong regs)
+    {
+        regs = bp - 1;
+        return (bp & 1) != 0;
+    }
+
+    public bool IsMarked(ulong ret) => false;
+
+    public MarkedRecord Follow(ulong ret) => default;
 }

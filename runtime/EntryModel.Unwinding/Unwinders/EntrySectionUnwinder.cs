@@ -21,6 +21,9 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
     /// <summary>Only where the strategy records its entry call sites.</summary>
     public override bool CanVouch => canVouch;
 
+    protected override int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
+        WalkFrames(ref state, frames, new EntryCallMarks(Image));
+
     /// <summary>A return address between the first and the last entry code: in entry code, pt_regs follows at the recorded offset.</summary>
     protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret)
     {
@@ -60,4 +63,28 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
         state.Pending = regs;
         return true;
     }
+}
+
+/// <summary>
+/// The section strategy's rule: a return address with an entry-call record has its pt_regs where
+/// the record says; one outside entry code is an ordinary frame; one in entry code without a
+/// record is left to the unwinder's step (it ends the walk).
+/// </summary>
+internal readonly struct EntryCallMarks(UnwindImage image) : IFrameMarks
+{
+    public bool TryDecodeRegs(ulong bp, out ulong regs)
+    {
+        regs = 0;
+        return false;
+    }
+
+    private readonly ulong low = image.EntryTextBounds.Low;
+    private readonly ulong span = image.EntryTextBounds.Span;
+
+    public bool IsMarked(ulong ret) => ret - low < span;
+
+    public MarkedRecord Follow(ulong ret) =>
+        image.TryGetEntryCallRegs(ret, out var entry) ? new(MarkedRecordKind.EntryCall, entry.Offset, entry.Indirect)
+        : image.IsEntryText(ret) ? default
+        : new(MarkedRecordKind.Plain);
 }

@@ -153,30 +153,35 @@ public class FramePointerUnwinder : IUnwinder
     }
 
     /// <summary>
-    /// Walks the frames that need nothing but a plain frame record on the page the memory shows,
-    /// writing them into <paramref name="frames"/>, and leaves the state on the last; returns how
-    /// many (0 at the first frame that needs more: another page or stack, a mark, an odd or failing
-    /// record, which <see cref="NextFrame"/> then takes; after the task's last frame, whose pt_regs
-    /// it leaves pending as <see cref="Land"/> does, it stops too). Each frame is the
-    /// one <see cref="NextFrame"/> would reach, with the same checks, but the walk's registers stay
-    /// in locals. A strategy whose frames are not frame records (<see cref="Decode"/> overridden for
-    /// more than marked %rbp values) overrides this as well.
+    /// Walks the frames the batch loop takes (<see cref="WalkFrames"/>) with the plain chain's rule:
+    /// nothing is marked. A strategy with marks walks its own rule; one whose frames are not frame
+    /// records (<see cref="Decode"/> overridden for more than marked %rbp values) its own loop.
     /// </summary>
-    protected virtual unsafe int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames)
+    protected virtual int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
+        WalkFrames(ref state, frames, default(NoFrameMarks));
+
+    /// <summary>
+    /// Walks the frames that need nothing but what the page the memory shows holds, on the current
+    /// stack, writing them into <paramref name="frames"/>, and leaves the state on the last; returns
+    /// how many. It takes plain frame records, the records and %rbp values
+    /// <paramref name="marks"/> decides, and the pt_regs they lead to (the task's last frame's
+    /// among them, whose user-mode regs end the walk), and stops, before the frame, at anything
+    /// else: another page or stack, an odd or failing record, regs that end the walk otherwise or
+    /// fail, which <see cref="NextFrame"/> then takes. Each frame is the one <see cref="NextFrame"/>
+    /// would reach, with the same checks, but the walk's registers stay in locals and the
+    /// strategy's rule is compiled into the loop.
+    /// </summary>
+    private protected unsafe int WalkFrames<TMarks>(ref UnwindState state, Span<UnwindFrame> frames, TMarks marks)
+        where TMarks : struct, IFrameMarks
     {
-        if (frames.IsEmpty || state.Pending != 0 || state.Finished || (state.Kind == UnwindFrameKind.Regs && state.UserMode) || state.Stack is not { } stack)
+        if (frames.IsEmpty || state.Finished || (state.Kind == UnwindFrameKind.Regs && state.UserMode) || state.Stack is not { } stack)
         {
             return 0;
         }
 
         var page = state.ShownPage(out ulong pageFirst);
-        if (page.Length != GuestPageSize)
-        {
-            return 0;
-        }
-
         ulong high = state.StackHigh;
-        if (high < FrameRecordSize)
+        if (page.Length != GuestPageSize || high < FrameRecordSize)
         {
             return 0;
         }
@@ -185,24 +190,35 @@ public class FramePointerUnwinder : IUnwinder
         // move up, so one bound and the floor check each record's place, as Reach's common case would.
         ulong upper = Math.Min(high - FrameRecordSize, pageFirst + (GuestPageSize - FrameRecordSize));
 
-        // The record right below a task's top pt_regs is its last frame: the regs come next (is_last_task_frame).
-        ulong lastRecord = stack.Kind == StackKind.Task ? high - lastFrameDepth : ulong.MaxValue;
-        ulong pending = 0;
+        // The same for pt_regs: the regs wholly on the stack, the four words read on the page.
+        bool regsOnPage = regsSpanNeeded <= GuestPageSize && high >= regsSize;
+        ulong regsUpper = regsOnPage ? Math.Min(high - regsSize, pageFirst + (ulong)(GuestPageSize - regsSpanNeeded)) : 0;
 
-        ulong low = Math.Max(Math.Max(state.Floor, state.StackLow), pageFirst);
-        ulong bp = state.Bp;
-        ulong marked = markLow, marks = markSpan, textLow = textStart, textBytes = textSize;
         var kind = stack.Kind;
+
+        // The record right below a task's top pt_regs is its last frame: the regs come next (is_last_task_frame).
+        ulong lastRecord = kind == StackKind.Task ? high - lastFrameDepth : ulong.MaxValue;
+
+        // Where the state stands after the last frame written: the walk's registers, its floor, the regs it goes to next.
+        ulong low = Math.Max(Math.Max(state.Floor, state.StackLow), pageFirst);
+        ulong bp = state.Bp, pending = state.Pending;
+        ulong textLow = textStart, textBytes = textSize;
         int count;
         fixed (byte* pinned = page)
         fixed (UnwindFrame* first = frames)
         {
-            // The page's words by guest address (the word at a is at byAddress + a): only records
-            // checked to lie on the page are read, so each read is the saved %rbp plus a constant.
+            // The page's words by guest address (the word at a is at byAddress + a): only words
+            // checked to lie on the page are read.
             byte* byAddress = pinned - pageFirst;
             UnwindFrame* next = first, full = first + frames.Length;
             while (next < full)
             {
+                ulong regs = pending;
+                if (regs != 0 || marks.TryDecodeRegs(bp, out regs))
+                {
+                    goto Regs;
+                }
+
                 // An odd or misaligned %rbp is a mark or corruption: NextFrame decides.
                 ulong record = bp;
                 if ((record & 7) != 0 || record < low || record > upper)
@@ -212,9 +228,57 @@ public class FramePointerUnwinder : IUnwinder
 
                 ulong callerBp = *(ulong*)(byAddress + record);
                 ulong ret = *(ulong*)(byAddress + record + 8);
-                if (ret - marked < marks || ret - textLow >= textBytes)
+                if (marks.IsMarked(ret))
                 {
-                    // A mark, or not kernel text: NextFrame decides.
+                    var mark = marks.Follow(ret);
+                    if (mark.Kind == MarkedRecordKind.FakeFrame)
+                    {
+                        // The regs pointer saved above the fake frame, then the regs: no frame of its own.
+                        if (record + 8 > upper)
+                        {
+                            break;
+                        }
+
+                        regs = *(ulong*)(byAddress + record + FrameRecordSize);
+                        goto Regs;
+                    }
+
+                    if (mark.Kind == MarkedRecordKind.EntryCall)
+                    {
+                        // A frame, then the entry's pt_regs, found from its return-address slot (read
+                        // before the frame is written: a read that fails leaves it all to NextFrame).
+                        ulong entryRegs = record + 8 + (ulong)mark.Offset;
+                        if (mark.Indirect)
+                        {
+                            if (entryRegs < record + FrameRecordSize || entryRegs > upper + 8)
+                            {
+                                break;
+                            }
+
+                            entryRegs = *(ulong*)(byAddress + entryRegs);
+                        }
+
+                        if (ret - textLow >= textBytes)
+                        {
+                            break;
+                        }
+
+                        *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+                        bp = callerBp;
+                        low = record + FrameRecordSize;
+                        pending = entryRegs;
+                        continue;
+                    }
+
+                    if (mark.Kind != MarkedRecordKind.Plain)
+                    {
+                        break;
+                    }
+                }
+
+                if (ret - textLow >= textBytes)
+                {
+                    // Not kernel text: NextFrame fails the walk.
                     break;
                 }
 
@@ -224,30 +288,57 @@ public class FramePointerUnwinder : IUnwinder
                 if (record == lastRecord)
                 {
                     pending = low;
+                }
+
+                continue;
+
+            Regs:
+                // Regs the loop can read and that go on in kernel text, or that end the walk in user
+                // mode at the top of the task's or an IST stack; anything else NextFrame decides.
+                if (!regsOnPage || regs < low || regs > regsUpper)
+                {
+                    break;
+                }
+
+                byte* at = byAddress + regs;
+                ulong ip = *(ulong*)(at + regsIp), cs = *(ulong*)(at + regsCs);
+                bool top = high - regs == regsSize;
+                bool user = (cs & 3) == 3;
+                if (user
+                    ? !top || kind is not (StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(*(ulong*)(at + regsSp))
+                    : (top && kind == StackKind.Task) || ip - textLow >= textBytes)
+                {
+                    break;
+                }
+
+                *next++ = new UnwindFrame(UnwindFrameKind.Regs, ip, regs + (ulong)regsIp, regs, user, kind);
+                bp = *(ulong*)(at + regsBp);
+                low = regs + regsSize;
+                pending = 0;
+                if (user)
+                {
+                    // The end of the walk: NextFrame finishes it.
                     break;
                 }
             }
 
             count = (int)(next - first);
-        }
-
-        if (count > 0)
-        {
-            // Where Land would have left the state on the last of them.
-            if (state.Kind != UnwindFrameKind.Call)
+            if (count > 0)
             {
-                state.Kind = UnwindFrameKind.Call;
-                state.Regs = 0;
-                state.UserMode = false;
+                // Where NextFrame would have left the state on the last of them (a call frame's
+                // stack pointer is right above its record; a pt_regs frame's is the one saved there).
+                var last = next - 1;
+                state.Kind = last->Kind;
+                state.Ip = last->Ip;
+                state.Slot = last->Slot;
+                state.Regs = last->Regs;
+                state.UserMode = last->UserMode;
+                state.Sp = last->Kind == UnwindFrameKind.Regs ? *(ulong*)(byAddress + last->Regs + (ulong)regsSp) : low;
+                state.Bp = bp;
+                state.Floor = low;
+                state.Pending = pending;
+                state.Frames += count;
             }
-
-            state.Ip = frames[count - 1].Ip;
-            state.Slot = low - 8;
-            state.Sp = low;
-            state.Bp = bp;
-            state.Floor = low;
-            state.Frames += count;
-            state.Pending = pending;
         }
 
         return count;

@@ -21,9 +21,29 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image)
     /// <summary>Only where the strategy pushes the fake frame and the image has the pt_regs function it returns to.</summary>
     public override bool CanVouch => canVouch;
 
+    protected override int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
+        WalkFrames(ref state, frames, new FakeFrameMarks(Image.PtRegsMarkerReturn));
+
     /// <summary>The fake frame (its return address is <c>pt_regs+1</c>, the only one marked): the regs pointer above it leads to the pt_regs.</summary>
     protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret) =>
         state.Reach(record, FrameRecordSize + 8)
         && state.Read(record + FrameRecordSize, out ulong regs)
         && EnterRegs(ref state, regs);
+}
+
+/// <summary>The seed's rule: the one marked return address, <c>pt_regs+1</c>, is the fake frame's.</summary>
+internal readonly struct FakeFrameMarks(ulong markerReturn) : IFrameMarks
+{
+    public bool TryDecodeRegs(ulong bp, out ulong regs)
+    {
+        regs = 0;
+        return false;
+    }
+
+    // A marker of 0 (no pt_regs function in the image) marks nothing.
+    private readonly ulong span = markerReturn != 0 ? 1UL : 0;
+
+    public bool IsMarked(ulong ret) => ret - markerReturn < span;
+
+    public MarkedRecord Follow(ulong ret) => new(MarkedRecordKind.FakeFrame);
 }
