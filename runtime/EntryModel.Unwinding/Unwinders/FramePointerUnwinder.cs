@@ -211,117 +211,135 @@ public class FramePointerUnwinder : IUnwinder
             // checked to lie on the page are read.
             byte* byAddress = pinned - pageFirst;
             UnwindFrame* next = first, full = first + frames.Length;
-            while (next < full)
+            ulong regs = pending;
+            if (regs != 0)
             {
-                ulong regs = pending;
-                if (regs != 0 || marks.TryDecodeRegs(bp, out regs))
+                goto Regs;
+            }
+
+        // The frame %rbp leads to: a frame record, or pt_regs when the strategy says %rbp marks them.
+        Record:
+            if (next == full)
+            {
+                goto Done;
+            }
+
+            if (marks.TryDecodeRegs(bp, out regs))
+            {
+                goto Regs;
+            }
+
+            // Any record wholly on the page and the stack, above the floor (a misaligned one is read
+            // unaligned, as NextFrame reads it).
+            ulong record = bp;
+            if (record < low || record > upper)
+            {
+                goto Done;
+            }
+
+            ulong callerBp = *(ulong*)(byAddress + record);
+            ulong ret = *(ulong*)(byAddress + record + 8);
+            if (marks.IsMarked(ret))
+            {
+                var mark = marks.Follow(ret);
+                if (mark.Kind == MarkedRecordKind.FakeFrame)
                 {
+                    // The regs pointer saved above the fake frame, then the regs: no frame of its own.
+                    if (record + 8 > upper)
+                    {
+                        goto Done;
+                    }
+
+                    regs = *(ulong*)(byAddress + record + FrameRecordSize);
                     goto Regs;
                 }
 
-                // An odd or misaligned %rbp is a mark or corruption: NextFrame decides.
-                ulong record = bp;
-                if ((record & 7) != 0 || record < low || record > upper)
+                if (mark.Kind == MarkedRecordKind.EntryCall)
                 {
-                    break;
-                }
-
-                ulong callerBp = *(ulong*)(byAddress + record);
-                ulong ret = *(ulong*)(byAddress + record + 8);
-                if (marks.IsMarked(ret))
-                {
-                    var mark = marks.Follow(ret);
-                    if (mark.Kind == MarkedRecordKind.FakeFrame)
+                    // A frame, then the entry's pt_regs, found from its return-address slot (read
+                    // before the frame is written: a read that fails leaves it all to NextFrame).
+                    ulong entryRegs = record + 8 + (ulong)mark.Offset;
+                    if (mark.Indirect)
                     {
-                        // The regs pointer saved above the fake frame, then the regs: no frame of its own.
-                        if (record + 8 > upper)
+                        if (entryRegs < record + FrameRecordSize || entryRegs > upper + 8)
                         {
-                            break;
+                            goto Done;
                         }
 
-                        regs = *(ulong*)(byAddress + record + FrameRecordSize);
-                        goto Regs;
+                        entryRegs = *(ulong*)(byAddress + entryRegs);
                     }
 
-                    if (mark.Kind == MarkedRecordKind.EntryCall)
+                    if (ret - textLow >= textBytes)
                     {
-                        // A frame, then the entry's pt_regs, found from its return-address slot (read
-                        // before the frame is written: a read that fails leaves it all to NextFrame).
-                        ulong entryRegs = record + 8 + (ulong)mark.Offset;
-                        if (mark.Indirect)
-                        {
-                            if (entryRegs < record + FrameRecordSize || entryRegs > upper + 8)
-                            {
-                                break;
-                            }
-
-                            entryRegs = *(ulong*)(byAddress + entryRegs);
-                        }
-
-                        if (ret - textLow >= textBytes)
-                        {
-                            break;
-                        }
-
-                        *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
-                        bp = callerBp;
-                        low = record + FrameRecordSize;
-                        pending = entryRegs;
-                        continue;
+                        goto Done;
                     }
 
-                    if (mark.Kind != MarkedRecordKind.Plain)
-                    {
-                        break;
-                    }
+                    *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+                    bp = callerBp;
+                    low = record + FrameRecordSize;
+                    pending = regs = entryRegs;
+                    goto Pending;
                 }
 
-                if (ret - textLow >= textBytes)
+                if (mark.Kind != MarkedRecordKind.Plain)
                 {
-                    // Not kernel text: NextFrame fails the walk.
-                    break;
-                }
-
-                *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
-                bp = callerBp;
-                low = record + FrameRecordSize;
-                if (record == lastRecord)
-                {
-                    pending = low;
-                }
-
-                continue;
-
-            Regs:
-                // Regs the loop can read and that go on in kernel text, or that end the walk in user
-                // mode at the top of the task's or an IST stack; anything else NextFrame decides.
-                if (!regsOnPage || regs < low || regs > regsUpper)
-                {
-                    break;
-                }
-
-                byte* at = byAddress + regs;
-                ulong ip = *(ulong*)(at + regsIp), cs = *(ulong*)(at + regsCs);
-                bool top = high - regs == regsSize;
-                bool user = (cs & 3) == 3;
-                if (user
-                    ? !top || kind is not (StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(*(ulong*)(at + regsSp))
-                    : (top && kind == StackKind.Task) || ip - textLow >= textBytes)
-                {
-                    break;
-                }
-
-                *next++ = new UnwindFrame(UnwindFrameKind.Regs, ip, regs + (ulong)regsIp, regs, user, kind);
-                bp = *(ulong*)(at + regsBp);
-                low = regs + regsSize;
-                pending = 0;
-                if (user)
-                {
-                    // The end of the walk: NextFrame finishes it.
-                    break;
+                    goto Done;
                 }
             }
 
+            if (ret - textLow >= textBytes)
+            {
+                // Not kernel text: NextFrame fails the walk.
+                goto Done;
+            }
+
+            *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+            bp = callerBp;
+            low = record + FrameRecordSize;
+            if (record != lastRecord)
+            {
+                goto Record;
+            }
+
+            pending = regs = low;
+
+        // A frame whose pt_regs come next (pending in the state until they are written).
+        Pending:
+            if (regs == 0 || next == full)
+            {
+                goto Record;
+            }
+
+        // Regs the loop can read and that go on in kernel text, or that end the walk in user mode
+        // at the top of the task's or an IST stack; anything else NextFrame decides.
+        Regs:
+            if (!regsOnPage || regs < low || regs > regsUpper)
+            {
+                goto Done;
+            }
+
+            byte* at = byAddress + regs;
+            ulong ip = *(ulong*)(at + regsIp), cs = *(ulong*)(at + regsCs);
+            bool top = high - regs == regsSize;
+            bool user = (cs & 3) == 3;
+            if (user
+                ? !top || kind is not (StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(*(ulong*)(at + regsSp))
+                : (top && kind == StackKind.Task) || ip - textLow >= textBytes)
+            {
+                goto Done;
+            }
+
+            *next++ = new UnwindFrame(UnwindFrameKind.Regs, ip, regs + (ulong)regsIp, regs, user, kind);
+            bp = *(ulong*)(at + regsBp);
+            low = regs + regsSize;
+            pending = 0;
+            if (!user)
+            {
+                goto Record;
+            }
+
+        // The end of the loop (user-mode regs end the walk: NextFrame finishes it).
+        Done:
             count = (int)(next - first);
             if (count > 0)
             {
