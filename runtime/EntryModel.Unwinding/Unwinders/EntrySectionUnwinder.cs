@@ -67,24 +67,23 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
 
 /// <summary>
 /// The section strategy's rule: a return address with an entry-call record has its pt_regs where
-/// the record says; one outside entry code is an ordinary frame; one in entry code without a
-/// record is left to the unwinder's step (it ends the walk).
+/// the record says; any other between the first and the last entry code is left to the unwinder's
+/// step, which asks whether it is entry code (a search the loop does without: a call there would
+/// cost every frame of the loop its registers).
 /// </summary>
 internal readonly struct EntryCallMarks(UnwindImage image) : IFrameMarks
 {
+    private readonly ulong low = image.EntryTextBounds.Low;
+    private readonly ulong span = image.EntryTextBounds.Span;
+
     public bool TryDecodeRegs(ulong bp, out ulong regs)
     {
         regs = 0;
         return false;
     }
 
-    private readonly ulong low = image.EntryTextBounds.Low;
-    private readonly ulong span = image.EntryTextBounds.Span;
-
     public bool IsMarked(ulong ret) => ret - low < span;
 
     public MarkedRecord Follow(ulong ret) =>
-        image.TryGetEntryCallRegs(ret, out var entry) ? new(MarkedRecordKind.EntryCall, entry.Offset, entry.Indirect)
-        : image.IsEntryText(ret) ? default
-        : new(MarkedRecordKind.Plain);
+        image.TryGetEntryCallRegs(ret, out var entry) ? new(MarkedRecordKind.EntryCall, entry.Offset, entry.Indirect) : default;
 }

@@ -190,19 +190,23 @@ public class FramePointerUnwinder : IUnwinder
         // move up, so one bound and the floor check each record's place, as Reach's common case would.
         ulong upper = Math.Min(high - FrameRecordSize, pageFirst + (GuestPageSize - FrameRecordSize));
 
-        // The same for pt_regs: the regs wholly on the stack, the four words read on the page.
-        bool regsOnPage = regsSpanNeeded <= GuestPageSize && high >= regsSize;
-        ulong regsUpper = regsOnPage ? Math.Min(high - regsSize, pageFirst + (ulong)(GuestPageSize - regsSpanNeeded)) : 0;
+        // What the loop compares against but rarely or never changes, kept in memory (its address is
+        // taken) so that the registers go to what each frame moves: %rbp, the floor, the next frame.
+        LoopBounds bounds;
+        var b = &bounds;
+        b->High = high;
+        b->Kind = stack.Kind;
 
-        var kind = stack.Kind;
+        // The same for pt_regs: the regs wholly on the stack, the four words read on the page.
+        b->RegsOnPage = regsSpanNeeded <= GuestPageSize && high >= regsSize;
+        b->RegsUpper = b->RegsOnPage ? Math.Min(high - regsSize, pageFirst + (ulong)(GuestPageSize - regsSpanNeeded)) : 0;
 
         // The record right below a task's top pt_regs is its last frame: the regs come next (is_last_task_frame).
-        ulong lastRecord = kind == StackKind.Task ? high - lastFrameDepth : ulong.MaxValue;
+        b->LastRecord = b->Kind == StackKind.Task ? high - lastFrameDepth : ulong.MaxValue;
 
         // Where the state stands after the last frame written: the walk's registers, its floor, the regs it goes to next.
         ulong low = Math.Max(Math.Max(state.Floor, state.StackLow), pageFirst);
         ulong bp = state.Bp, pending = state.Pending;
-        ulong textLow = textStart, textBytes = textSize;
         int count;
         fixed (byte* pinned = page)
         fixed (UnwindFrame* first = frames)
@@ -210,7 +214,8 @@ public class FramePointerUnwinder : IUnwinder
             // The page's words by guest address (the word at a is at byAddress + a): only words
             // checked to lie on the page are read.
             byte* byAddress = pinned - pageFirst;
-            UnwindFrame* next = first, full = first + frames.Length;
+            UnwindFrame* next = first;
+            b->Full = first + frames.Length;
             ulong regs = pending;
             if (regs != 0)
             {
@@ -219,7 +224,7 @@ public class FramePointerUnwinder : IUnwinder
 
         // The frame %rbp leads to: a frame record, or pt_regs when the strategy says %rbp marks them.
         Record:
-            if (next == full)
+            if (next == b->Full)
             {
                 goto Done;
             }
@@ -269,12 +274,12 @@ public class FramePointerUnwinder : IUnwinder
                         entryRegs = *(ulong*)(byAddress + entryRegs);
                     }
 
-                    if (ret - textLow >= textBytes)
+                    if (ret - textStart >= textSize)
                     {
                         goto Done;
                     }
 
-                    *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+                    *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, b->Kind);
                     bp = callerBp;
                     low = record + FrameRecordSize;
                     pending = regs = entryRegs;
@@ -287,16 +292,16 @@ public class FramePointerUnwinder : IUnwinder
                 }
             }
 
-            if (ret - textLow >= textBytes)
+            if (ret - textStart >= textSize)
             {
                 // Not kernel text: NextFrame fails the walk.
                 goto Done;
             }
 
-            *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, kind);
+            *next++ = new UnwindFrame(UnwindFrameKind.Call, ret, record + 8, 0, false, b->Kind);
             bp = callerBp;
             low = record + FrameRecordSize;
-            if (record != lastRecord)
+            if (record != b->LastRecord)
             {
                 goto Record;
             }
@@ -305,7 +310,7 @@ public class FramePointerUnwinder : IUnwinder
 
         // A frame whose pt_regs come next (pending in the state until they are written).
         Pending:
-            if (regs == 0 || next == full)
+            if (regs == 0 || next == b->Full)
             {
                 goto Record;
             }
@@ -313,23 +318,23 @@ public class FramePointerUnwinder : IUnwinder
         // Regs the loop can read and that go on in kernel text, or that end the walk in user mode
         // at the top of the task's or an IST stack; anything else NextFrame decides.
         Regs:
-            if (!regsOnPage || regs < low || regs > regsUpper)
+            if (!b->RegsOnPage || regs < low || regs > b->RegsUpper)
             {
                 goto Done;
             }
 
             byte* at = byAddress + regs;
             ulong ip = *(ulong*)(at + regsIp), cs = *(ulong*)(at + regsCs);
-            bool top = high - regs == regsSize;
+            bool top = b->High - regs == regsSize;
             bool user = (cs & 3) == 3;
             if (user
-                ? !top || kind is not (StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(*(ulong*)(at + regsSp))
-                : (top && kind == StackKind.Task) || ip - textLow >= textBytes)
+                ? !top || b->Kind is not (StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(*(ulong*)(at + regsSp))
+                : (top && b->Kind == StackKind.Task) || ip - textStart >= textSize)
             {
                 goto Done;
             }
 
-            *next++ = new UnwindFrame(UnwindFrameKind.Regs, ip, regs + (ulong)regsIp, regs, user, kind);
+            *next++ = new UnwindFrame(UnwindFrameKind.Regs, ip, regs + (ulong)regsIp, regs, user, b->Kind);
             bp = *(ulong*)(at + regsBp);
             low = regs + regsSize;
             pending = 0;
@@ -360,6 +365,17 @@ public class FramePointerUnwinder : IUnwinder
         }
 
         return count;
+    }
+
+    /// <summary>The batch loop's fixed bounds (<see cref="WalkFrames"/>).</summary>
+    private unsafe struct LoopBounds
+    {
+        public ulong High;
+        public ulong RegsUpper;
+        public ulong LastRecord;
+        public UnwindFrame* Full;
+        public StackKind Kind;
+        public bool RegsOnPage;
     }
 
     /// <summary>Hook for a strategy that learns something at the start (the task flag).</summary>
