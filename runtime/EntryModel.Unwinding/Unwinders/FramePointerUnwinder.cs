@@ -166,11 +166,13 @@ public class FramePointerUnwinder : IUnwinder
     /// how many. It takes plain frame records, the records and %rbp values
     /// <paramref name="marks"/> decides, and the pt_regs they lead to (the task's last frame's
     /// among them, whose user-mode regs end the walk), and stops, before the frame, at anything
-    /// else: another page or stack, an odd or failing record, regs that end the walk otherwise or
-    /// fail, which <see cref="NextFrame"/> then takes. Each frame is the one <see cref="NextFrame"/>
-    /// would reach, with the same checks, but the walk's registers stay in locals and the
-    /// strategy's rule is compiled into the loop.
+    /// else, which <see cref="NextFrame"/> then takes: a record or regs off the page or the stack,
+    /// a return address that is not text, a mark the rule cannot decide, regs that end the walk
+    /// otherwise or fail. Each frame is the one <see cref="NextFrame"/> would reach, with the same
+    /// checks, but the walk's registers stay in locals and the strategy's rule is compiled into the
+    /// loop.
     /// </summary>
+    [SkipLocalsInit]
     private protected unsafe int WalkFrames<TMarks>(ref UnwindState state, Span<UnwindFrame> frames, TMarks marks)
         where TMarks : struct, IFrameMarks
     {
