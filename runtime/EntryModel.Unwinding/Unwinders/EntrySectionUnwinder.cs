@@ -14,6 +14,9 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
     // Asked at every reliable walk: decided once.
     private readonly bool canVouch = image.Marks(StrategyMarks.EntrySection) && image.EntryRegs.Count > 0;
 
+    // The batch loop's rule: the same entry-code bounds the step's marks are, and the entry-call rows.
+    private readonly EntryCallMarks marks = new(image);
+
     public override string Name => "section";
 
     public override string Description => "The %rbp chain plus the image's table of entry-code call sites: a return address there is followed by pt_regs at the recorded offset.";
@@ -22,7 +25,7 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
     public override bool CanVouch => canVouch;
 
     protected override int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
-        WalkFrames(ref state, frames, new EntryCallMarks(Image));
+        WalkFrames(ref state, frames, marks);
 
     /// <summary>A return address between the first and the last entry code: in entry code, pt_regs follows at the recorded offset.</summary>
     protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret)
