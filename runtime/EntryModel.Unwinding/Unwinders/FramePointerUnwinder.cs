@@ -369,17 +369,6 @@ public class FramePointerUnwinder : IUnwinder
         return count;
     }
 
-    /// <summary>The batch loop's fixed bounds (<see cref="WalkFrames"/>).</summary>
-    private unsafe struct LoopBounds
-    {
-        public ulong High;
-        public ulong RegsUpper;
-        public ulong LastRecord;
-        public UnwindFrame* Full;
-        public StackKind Kind;
-        public bool RegsOnPage;
-    }
-
     /// <summary>Hook for a strategy that learns something at the start (the task flag).</summary>
     protected virtual void OnStart(ref UnwindState state, in UnwindStart start)
     {
@@ -563,5 +552,16 @@ public class FramePointerUnwinder : IUnwinder
         state.Bp = bp;
         state.Floor = savedRsp + (ulong)frame.Size;
         return true;
+    }
+
+    /// <summary>The batch loop's fixed bounds (<see cref="WalkFrames"/>).</summary>
+    private unsafe struct LoopBounds
+    {
+        public ulong High;
+        public ulong RegsUpper;
+        public ulong LastRecord;
+        public UnwindFrame* Full;
+        public StackKind Kind;
+        public bool RegsOnPage;
     }
 }

@@ -28,9 +28,10 @@ public sealed class FrameBatchProperties
     /// <summary>Each unwinder on the synthetic kernel; and the marked ones on images that lack their marks (no pt_regs marker function, no <c>.entry_regs</c> rows).</summary>
     private static readonly string[] Unwinders = ["frame", "frame-ptregs", "frame-encoded", "section", "task-flag", "frame-ptregs without marker", "section without rows"];
 
-    /// <summary>Return addresses of plain frames, then ones that are something else (entry code without a record, the marker, not text).</summary>
+    /// <summary>Return addresses of plain frames.</summary>
     private static readonly ulong[] PlainReturns = [InnerRet, MiddleRet, MiddleIndirectRet, OuterRet, HandlerRet, ScheduleRet, TailCallerRet];
 
+    /// <summary>Return addresses a plain record now and then holds instead: entry code with and without a row, the marker, no text.</summary>
     private static readonly ulong[] OddReturns = [UnrecordedEntryRet, PtRegsMarkerRet, PageFaultEntryRet, IrqEntryRet, Text - 8, TextEnd, UserRip, 0];
 
     /// <summary>Return addresses of the task's last frame: a syscall's entry call, or frames without a record.</summary>
@@ -48,7 +49,7 @@ public sealed class FrameBatchProperties
         int cases = 0, kernelRegs = 0, userEnds = 0, failed = 0;
         var errors = new Dictionary<UnwindError, int>();
 
-        // A piece of the chain: its kind (see Layout), two choices and a gap after it.
+        // A piece of the chain: its kind (0-9: see Layout; 10: padding to a page boundary), two choices and a gap after it.
         var kind = Gen.Frequency((12, Gen.Int[0, 3]), (2, Gen.Int[4, 5]), (1, Gen.Const(6)), (1, Gen.Const(7)), (1, Gen.Const(8)), (1, Gen.Const(9)), (3, Gen.Const(10)));
         var piece = Gen.Select(kind, Gen.Int[0, 15], Gen.ULong, Gen.Int[0, 2]);
 
