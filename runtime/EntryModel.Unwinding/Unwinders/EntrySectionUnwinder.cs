@@ -14,9 +14,6 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
     // Asked at every reliable walk: decided once.
     private readonly bool canVouch = image.Marks(StrategyMarks.EntrySection) && image.EntryRegs.Count > 0;
 
-    // The batch loop's rule: the same entry-code bounds the step's marks are, and the entry-call rows.
-    private readonly EntryCallMarks marks = new(image);
-
     public override string Name => "section";
 
     public override string Description => "The %rbp chain plus the image's table of entry-code call sites: a return address there is followed by pt_regs at the recorded offset.";
@@ -25,7 +22,7 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
     public override bool CanVouch => canVouch;
 
     protected override int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
-        WalkFrames(ref state, frames, marks);
+        WalkFrames(ref state, frames, new EntryCallMarks(Image, Marked));
 
     /// <summary>A return address between the first and the last entry code: in entry code, pt_regs follows at the recorded offset.</summary>
     protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret)
@@ -74,18 +71,15 @@ public sealed class EntrySectionUnwinder(UnwindImage image)
 /// step, which asks whether it is entry code (a search the loop does without: a call there would
 /// cost every frame of the loop its registers).
 /// </summary>
-internal readonly struct EntryCallMarks(UnwindImage image) : IFrameMarks
+internal readonly struct EntryCallMarks(UnwindImage image, MarkedRange entryCode) : IFrameMarks
 {
-    private readonly ulong low = image.EntryTextBounds.Low;
-    private readonly ulong span = image.EntryTextBounds.Span;
-
     public bool TryDecodeRegs(ulong bp, out ulong regs)
     {
         regs = 0;
         return false;
     }
 
-    public bool IsMarked(ulong ret) => ret - low < span;
+    public bool IsMarked(ulong ret) => entryCode.Contains(ret);
 
     public MarkedRecord Follow(ulong ret) =>
         image.TryGetEntryCallRegs(ret, out var entry) ? new(MarkedRecordKind.EntryCall, entry.Offset, entry.Indirect) : default;

@@ -40,6 +40,12 @@ internal enum MarkedRecordKind : byte
 /// <summary>A marked frame record's kind and, for an entry call, where its pt_regs are (<see cref="Image.EntryRegsRecord"/>).</summary>
 internal readonly record struct MarkedRecord(MarkedRecordKind Kind, long Offset = 0, bool Indirect = false);
 
+/// <summary>Return addresses in [<see cref="Low"/>, <see cref="Low"/> + <see cref="Span"/>): none when the span is 0.</summary>
+internal readonly record struct MarkedRange(ulong Low, ulong Span)
+{
+    public bool Contains(ulong ret) => ret - Low < Span;
+}
+
 /// <summary>The plain %rbp chain's rule: nothing is marked.</summary>
 internal readonly struct NoFrameMarks : IFrameMarks
 {

@@ -21,13 +21,13 @@ public class FramePointerUnwinder : IUnwinder
     protected const int GuestPageSize = PageWindow.PageSize;
 
     // Read on every frame: kept at hand rather than reached through the image's properties.
-    private readonly KernelTextRange text;
     private readonly ulong textStart;
     private readonly ulong textSize;
     private readonly ulong lastFrameDepth;
 
     // Return addresses the strategy marks (none when the span is 0): one unsigned compare a frame
-    // decides that a record is plain, so the strategy is asked only at its marks.
+    // decides that a record is plain, so the strategy is asked only at its marks. The batch loop's
+    // rules are built from the same two (MarkedRange).
     private readonly ulong markLow;
     private readonly ulong markSpan;
 
@@ -57,9 +57,8 @@ public class FramePointerUnwinder : IUnwinder
         this.markLow = markLow;
         this.markSpan = markSpan;
         Image = image;
-        text = image.Text;
-        textStart = text.Start;
-        textSize = text.End - text.Start;
+        textStart = image.Text.Start;
+        textSize = image.Text.End - image.Text.Start;
         lastFrameDepth = FrameRecordSize + (ulong)image.PtRegs.Size;
         var layout = image.PtRegs;
         (regsSize, regsIp, regsCs, regsSp, regsBp) = ((ulong)layout.Size, layout.Ip, layout.Cs, layout.Sp, layout.Bp);
@@ -327,15 +326,12 @@ public class FramePointerUnwinder : IUnwinder
 
             byte* at = byAddress + regs;
             ulong ip = *(ulong*)(at + regsIp), cs = *(ulong*)(at + regsCs);
-            bool top = b->High - regs == regsSize;
-            bool user = (cs & 3) == 3;
-            if (user
-                ? !top || b->Kind is not (StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(*(ulong*)(at + regsSp))
-                : (top && b->Kind == StackKind.Task) || ip - textStart >= textSize)
+            if (JudgeRegs(ip, cs, *(ulong*)(at + regsSp), b->High - regs == regsSize, b->Kind) != RegsVerdict.Boundary)
             {
                 goto Done;
             }
 
+            bool user = (cs & 3) == 3;
             *next++ = new UnwindFrame(UnwindFrameKind.Regs, ip, regs + (ulong)regsIp, regs, user, b->Kind);
             bp = *(ulong*)(at + regsBp);
             low = regs + regsSize;
@@ -368,6 +364,9 @@ public class FramePointerUnwinder : IUnwinder
 
         return count;
     }
+
+    /// <summary>The return addresses the strategy marks, for its batch rule: the same range the step asks <see cref="FollowMark"/> about.</summary>
+    private protected MarkedRange Marked => new(markLow, markSpan);
 
     /// <summary>Hook for a strategy that learns something at the start (the task flag).</summary>
     protected virtual void OnStart(ref UnwindState state, in UnwindStart start)
@@ -505,27 +504,30 @@ public class FramePointerUnwinder : IUnwinder
     /// false, with the walk finished or failed, when they are a kernel thread's first pt_regs (the
     /// end of its stack) or cannot have been saved there.
     /// </summary>
-    protected bool AcceptRegs(ref UnwindState state, ulong regs, ulong ip, ulong cs, ulong sp)
-    {
-        bool user = (cs & 3) == 3;
-        bool top = state.StackHigh - regs == regsSize;
-        bool taskTop = top && state.Stack!.Kind == StackKind.Task;
-        if (!user && taskTop)
+    protected bool AcceptRegs(ref UnwindState state, ulong regs, ulong ip, ulong cs, ulong sp) =>
+        JudgeRegs(ip, cs, sp, state.StackHigh - regs == regsSize, state.Stack!.Kind) switch
         {
-            // A kernel thread's first pt_regs: the end of its stack, not an interruption.
-            return state.Finish();
-        }
+            RegsVerdict.Boundary => true,
+            RegsVerdict.EndOfStack => state.Finish(),
+            _ => state.Fail(UnwindError.BadRegs),
+        };
 
-        if (user && (!(top && state.Stack!.Kind is StackKind.Task or StackKind.Ist) || IsKernelHalf(ip) || IsKernelHalf(sp)))
-        {
-            // User-mode regs are the frame the CPU pushed on entry, at the top of the stack it
-            // switched to (the task's, or an IST stack), and hold user addresses: anything else
-            // is not the end of the walk.
-            return state.Fail(UnwindError.BadRegs);
-        }
-
-        return user || text.Contains(ip) || state.Fail(UnwindError.BadRegs);
-    }
+    /// <summary>
+    /// What registers saved with RIP <paramref name="ip"/>, CS <paramref name="cs"/> and RSP
+    /// <paramref name="sp"/> are, at the very <paramref name="top"/> of a stack of
+    /// <paramref name="kind"/> or not: the one rule of the step (<see cref="AcceptRegs"/>) and the
+    /// batch loop. User-mode regs are the frame the CPU pushed on entry, at the top of the stack it
+    /// switched to (the task's, or an IST stack), and hold user addresses; kernel regs at the top of
+    /// a task's stack are a kernel thread's first (the end of its stack, not an interruption); any
+    /// other kernel regs must have interrupted kernel text.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private RegsVerdict JudgeRegs(ulong ip, ulong cs, ulong sp, bool top, StackKind kind) =>
+        (cs & 3) == 3
+            ? top && kind is StackKind.Task or StackKind.Ist && !IsKernelHalf(ip) && !IsKernelHalf(sp) ? RegsVerdict.Boundary : RegsVerdict.Bad
+            : top && kind == StackKind.Task ? RegsVerdict.EndOfStack
+            : ip - textStart < textSize ? RegsVerdict.Boundary
+            : RegsVerdict.Bad;
 
     /// <summary>Whether an address lies in the upper (kernel) half of the canonical address space.</summary>
     private static bool IsKernelHalf(ulong address) => (long)address < 0;
@@ -540,7 +542,7 @@ public class FramePointerUnwinder : IUnwinder
             return false;
         }
 
-        if (!text.Contains(ret))
+        if (ret - textStart >= textSize)
         {
             return state.Fail(UnwindError.NotKernelText);
         }
@@ -552,6 +554,19 @@ public class FramePointerUnwinder : IUnwinder
         state.Bp = bp;
         state.Floor = savedRsp + (ulong)frame.Size;
         return true;
+    }
+
+    /// <summary>What saved registers are to a walk (<see cref="JudgeRegs"/>).</summary>
+    private enum RegsVerdict : byte
+    {
+        /// <summary>An event boundary the walk crosses (or, in user mode, ends at).</summary>
+        Boundary,
+
+        /// <summary>A kernel thread's first pt_regs: the walk is done.</summary>
+        EndOfStack,
+
+        /// <summary>Registers that cannot have been saved there: the walk fails.</summary>
+        Bad,
     }
 
     /// <summary>The batch loop's fixed bounds (<see cref="WalkFrames"/>).</summary>

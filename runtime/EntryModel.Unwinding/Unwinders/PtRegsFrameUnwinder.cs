@@ -14,9 +14,6 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image)
     // Asked at every reliable walk: decided once.
     private readonly bool canVouch = image.Marks(StrategyMarks.PtRegsFrame) && image.PtRegsMarkerReturn != 0;
 
-    // The batch loop's rule: the same marked return address the step's is.
-    private readonly FakeFrameMarks marks = new(image.PtRegsMarkerReturn);
-
     public override string Name => "frame-ptregs";
 
     public override string Description => "The %rbp chain that recognises the fake pt_regs frame (return address pt_regs+1) and continues from the saved registers.";
@@ -25,7 +22,7 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image)
     public override bool CanVouch => canVouch;
 
     protected override int WalkCommonFrames(ref UnwindState state, Span<UnwindFrame> frames) =>
-        WalkFrames(ref state, frames, marks);
+        WalkFrames(ref state, frames, new FakeFrameMarks(Marked));
 
     /// <summary>The fake frame (its return address is <c>pt_regs+1</c>, the only one marked): the regs pointer above it leads to the pt_regs.</summary>
     protected override bool FollowMark(ref UnwindState state, StackInfo? from, ulong record, ulong callerBp, ulong ret) =>
@@ -34,19 +31,16 @@ public sealed class PtRegsFrameUnwinder(UnwindImage image)
         && EnterRegs(ref state, regs);
 }
 
-/// <summary>The seed's rule: the one marked return address, <c>pt_regs+1</c>, is the fake frame's.</summary>
-internal readonly struct FakeFrameMarks(ulong markerReturn) : IFrameMarks
+/// <summary>The seed's rule: the one marked return address, <c>pt_regs+1</c> (none without a marker), is the fake frame's.</summary>
+internal readonly struct FakeFrameMarks(MarkedRange marker) : IFrameMarks
 {
-    // A marker of 0 (no pt_regs function in the image) marks nothing.
-    private readonly ulong span = markerReturn != 0 ? 1UL : 0;
-
     public bool TryDecodeRegs(ulong bp, out ulong regs)
     {
         regs = 0;
         return false;
     }
 
-    public bool IsMarked(ulong ret) => ret - markerReturn < span;
+    public bool IsMarked(ulong ret) => marker.Contains(ret);
 
     public MarkedRecord Follow(ulong ret) => new(MarkedRecordKind.FakeFrame);
 }

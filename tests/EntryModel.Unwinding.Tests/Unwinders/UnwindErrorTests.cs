@@ -208,4 +208,19 @@ public sealed class UnwindErrorTests
 
         Assert.That((trace.Done, trace.Error), Is.EqualTo((false, UnwindError.BadRegs)));
     }
+
+    [TestCase(UserRip, 0xffffc90000001000UL, TestName = "User_mode_cs_with_a_user_rip_but_a_kernel_rsp_is_not_the_end_of_the_walk")]
+    [TestCase(0xffffffff81000040UL, 0x7ffffffde000UL, TestName = "User_mode_cs_with_a_user_rsp_but_a_kernel_rip_is_not_the_end_of_the_walk")]
+    public void User_mode_cs_needs_both_a_user_rip_and_a_user_rsp(ulong rip, ulong rsp)
+    {
+        // Each of the two addresses alone decides: the step and the batch loop judge regs by one rule.
+        var scene = Scenes.Ist(Marks.EncodedBp);
+        scene.Memory[scene.KernelRegs + PtRegsRip] = rip;
+        scene.Memory[scene.KernelRegs + 0x88] = UserCs;
+        scene.Memory[scene.KernelRegs + 0x98] = rsp;
+
+        var trace = scene.Walk("frame-encoded");
+
+        Assert.That((trace.Done, trace.Error), Is.EqualTo((false, UnwindError.BadRegs)));
+    }
 }
